@@ -1,0 +1,1 @@
+"""Sokh: transport, wiring, storage and scheduling for the child-protection chatbot."""

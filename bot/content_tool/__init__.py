@@ -1,0 +1,1 @@
+"""The content tool: validate, stats, diff and spreadsheet round trip for content/."""

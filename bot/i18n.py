@@ -1,0 +1,74 @@
+"""Interface strings from Fluent files in locales/{en,km}/, one bundle per language."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import FluentParser
+from fluent.syntax.ast import Junk
+
+LANGUAGES = ("km", "en")
+DEFAULT_LANGUAGE = "km"
+log = logging.getLogger(__name__)
+
+
+class Translator:
+    """Formats one message id in one language."""
+
+    def __init__(self, bundle: FluentBundle, language: str) -> None:
+        self._bundle = bundle
+        self.language = language
+
+    def __call__(self, message_id: str, **args: Any) -> str:
+        """Return the formatted text; a missing id is a bug, so it raises."""
+        message = self._bundle.get_message(message_id)
+        if message.value is None:
+            raise KeyError(f"{message_id} has no value in {self.language}")
+        text, errors = self._bundle.format_pattern(message.value, args)
+        for error in errors:
+            log.error("fluent error in %s/%s: %s", self.language, message_id, error)
+        return str(text)
+
+    def has(self, message_id: str) -> bool:
+        """True when this language defines `message_id`."""
+        return bool(self._bundle.has_message(message_id))
+
+
+class Locales:
+    """All languages' bundles, loaded once at start."""
+
+    def __init__(self, locales_dir: Path) -> None:
+        self._translators = {lang: _load(locales_dir / lang, lang) for lang in LANGUAGES}
+
+    def get(self, language: str | None) -> Translator:
+        """The translator for `language`, falling back to Khmer."""
+        return self._translators.get(language or DEFAULT_LANGUAGE) or self._translators["km"]
+
+    def message_ids(self, language: str) -> set[str]:
+        """Every message id defined for `language` (used by completeness tests)."""
+        return set(self._translators[language]._bundle._messages)
+
+
+def _load(folder: Path, language: str) -> Translator:
+    files = sorted(folder.glob("*.ftl"))
+    if not files:
+        raise FileNotFoundError(f"no .ftl files in {folder}")
+    # use_isolating=False: Telegram would show the U+2068/U+2069 marks as-is.
+    bundle = FluentBundle([language], use_isolating=False)
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        junk = [entry for entry in FluentParser().parse(source).body if isinstance(entry, Junk)]
+        if junk:
+            raise ValueError(f"{path}: cannot parse {(junk[0].content or '').strip()[:80]!r}")
+        bundle.add_resource(FluentResource(source))
+    return Translator(bundle, language)
+
+
+def language_from_telegram(language_code: str | None) -> str:
+    """Default language for someone who has not chosen one: Khmer unless they use English."""
+    if language_code and language_code.lower().startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE

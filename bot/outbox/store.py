@@ -1,0 +1,148 @@
+"""Outbox rows: enqueue idempotently, claim without double-claiming, settle the outcome."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.storage.models import Delivery, OutboxRow
+
+PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+# A claimed row whose sender died is claimed again once its lease ends.
+DEFAULT_LEASE = timedelta(seconds=120)
+_COLUMNS = (OutboxRow.id, OutboxRow.person_key, OutboxRow.campaign, OutboxRow.step,
+            OutboxRow.chat_id_enc, OutboxRow.language, OutboxRow.payload,
+            OutboxRow.attempts, OutboxRow.paid)
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message to send later; (person_key, campaign, step) makes it happen at most once."""
+
+    person_key: str
+    campaign: str
+    step: str
+    chat_id_enc: str
+    language: str
+    payload: dict[str, Any]
+    due_at: datetime
+    paid: bool = False
+
+    def row(self) -> dict[str, Any]:
+        """The column values of a new pending row."""
+        return {"person_key": self.person_key, "campaign": self.campaign, "step": self.step,
+                "chat_id_enc": self.chat_id_enc, "language": self.language,
+                "payload": json.dumps(self.payload), "status": PENDING, "due_at": self.due_at,
+                "attempts": 0, "paid": self.paid}
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row this sender holds until it settles it or its lease ends."""
+
+    id: int
+    person_key: str
+    campaign: str
+    step: str
+    chat_id_enc: str
+    language: str
+    payload: dict[str, Any] = field(hash=False)
+    attempts: int
+    paid: bool
+
+
+def insert_ignoring_duplicates(session: AsyncSession) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING in the session's dialect."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(OutboxRow).on_conflict_do_nothing(
+        index_elements=["person_key", "campaign", "step"])
+
+
+class Outbox:
+    """The outbox table; safe for several senders on PostgreSQL, one on SQLite."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 lease: timedelta = DEFAULT_LEASE) -> None:
+        self._sessions, self._lease = sessions, lease
+
+    async def enqueue(self, messages: Sequence[NewMessage]) -> None:
+        """Add messages; one already queued under the same key is left as it is."""
+        if not messages:
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(insert_ignoring_duplicates(session),
+                                  [m.row() for m in messages])
+
+    async def claim(self, now: datetime, limit: int) -> list[Claimed]:
+        """Take up to `limit` due rows (FOR UPDATE SKIP LOCKED on PostgreSQL)."""
+        due = or_(and_(OutboxRow.status == PENDING, OutboxRow.due_at <= now),
+                  and_(OutboxRow.status == SENDING, OutboxRow.lease_until < now))
+        # SQLite ignores FOR UPDATE; there its single writer makes UPDATE ... RETURNING atomic.
+        pick = (select(OutboxRow.id).where(due).order_by(OutboxRow.due_at, OutboxRow.id)
+                .limit(limit).with_for_update(skip_locked=True))
+        claim = (update(OutboxRow).where(OutboxRow.id.in_(pick.scalar_subquery()))
+                 .values(status=SENDING, lease_until=now + self._lease).returning(*_COLUMNS)
+                 .execution_options(synchronize_session=False))
+        async with self._sessions.begin() as session:
+            rows = (await session.execute(claim)).all()
+        claimed = [Claimed(*row[:6], json.loads(row[6]), row[7], row[8]) for row in rows]
+        return sorted(claimed, key=lambda c: c.id)
+
+    async def mark_sent(self, ids: Sequence[int], now: datetime,
+                        deliveries: Sequence[tuple[str, str, str]] = ()) -> None:
+        """Confirm sends and record delivered content items (person, version, item)."""
+        async with self._sessions.begin() as session:
+            await self._set(session, ids, status=SENT, sent_at=now, lease_until=None)
+            if deliveries:
+                await session.execute(insert(Delivery), [
+                    {"person_key": k, "content_version": v, "item_id": i, "delivered_at": now}
+                    for k, v, i in deliveries])
+
+    async def retry(self, ids: Sequence[int], due_at: datetime, error: str,
+                    *, count: bool = True) -> None:
+        """Put rows back to wait until `due_at`; `count` adds a failed attempt."""
+        values: dict[str, Any] = {"status": PENDING, "due_at": due_at, "lease_until": None,
+                                  "error": error[:80]}
+        if count:
+            values["attempts"] = OutboxRow.attempts + 1
+        async with self._sessions.begin() as session:
+            await self._set(session, ids, **values)
+
+    async def fail(self, ids: Sequence[int], error: str) -> None:
+        """Give up on rows for good."""
+        async with self._sessions.begin() as session:
+            await self._set(session, ids, status=FAILED, lease_until=None, error=error[:80])
+
+    async def cancel_person(self, person_key: str, campaign: str | None = None) -> None:
+        """Cancel what still waits for a person (blocked, or stopped one campaign)."""
+        waiting = OutboxRow.status.in_((PENDING, SENDING))
+        query = update(OutboxRow).where(OutboxRow.person_key == person_key, waiting)
+        if campaign is not None:
+            query = query.where(OutboxRow.campaign == campaign)
+        async with self._sessions.begin() as session:
+            await session.execute(query.values(status=CANCELLED, lease_until=None))
+
+    async def recover(self) -> None:
+        """Release every claimed row: only for a sole sender starting up (SQLite)."""
+        query = update(OutboxRow).where(OutboxRow.status == SENDING)
+        async with self._sessions.begin() as session:
+            await session.execute(query.values(status=PENDING, lease_until=None))
+
+    async def counts(self) -> dict[str, int]:
+        """Rows by status, for tests, the bench and operators."""
+        query = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        async with self._sessions() as session:
+            return {status: int(n) for status, n in await session.execute(query)}
+
+    @staticmethod
+    async def _set(session: AsyncSession, ids: Sequence[int], **values: Any) -> None:
+        if ids:
+            query = update(OutboxRow).where(OutboxRow.id.in_(list(ids))).values(**values)
+            await session.execute(query.execution_options(synchronize_session=False))

@@ -1,0 +1,50 @@
+"""FSM storage that keeps answering while Redis is unreachable."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from aiogram.fsm.storage.memory import MemoryStorage
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+class ResilientStorage(BaseStorage):
+    """Redis when it answers; process memory while it does not, so no one goes unanswered."""
+
+    def __init__(self, primary: BaseStorage) -> None:
+        self._primary, self._fallback = primary, MemoryStorage()
+
+    async def _call(self, name: str, *args: Any) -> Any:
+        try:
+            return await getattr(self._primary, name)(*args)
+        except (RedisError, OSError):
+            log.warning("FSM storage unreachable: %s falls back to memory", name)
+            return await getattr(self._fallback, name)(*args)
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        """Store a conversation state."""
+        await self._call("set_state", key, state)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        """Read a conversation state."""
+        state: str | None = await self._call("get_state", key)
+        return state
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        """Store conversation data."""
+        await self._call("set_data", key, data)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        """Read conversation data."""
+        data: dict[str, Any] = await self._call("get_data", key)
+        return data
+
+    async def close(self) -> None:
+        """Close both stores."""
+        await self._primary.close()
+        await self._fallback.close()

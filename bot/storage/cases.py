@@ -1,0 +1,179 @@
+"""The cases repository: anonymous counsellor conversations, encrypted transcripts, audit."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.privacy import Vault
+from bot.storage.models import Case, CaseAudit, CaseMessage
+
+WAITING, TAKEN, CLOSED = "waiting", "taken", "closed"
+# No 0/O, 1/I/L: aliases are read aloud and typed by counsellors.
+ALIAS_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """A case as handlers see it; the chat id is decrypted only for relaying."""
+
+    id: int
+    alias: str
+    person_key: str
+    chat_id: int
+    language: str
+    status: str
+    urgent: bool
+    topic_id: int | None
+    counsellor_id: int | None
+    opened_at: datetime
+
+
+def new_alias() -> str:
+    """A short random alias such as K7Q2, unrelated to who the person is."""
+    return "".join(secrets.choice(ALIAS_LETTERS) for _ in range(4))
+
+
+class Cases:
+    """Stores cases under the person's key, with the transcript sealed by the vault."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], vault: Vault, clock: Clock):
+        self._sessions, self._vault, self._clock = sessions, vault, clock
+
+    def _info(self, row: Case) -> CaseInfo:
+        chat_id = self._vault.decrypt_chat_id(row.chat_id_enc, row.person_key)
+        return CaseInfo(row.id, row.alias, row.person_key, chat_id, row.language, row.status,
+                        row.urgent, row.topic_id, row.counsellor_id, row.opened_at)
+
+    async def open(self, person_key: str, chat_id: int, language: str, urgent: bool) -> CaseInfo:
+        """Open a waiting case with a fresh alias (retried on the rare collision)."""
+        for _ in range(5):
+            row = Case(alias=new_alias(), person_key=person_key, language=language,
+                       chat_id_enc=self._vault.encrypt_chat_id(chat_id, person_key),
+                       status=WAITING, urgent=urgent, opened_at=self._clock())
+            try:
+                async with self._sessions.begin() as session:
+                    session.add(row)
+                return self._info(row)
+            except IntegrityError:
+                continue
+        raise RuntimeError("no free case alias after 5 tries")
+
+    async def set_topic(self, case_id: int, topic_id: int) -> None:
+        """Remember the forum topic that holds the case."""
+        await self._update(case_id, topic_id=topic_id)
+
+    async def get(self, case_id: int) -> CaseInfo | None:
+        """One case by id."""
+        async with self._sessions() as session:
+            row = await session.get(Case, case_id)
+        return self._info(row) if row else None
+
+    async def by_topic(self, topic_id: int) -> CaseInfo | None:
+        """The case a forum topic belongs to."""
+        return await self._first(select(Case).where(Case.topic_id == topic_id))
+
+    async def active_for(self, person_key: str) -> CaseInfo | None:
+        """The person's case that is waiting or taken, if any."""
+        query = select(Case).where(Case.person_key == person_key, Case.status != CLOSED)
+        return await self._first(query)
+
+    async def waiting(self) -> list[CaseInfo]:
+        """Cases no counsellor has taken yet, urgent first, then oldest first."""
+        query = select(Case).where(Case.status == WAITING)
+        return await self._all(query.order_by(Case.urgent.desc(), Case.opened_at))
+
+    async def take(self, case_id: int, counsellor_id: int) -> bool:
+        """Give a waiting case to a counsellor; False when someone else already has it."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(Case).where(Case.id == case_id, Case.status == WAITING)
+                .values(status=TAKEN, counsellor_id=counsellor_id, taken_at=now)
+                .returning(Case.alias))
+            alias = result.scalar_one_or_none()
+            if alias is not None:
+                session.add(CaseAudit(case_alias=alias, action="take",
+                                      counsellor_id=counsellor_id, at=now))
+        return alias is not None
+
+    async def close(self, case_id: int, counsellor_id: int, keep_transcript: bool) -> bool:
+        """Close an open case and audit it; with zero retention the transcript goes now."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(Case).where(Case.id == case_id, Case.status != CLOSED)
+                .values(status=CLOSED, closed_at=now).returning(Case.alias))
+            alias = result.scalar_one_or_none()
+            if alias is None:
+                return False
+            session.add(CaseAudit(case_alias=alias, action="close",
+                                  counsellor_id=counsellor_id, at=now))
+            if not keep_transcript:
+                await session.execute(delete(CaseMessage).where(CaseMessage.case_id == case_id))
+        return True
+
+    async def rate(self, case_id: int, person_key: str, score: int) -> bool:
+        """Record the person's rating of their own closed case."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(Case).where(Case.id == case_id, Case.person_key == person_key,
+                                   Case.status == CLOSED).values(rating=score))
+        return bool(getattr(result, "rowcount", 0))
+
+    async def record(self, case: CaseInfo, sender: str, body: str) -> None:
+        """Add a transcript line, encrypted and bound to its case and sender."""
+        sealed = self._vault.encrypt(body.encode(), _context(case.id, sender))
+        async with self._sessions.begin() as session:
+            session.add(CaseMessage(case_id=case.id, person_key=case.person_key, sender=sender,
+                                    body_enc=sealed, sent_at=self._clock()))
+
+    async def transcript(self, case_id: int) -> list[tuple[str, str]]:
+        """The decrypted transcript of a case, oldest first (sender, text)."""
+        query = select(CaseMessage).where(CaseMessage.case_id == case_id).order_by(CaseMessage.id)
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return [(r.sender, self._vault.decrypt(r.body_enc, _context(case_id, r.sender)).decode())
+                for r in rows]
+
+    async def overdue(self, minutes: int) -> list[CaseInfo]:
+        """Waiting cases older than `minutes` whose person was not yet told; marks them told."""
+        now = self._clock()
+        query = select(Case).where(Case.status == WAITING, Case.waiting_told_at.is_(None),
+                                   Case.opened_at <= now - timedelta(minutes=minutes))
+        found = await self._all(query)
+        for case in found:
+            await self._update(case.id, waiting_told_at=now)
+        return found
+
+    async def purge(self, days: int) -> int:
+        """Delete cases (and transcripts) closed more than `days` ago; return how many."""
+        cutoff = self._clock() - timedelta(days=days)
+        async with self._sessions.begin() as session:
+            old = select(Case.id).where(Case.status == CLOSED, Case.closed_at <= cutoff)
+            await session.execute(delete(CaseMessage).where(CaseMessage.case_id.in_(old)))
+            result = await session.execute(delete(Case).where(Case.id.in_(old)))
+        return int(getattr(result, "rowcount", 0))
+
+    async def _update(self, case_id: int, **values: object) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(update(Case).where(Case.id == case_id).values(**values))
+
+    async def _first(self, query: object) -> CaseInfo | None:
+        found = await self._all(query)
+        return found[0] if found else None
+
+    async def _all(self, query: object) -> list[CaseInfo]:
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()  # type: ignore[call-overload]
+        return [self._info(row) for row in rows]
+
+
+def _context(case_id: int, sender: str) -> bytes:
+    return f"case:{case_id}:{sender}".encode()

@@ -1,0 +1,130 @@
+"""Group sessions (one row per date) and RSVPs (docs/groups.md); groups are in groups.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.storage.models import GroupSession, SessionRsvp
+
+SCHEDULED, CANCELLED, HELD = "scheduled", "cancelled", "held"
+# The trainer is asked about attendance, and the group gets the tip, this long after the start.
+FOLLOW_UP_AFTER = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a trainer chose in the /session dialog, before it becomes rows."""
+
+    title: str
+    topic: str
+    starts_at: datetime
+    place: str
+    reminders: tuple[int, ...]  # minutes before the start
+    weeks: int = 1
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def next_stage(row: GroupSession, stage: int, now: datetime) -> tuple[int, datetime]:
+    """The first reminder from `stage` still in the future, else the follow-up after the start."""
+    offsets = offsets_of(row.reminders)
+    for index in range(stage, len(offsets)):
+        at = row.starts_at - timedelta(minutes=offsets[index])
+        if at > now:
+            return index, at
+    return len(offsets), row.starts_at + FOLLOW_UP_AFTER
+
+
+def offsets_of(reminders: str) -> list[int]:
+    """Reminder offsets in minutes, earliest reminder first."""
+    return sorted((int(m) for m in reminders.split(",") if m), reverse=True)
+
+
+class SessionStore:
+    """The group_sessions and session_rsvps tables."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions, self._clock = sessions, clock
+
+    async def add(self, group_id: int, trainer_key: str, plan: Plan) -> list[GroupSession]:
+        """Store one session per week of the plan; the first one's id names the series."""
+        rows = [self._row(group_id, trainer_key, plan, week) for week in range(plan.weeks)]
+        async with self._sessions.begin() as session:
+            session.add_all(rows)
+            await session.flush()
+            for row in rows:
+                row.series_id = rows[0].id
+        return rows
+
+    def _row(self, group_id: int, trainer_key: str, plan: Plan, week: int) -> GroupSession:
+        row = GroupSession(
+            group_id=group_id, title=plan.title, topic=plan.topic, place=plan.place,
+            starts_at=plan.starts_at + timedelta(weeks=week), latitude=plan.latitude,
+            longitude=plan.longitude, reminders=",".join(map(str, plan.reminders)),
+            status=SCHEDULED, trainer_key=trainer_key)
+        row.stage, row.next_due_at = next_stage(row, 0, self._clock())
+        return row
+
+    async def get(self, session_id: int) -> GroupSession | None:
+        """One session by id."""
+        async with self._sessions() as session:
+            return await session.get(GroupSession, session_id)
+
+    async def upcoming(self, group_id: int, limit: int = 8) -> list[GroupSession]:
+        """The group's scheduled sessions that have not started yet, soonest first."""
+        query = (select(GroupSession).where(GroupSession.group_id == group_id,
+                                            GroupSession.status == SCHEDULED,
+                                            GroupSession.starts_at > self._clock())
+                 .order_by(GroupSession.starts_at).limit(limit))
+        async with self._sessions() as session:
+            return list((await session.execute(query)).scalars())
+
+    async def cancel(self, session_id: int) -> None:
+        """Cancel one date: no more reminders for it."""
+        await self.change(session_id, status=CANCELLED, next_due_at=None)
+
+    async def move(self, row: GroupSession, starts_at: datetime) -> None:
+        """Move one date; its reminders start over from the new time."""
+        row.starts_at = starts_at
+        stage, due = next_stage(row, 0, self._clock())
+        await self.change(row.id, starts_at=starts_at, stage=stage, next_due_at=due)
+
+    async def change(self, session_id: int, **values: Any) -> None:
+        """Update one session's columns."""
+        async with self._sessions.begin() as session:
+            await session.execute(update(GroupSession).where(GroupSession.id == session_id)
+                                  .values(**values))
+
+    async def rsvp(self, session_id: int, person_key: str, coming: bool) -> tuple[int, int]:
+        """Record (or change) one member's answer; return the counts (coming, not coming)."""
+        async with self._sessions.begin() as session:
+            query = select(SessionRsvp).where(SessionRsvp.session_id == session_id,
+                                              SessionRsvp.person_key == person_key)
+            found = (await session.execute(query)).scalar_one_or_none()
+            if found is None:
+                session.add(SessionRsvp(session_id=session_id, person_key=person_key,
+                                        coming=coming))
+            else:
+                found.coming = coming
+        return (await self.counts([session_id])).get(session_id, (0, 0))
+
+    async def counts(self, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """RSVP counts (coming, not coming) by session id."""
+        async with self._sessions() as session:
+            return await rsvp_counts(session, ids)
+
+
+async def rsvp_counts(session: AsyncSession, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """RSVP counts (coming, not coming) by session id, inside a caller's session."""
+    coming = func.sum(case((SessionRsvp.coming, 1), else_=0))
+    query = (select(SessionRsvp.session_id, coming, func.count())
+             .where(SessionRsvp.session_id.in_(list(ids))).group_by(SessionRsvp.session_id))
+    return {sid: (int(yes or 0), int(n) - int(yes or 0))
+            for sid, yes, n in await session.execute(query)}

@@ -1,0 +1,242 @@
+"""Tables. No column may hold a clear Telegram id, name, username, phone or message text."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        result: datetime = value
+        return result if result.tzinfo else result.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names for Alembic."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Person(Base):
+    """Someone who talks to Sokh, known only by a keyed hash of their Telegram id."""
+
+    __tablename__ = "people"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    chat_id_enc: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Delivery(Base):
+    """One content item shown to one person, for reach per item and per content version."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_key: Mapped[str] = mapped_column(
+        ForeignKey("people.key", ondelete="CASCADE"), index=True
+    )
+    content_version: Mapped[str] = mapped_column(String(40))
+    item_id: Mapped[str] = mapped_column(String(120), index=True)
+    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxRow(Base):
+    """One proactive message; (person, campaign, step) is its idempotency key."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("person_key", "campaign", "step", name="uq_outbox_key"),
+                      Index("ix_outbox_claim", "status", "due_at"))
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"))
+    campaign: Mapped[str] = mapped_column(String(40))
+    step: Mapped[str] = mapped_column(String(60))
+    chat_id_enc: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    paid: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    error: Mapped[str | None] = mapped_column(String(80))
+
+
+class Schedule(Base):
+    """A person's drip course or travel countdown: one row, due again at next_due_at."""
+
+    __tablename__ = "schedules"
+    __table_args__ = (UniqueConstraint("person_key", "kind", name="uq_schedules_kind"),
+                      Index("ix_schedules_due", "status", "next_due_at"))
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10))
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    age: Mapped[str | None] = mapped_column(String(8))
+    hour: Mapped[int] = mapped_column(Integer, default=8)
+    every_days: Mapped[int] = mapped_column(Integer, default=1)
+    destination: Mapped[str | None] = mapped_column(String(4))
+    travel_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Case(Base):
+    """One anonymous conversation with a counsellor; the person is only a key and a cipher."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    alias: Mapped[str] = mapped_column(String(12), unique=True)
+    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"),
+                                            index=True)
+    chat_id_enc: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    topic_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    counsellor_id: Mapped[int | None] = mapped_column(BigInteger)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    waiting_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rating: Mapped[int | None] = mapped_column(Integer)
+
+
+class CaseMessage(Base):
+    """One line of a case transcript, encrypted at rest and purged after the case closes."""
+
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"),
+                                            index=True)
+    sender: Mapped[str] = mapped_column(String(10))
+    body_enc: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaseAudit(Base):
+    """Who took or closed which case, and when; counsellor ids only, never a person's."""
+
+    __tablename__ = "case_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_alias: Mapped[str] = mapped_column(String(12), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    counsellor_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Group(Base):
+    """A Telegram group Sokh was added to (docs/groups.md); a group's id is not personal."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    title: Mapped[str] = mapped_column(String(128))
+    language: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(10))
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    outbox_key: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GroupTrainer(Base):
+    """A trainer an admin named: known by person key only."""
+
+    __tablename__ = "group_trainers"
+    __table_args__ = (UniqueConstraint("group_id", "person_key", name="uq_group_trainers_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    person_key: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class GroupSession(Base):
+    """One meeting of a group; a weekly series shares `series_id`."""
+
+    __tablename__ = "group_sessions"
+    __table_args__ = (Index("ix_group_sessions_due", "status", "next_due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"),
+                                          index=True)
+    series_id: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(120))
+    topic: Mapped[str] = mapped_column(String(60))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    place: Mapped[str] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    reminders: Mapped[str] = mapped_column(String(40))
+    stage: Mapped[int] = mapped_column(Integer, default=0)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10))
+    trainer_key: Mapped[str] = mapped_column(String(40))
+    attended: Mapped[int | None] = mapped_column(Integer)
+    women: Mapped[int | None] = mapped_column(Integer)
+    men: Mapped[int | None] = mapped_column(Integer)
+    girls: Mapped[int | None] = mapped_column(Integer)
+    boys: Mapped[int | None] = mapped_column(Integer)
+
+
+class SessionRsvp(Base):
+    """One member's answer to a session reminder, by person key."""
+
+    __tablename__ = "session_rsvps"
+    __table_args__ = (UniqueConstraint("session_id", "person_key", name="uq_session_rsvps_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("group_sessions.id", ondelete="CASCADE"))
+    person_key: Mapped[str] = mapped_column(String(40), index=True)
+    coming: Mapped[bool] = mapped_column(Boolean)

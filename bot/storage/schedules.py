@@ -1,0 +1,99 @@
+"""Per-person schedules (drip course, travel countdown) as rows due at next_due_at."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.storage.models import Person, Schedule
+
+ACTIVE, PAUSED, DONE = "active", "paused", "done"
+COURSE, TRAVEL = "course", "travel"
+TABLE: Table = Schedule.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due schedule with what the outbox needs: the encrypted chat id and the language."""
+
+    row: Any  # a schedules row: id, person_key, kind, step, next_due_at, hour, ...
+    chat_id_enc: str
+    language: str
+
+
+def at_local_hour(day: date, hour: int, zone: ZoneInfo) -> datetime:
+    """`hour`:00 on `day` in `zone`, as an aware datetime."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=zone)
+
+
+def next_at_hour(after: datetime, hour: int, zone: ZoneInfo, days: int = 0) -> datetime:
+    """The first `hour`:00 local at least `days` days after `after`'s local date, and later."""
+    local = after.astimezone(zone)
+    due = at_local_hour(local.date() + timedelta(days=days), hour, zone)
+    return due if due > after else due + timedelta(days=max(days, 1))
+
+
+class Schedules:
+    """The schedules table."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def get(self, key: str, kind: str) -> Schedule | None:
+        """A person's schedule of one kind, if any."""
+        query = select(Schedule).where(Schedule.person_key == key, Schedule.kind == kind)
+        async with self._sessions() as session:
+            return (await session.execute(query)).scalar_one_or_none()
+
+    async def replace(self, key: str, kind: str, **values: Any) -> Schedule:
+        """Start a schedule afresh: a new row (and id), so old outbox keys never collide."""
+        row = Schedule(**{"person_key": key, "kind": kind, "status": ACTIVE, "step": 0,
+                          **values})
+        async with self._sessions.begin() as session:
+            await session.execute(
+                delete(Schedule).where(Schedule.person_key == key, Schedule.kind == kind))
+            session.add(row)
+        return row
+
+    async def change(self, key: str, kind: str, **values: Any) -> None:
+        """Update a person's schedule of one kind."""
+        query = update(Schedule).where(Schedule.person_key == key, Schedule.kind == kind)
+        async with self._sessions.begin() as session:
+            await session.execute(query.values(**values))
+
+    async def remove(self, key: str, kind: str) -> None:
+        """Drop a person's schedule of one kind."""
+        query = delete(Schedule).where(Schedule.person_key == key, Schedule.kind == kind)
+        async with self._sessions.begin() as session:
+            await session.execute(query)
+
+    async def due(self, session: AsyncSession, now: datetime, limit: int) -> list[Due]:
+        """Active schedules due by `now`, of people who have not blocked the bot."""
+        # Plain rows, not ORM objects: the job reads up to 100,000 at a time.
+        query = (
+            select(TABLE, Person.chat_id_enc, Person.language)
+            .join(Person, Person.key == TABLE.c.person_key)
+            .where(TABLE.c.status == ACTIVE, TABLE.c.next_due_at <= now,
+                   Person.blocked_at.is_(None))
+            .order_by(TABLE.c.next_due_at).limit(limit).with_for_update(skip_locked=True)
+        )
+        result = await session.execute(query)
+        return [Due(row, row.chat_id_enc, row.language or "km") for row in result]
+
+    @staticmethod
+    async def advance(session: AsyncSession, changes: Sequence[dict[str, Any]]) -> None:
+        """Bulk-update schedules by id (each dict has `id` and the new values)."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for change in changes:
+            names = tuple(sorted(k for k in change if k != "id"))
+            groups.setdefault(names, []).append({"_id": change["id"], **change})
+        for names, rows in groups.items():
+            values = {n: bindparam(n, type_=TABLE.c[n].type) for n in names}
+            query = update(TABLE).where(TABLE.c.id == bindparam("_id")).values(values)
+            await session.execute(query, rows)

@@ -1,0 +1,1 @@
+"""Conversation flows, one module per feature; testable without Telegram."""

@@ -1,0 +1,122 @@
+"""Browsing a content pack (parenting tips, migration checklists) one item per screen."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.content_loader import Content
+from bot.i18n import Translator
+from bot.storage.people import People, Profile
+from dialogs.callbacks import MenuCb, QuizCb, Screen, TopicCb
+from dialogs.menu import menu_row
+from dialogs.screen import Row, View, show
+from dialogs.text import escape
+
+log = logging.getLogger(__name__)
+PACK_OF_SCREEN = {Screen.PARENTING: "parenting", Screen.MIGRATION: "migration"}
+
+
+def topic_list(content: Content, pack_name: str, t: Translator) -> View:
+    """The topics of a pack, one button each."""
+    pack = content.packs[pack_name]
+    rows: list[Row] = [
+        [(topic.title.get(t.language), TopicCb(area=pack_name, topic=topic.id))]
+        for topic in pack.topics
+    ]
+    rows.append(menu_row(t))
+    title = escape(pack.title.get(t.language))
+    return View(t("browse-choose-topic", pack=title), tuple(rows))
+
+
+def topic_page(content: Content, at: TopicCb, t: Translator) -> View | None:
+    """One item of a topic with previous/next; None when the button is stale."""
+    topic = content.topic(at.area, at.topic)
+    if topic is None or not 0 <= at.page < len(topic.items):
+        return None
+    item, total = topic.items[at.page], len(topic.items)
+    text = "\n\n".join([
+        f"<b>{escape(topic.title.get(t.language))}</b>",
+        escape(item.text.get(t.language)),
+        f"<i>{escape(t('common-source', source='; '.join(item.sources)))}</i>",
+        t("common-page", page=at.page + 1, total=total),
+    ])
+    quizzes = [(t("browse-quiz-button"), QuizCb(quiz=q.id)) for q in content.quizzes(topic.id)]
+    return View(text, (_paging(at, total, t), quizzes[:1], _back_row(at.area, t)))
+
+
+def _paging(at: TopicCb, total: int, t: Translator) -> Row:
+    row: list[tuple[str, CallbackData]] = []
+    if at.page > 0:
+        row.append((t("common-button-previous"), at.model_copy(update={"page": at.page - 1})))
+    if at.page + 1 < total:
+        row.append((t("common-button-next"), at.model_copy(update={"page": at.page + 1})))
+    return row
+
+
+def _back_row(pack: str, t: Translator) -> Row:
+    screen = next(s for s, p in PACK_OF_SCREEN.items() if p == pack)
+    return [(t("common-button-back"), MenuCb(to=screen)), *menu_row(t)]
+
+
+async def open_pack(
+    callback: CallbackQuery, callback_data: MenuCb, content: Content, t: Translator
+) -> None:
+    """List the topics of the chosen area."""
+    await show(callback, topic_list(content, PACK_OF_SCREEN[callback_data.to], t))
+
+
+async def open_page(
+    callback: CallbackQuery, callback_data: TopicCb, content: Content, t: Translator,
+    people: People, profile: Profile | None, callback_answer: CallbackAnswer,
+) -> None:
+    """Show one item in place and note that it reached this person."""
+    view = topic_page(content, callback_data, t)
+    if view is None:
+        callback_answer.text = t("browse-topic-gone")
+        await show(callback, topic_list(content, callback_data.area, t))
+        return
+    await show(callback, view)
+    topic = content.topic(callback_data.area, callback_data.topic)
+    if profile is not None and topic is not None:
+        await _record(people, profile, content, topic.items[callback_data.page].id)
+
+
+async def send_quiz(
+    callback: CallbackQuery, callback_data: QuizCb, content: Content, t: Translator,
+    people: People, profile: Profile | None, callback_answer: CallbackAnswer,
+) -> None:
+    """Send the topic's quiz as a native Telegram quiz poll."""
+    quiz = content.quiz(callback_data.quiz)
+    if quiz is None or not isinstance(callback.message, Message):
+        callback_answer.text = t("browse-topic-gone")
+        return
+    lang = t.language
+    await callback.message.answer_poll(
+        question=quiz.question.get(lang), options=[o.get(lang) for o in quiz.options],
+        type="quiz", correct_option_id=quiz.correct, explanation=quiz.explanation.get(lang),
+        is_anonymous=True,
+    )
+    if profile is not None:
+        await _record(people, profile, content, quiz.id)
+
+
+async def _record(people: People, profile: Profile, content: Content, item_id: str) -> None:
+    try:
+        await people.record_delivery(profile.key, content.version, item_id)
+    except SQLAlchemyError:
+        log.warning("could not record a content delivery", exc_info=True)
+
+
+def create_router() -> Router:
+    """The browse flow's handlers, in the order they are tried."""
+    router = Router(name="browse")
+    router.callback_query.register(open_pack, MenuCb.filter(F.to.in_(PACK_OF_SCREEN)))
+    router.callback_query.register(open_page, TopicCb.filter(F.area.in_(PACK_OF_SCREEN.values())))
+    router.callback_query.register(send_quiz, QuizCb.filter())
+    return router

@@ -1,0 +1,126 @@
+"""Callback data of every button. Prefixes are one letter: data must fit in 64 bytes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class Screen(StrEnum):
+    """Top-level places the main menu leads to."""
+
+    HOME = "home"
+    PARENTING = "parenting"
+    MIGRATION = "migration"
+    HELP = "help"
+    COUNSELLOR = "counsellor"
+    SETTINGS = "settings"
+    LANGUAGE = "language"
+    FORGET = "forget"
+
+
+class LanguageCb(CallbackData, prefix="l"):
+    """Choose the interface language."""
+
+    code: str
+
+
+class MenuCb(CallbackData, prefix="m"):
+    """Open a top-level screen."""
+
+    to: Screen
+
+
+class TopicCb(CallbackData, prefix="t"):
+    """Page `page` (0-based) of a topic in a content pack."""
+
+    area: str
+    topic: str
+    page: int = 0
+
+
+class CallCb(CallbackData, prefix="c"):
+    """Send a tap-to-call contact card for a service."""
+
+    service: str
+
+
+class ForgetCb(CallbackData, prefix="f"):
+    """Confirm or cancel erasing a person's data."""
+
+    confirm: bool
+
+
+class CaseCb(CallbackData, prefix="ks"):
+    """Counsellor path for a person: `consent` shows the terms, `start` opens the case."""
+
+    action: str
+    urgent: bool = False
+
+
+class TakeCb(CallbackData, prefix="kt"):
+    """A counsellor takes a waiting case."""
+
+    case: int
+
+
+class RateCb(CallbackData, prefix="kr"):
+    """A person rates their closed case from 1 to 5."""
+
+    case: int
+    score: int
+
+
+class CourseCb(CallbackData, prefix="n"):
+    """The parenting course: set-up choices and the buttons under each nudge."""
+
+    action: str
+    value: str = ""
+
+
+class TravelCb(CallbackData, prefix="v"):
+    """The travel countdown: destination, date picker, change, cancel, arrival check-in."""
+
+    action: str
+    value: str = ""
+
+
+class ReferralCb(CallbackData, prefix="r"):
+    """The referral flow: no category yet → categories; no province → provinces; both → who."""
+
+    category: str = ""
+    province: str = ""
+
+
+class QuizCb(CallbackData, prefix="q"):
+    """Send a content quiz as a Telegram quiz poll."""
+
+    quiz: str
+
+
+class GroupCb(CallbackData, prefix="gg"):
+    """Group set-up: the admin picks the group's language."""
+
+    action: str
+    value: str = ""
+
+
+class SessionCb(CallbackData, prefix="gs"):
+    """The /session form and the /sessions list (move, cancel one date)."""
+
+    action: str
+    value: str = ""
+
+
+class RsvpCb(CallbackData, prefix="gr"):
+    """'I'll come' / 'Can't come' under a session reminder."""
+
+    session: int
+    coming: bool
+
+
+class AttendanceCb(CallbackData, prefix="ga"):
+    """The trainer records how many came to a session."""
+
+    session: int

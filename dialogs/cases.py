@@ -1,0 +1,208 @@
+"""The counsellors' forum: a topic per case, take, reply, /close and /queue.
+
+Only members of COUNSELLOR_CHAT_ID act on cases (getChatMember, cached briefly); anything
+else is left to the fallback router. Counsellors see an alias, never who the person is:
+messages are copied or re-sent, never forwarded.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatMemberStatus
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.filters import Command, Filter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.clock import Clock
+from bot.i18n import Locales, Translator
+from bot.settings import Settings
+from bot.storage.cases import TAKEN, CaseInfo, Cases
+from dialogs.callbacks import TakeCb
+from dialogs.risk import RiskDetector
+from dialogs.screen import View
+from dialogs.text import escape
+
+log = logging.getLogger(__name__)
+MEMBER_CACHE_S = 60.0
+ACTIVE = {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
+# Media whose copy can carry the 'Counsellor:' line as a caption.
+CAPTIONED = {"photo", "voice", "video", "document", "audio", "animation"}
+RatingView = Callable[[Translator, int], View]
+
+
+class Counsellors(Filter):
+    """Filter: the update comes from a current member of the counsellors' group."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[bool, float]] = {}
+
+    async def __call__(self, event: Message | CallbackQuery, bot: Bot, settings: Settings) -> bool:
+        chat = event.chat if isinstance(event, Message) else getattr(event.message, "chat", None)
+        if chat is None or chat.id != settings.counsellor_chat_id or event.from_user is None:
+            return False
+        return await self._is_member(bot, chat.id, event.from_user.id)
+
+    async def _is_member(self, bot: Bot, chat_id: int, user_id: int) -> bool:
+        cached = self._seen.get(user_id)
+        if cached and time.monotonic() - cached[1] < MEMBER_CACHE_S:
+            return cached[0]
+        member = await bot.get_chat_member(chat_id, user_id)
+        allowed = member.status in ACTIVE
+        self._seen[user_id] = (allowed, time.monotonic())
+        return allowed
+
+
+def staff(locales: Locales, settings: Settings) -> Translator:
+    """The counsellors' language, whatever the person speaks."""
+    return locales.get(settings.counsellor_language)
+
+
+async def open_topic(bot: Bot, settings: Settings, locales: Locales, cases: Cases,
+                     case: CaseInfo) -> bool:
+    """Create the case's topic with a Take button; announce urgent cases in General."""
+    chat_id, t = settings.counsellor_chat_id, staff(locales, settings)
+    assert chat_id is not None
+    name = t("counsellor-topic-urgent" if case.urgent else "counsellor-topic", alias=case.alias)
+    try:
+        topic = await bot.create_forum_topic(chat_id, name)
+    except TelegramAPIError:
+        # Misconfigured group (not a forum, bot not an admin): be honest, keep nothing.
+        log.error("cannot create a topic in the counsellors' group: check COUNSELLOR_CHAT_ID")
+        await cases.close(case.id, 0, keep_transcript=False)
+        return False
+    await cases.set_topic(case.id, topic.message_thread_id)
+    intro = View(t("counsellor-case-new", alias=case.alias, language=case.language),
+                 ([(t("counsellor-button-take"), TakeCb(case=case.id))],))
+    await bot.send_message(chat_id, intro.text, message_thread_id=topic.message_thread_id,
+                           reply_markup=intro.markup())
+    if case.urgent:
+        await bot.send_message(chat_id, t("counsellor-urgent-announce", alias=case.alias))
+    return True
+
+
+def transcript_text(message: Message) -> str:
+    """What the transcript keeps of a message: its text, or the kind of media."""
+    return message.text or message.caption or f"[{message.content_type}]"
+
+
+async def copy_to_topic(bot: Bot, settings: Settings, locales: Locales, risk: RiskDetector,
+                        case: CaseInfo, message: Message) -> None:
+    """Copy a person's message into the topic; flag risk words for the counsellor."""
+    chat_id = settings.counsellor_chat_id
+    assert chat_id is not None and case.topic_id is not None
+    await bot.copy_message(chat_id, message.chat.id, message.message_id,
+                           message_thread_id=case.topic_id)
+    text = message.text or message.caption
+    match = risk.detect(text) if text else None
+    if match is not None:
+        note = staff(locales, settings)("counsellor-risk-flag", category=str(match.category))
+        await bot.send_message(chat_id, note, message_thread_id=case.topic_id)
+
+
+async def send_to_person(bot: Bot, t: Translator, case: CaseInfo, message: Message) -> None:
+    """Re-send a counsellor's message as 'Counsellor:' without their name."""
+    prefix = t("counsellor-prefix")
+    if message.text is not None:
+        await bot.send_message(case.chat_id, f"{prefix} {escape(message.text)}")
+        return
+    if message.content_type in CAPTIONED:
+        caption = f"{prefix} {escape(message.caption or '')}".strip()
+        await bot.copy_message(case.chat_id, message.chat.id, message.message_id,
+                               caption=caption)
+        return
+    await bot.send_message(case.chat_id, prefix)
+    await bot.copy_message(case.chat_id, message.chat.id, message.message_id)
+
+
+async def take_case(callback: CallbackQuery, callback_data: TakeCb, bot: Bot, cases: Cases,
+                    locales: Locales, settings: Settings, callback_answer: CallbackAnswer) -> None:
+    """Give the case to this counsellor; a second counsellor is told it is taken."""
+    t = staff(locales, settings)
+    case = await cases.get(callback_data.case)
+    if case is None or not await cases.take(case.id, callback.from_user.id):
+        callback_answer.text, callback_answer.show_alert = t("counsellor-already-taken"), True
+        return
+    if isinstance(callback.message, Message):
+        name = escape(callback.from_user.full_name)
+        await callback.message.edit_text(t("counsellor-case-taken", alias=case.alias, name=name))
+    await bot.send_message(case.chat_id, locales.get(case.language)("counsellor-joined"))
+    log.info("case %s taken", case.alias)
+
+
+async def counsellor_reply(message: Message, bot: Bot, cases: Cases, locales: Locales,
+                           settings: Settings) -> None:
+    """Relay a counsellor's message in a case topic to the person."""
+    case = await cases.by_topic(message.message_thread_id or 0)
+    if case is None or case.status == "closed" or message.from_user is None:
+        return
+    t = staff(locales, settings)
+    if case.status != TAKEN or case.counsellor_id != message.from_user.id:
+        await message.reply(t("counsellor-take-first"))
+        return
+    try:
+        await send_to_person(bot, locales.get(case.language), case, message)
+    except TelegramForbiddenError:
+        await message.reply(t("counsellor-person-gone"))
+        return
+    await cases.record(case, "counsellor", transcript_text(message))
+
+
+async def queue_command(message: Message, cases: Cases, locales: Locales, settings: Settings,
+                        clock: Clock) -> None:
+    """List the cases no one has taken yet, urgent first."""
+    t, now = staff(locales, settings), clock()
+    lines = [t("counsellor-queue-line", alias=c.alias, urgent=str(c.urgent).lower(),
+               minutes=int((now - c.opened_at).total_seconds() // 60))
+             for c in await cases.waiting()]
+    await message.answer("\n".join([t("counsellor-queue-title"), *lines]) if lines
+                         else t("counsellor-queue-empty"))
+
+
+async def not_a_counsellor(callback: CallbackQuery) -> None:
+    """Someone outside the counsellors' group: change nothing, say nothing."""
+
+
+def closer(rating_view: RatingView) -> Callable[..., object]:
+    """The /close handler, given the person's closing screen (it lives in dialogs.counsellor)."""
+    async def close_case(message: Message, bot: Bot, cases: Cases, locales: Locales,
+                         settings: Settings, fsm_storage: BaseStorage) -> None:
+        """End the case: tell both sides, close the topic, offer the person a rating."""
+        t = staff(locales, settings)
+        case = await cases.by_topic(message.message_thread_id or 0)
+        if case is None or case.status == "closed" or message.from_user is None:
+            await message.answer(t("counsellor-no-case-here"))
+            return
+        await cases.close(case.id, message.from_user.id, settings.case_retention_days > 0)
+        await _end_person_state(bot, fsm_storage, case.chat_id)
+        view = rating_view(locales.get(case.language), case.id)
+        await bot.send_message(case.chat_id, view.text, reply_markup=view.markup())
+        await message.answer(t("counsellor-case-closed", alias=case.alias))
+        await bot.close_forum_topic(message.chat.id, case.topic_id or 0)
+        log.info("case %s closed", case.alias)
+    return close_case
+
+
+async def _end_person_state(bot: Bot, storage: BaseStorage, chat_id: int) -> None:
+    # In a private chat the user id is the chat id.
+    key = StorageKey(bot_id=bot.id, chat_id=chat_id, user_id=chat_id)
+    await FSMContext(storage=storage, key=key).clear()
+
+
+def create_router(rating_view: RatingView) -> Router:
+    """The forum side: every handler behind the counsellors' membership check."""
+    router = Router(name="cases")
+    members = Counsellors()
+    router.callback_query.register(take_case, TakeCb.filter(), members)
+    router.callback_query.register(not_a_counsellor, TakeCb.filter())
+    router.message.register(queue_command, Command("queue"), members)
+    router.message.register(closer(rating_view), Command("close"), members)
+    router.message.register(counsellor_reply, F.message_thread_id, ~F.text.startswith("/"),
+                            members)
+    return router

@@ -1,0 +1,159 @@
+"""Talk to a counsellor, the person's side: honest consent, an anonymous case, the relay.
+
+Flow (docs/counsellor.md): menu, /counsellor or the crisis offer → consent → case opened
+(waiting) → messages relayed to the case's forum topic → the counsellor's replies come back
+as 'Counsellor:' → /close in the topic → rating. Without COUNSELLOR_CHAT_ID: hotlines only.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot.clock import Clock
+from bot.content_loader import Content
+from bot.i18n import Locales, Translator
+from bot.settings import Settings
+from bot.storage.cases import CaseInfo, Cases
+from bot.storage.people import Profile
+from dialogs import cases as forum
+from dialogs.callbacks import CaseCb, MenuCb, RateCb, Screen
+from dialogs.help import emergency_view
+from dialogs.menu import main_menu, menu_row
+from dialogs.risk import RiskDetector
+from dialogs.screen import View, reply, show
+
+log = logging.getLogger(__name__)
+private = F.chat.type == ChatType.PRIVATE
+
+
+class CaseStates(StatesGroup):
+    """A person with an open case: what they write goes to the counsellors."""
+
+    open = State()
+
+
+def is_open_now(settings: Settings, now: datetime) -> bool:
+    """Whether counsellors are on duty now (office hours in SOKH_TIMEZONE)."""
+    hour = now.astimezone(settings.timezone).hour
+    return settings.counsellor_open_hour <= hour < settings.counsellor_close_hour
+
+
+def emergency_numbers(content: Content) -> str:
+    """The emergency numbers from content, for sentences that name them."""
+    return ", ".join(s.phone for s in content.services(emergency_only=True))
+
+
+def consent_view(content: Content, t: Translator, settings: Settings, now: datetime,
+                 urgent: bool) -> View:
+    """Plain words on who reads, what is kept, hours; then agree or go back."""
+    lines = [t("counsellor-consent", days=settings.case_retention_days,
+               numbers=emergency_numbers(content),
+               open=settings.counsellor_open_hour, close=settings.counsellor_close_hour)]
+    if not is_open_now(settings, now):
+        lines.append(t("counsellor-closed-now"))
+    return View("\n\n".join(lines), (
+        [(t("counsellor-button-agree"), CaseCb(action="start", urgent=urgent))],
+        menu_row(t),
+    ))
+
+
+def entry_view(content: Content, t: Translator, settings: Settings, now: datetime,
+               urgent: bool = False) -> View:
+    """The consent screen, or hotlines and an honest sentence when no counsellors are set."""
+    if settings.counsellor_chat_id is None:
+        return emergency_view(content, t, lead=t("counsellor-unavailable"))
+    return consent_view(content, t, settings, now, urgent)
+
+
+async def counsellor_button(callback: CallbackQuery, content: Content, t: Translator,
+                            settings: Settings, clock: Clock) -> None:
+    """Show the consent screen in place (menu button)."""
+    await show(callback, entry_view(content, t, settings, clock()))
+
+
+async def counsellor_command(message: Message, content: Content, t: Translator,
+                             settings: Settings, clock: Clock) -> None:
+    """Show the consent screen as a new message (/counsellor)."""
+    await reply(message, entry_view(content, t, settings, clock()))
+
+
+async def consent_button(callback: CallbackQuery, callback_data: CaseCb, content: Content,
+                         t: Translator, settings: Settings, clock: Clock) -> None:
+    """Show the consent screen after the crisis offer; the case will be marked urgent."""
+    await show(callback, entry_view(content, t, settings, clock(), callback_data.urgent))
+
+
+async def start_case(callback: CallbackQuery, callback_data: CaseCb, bot: Bot, state: FSMContext,
+                     profile: Profile | None, cases: Cases, content: Content, t: Translator,
+                     settings: Settings, locales: Locales) -> None:
+    """Open an anonymous case (or resume the open one) and say what happens next."""
+    if profile is None or settings.counsellor_chat_id is None:
+        await show(callback, emergency_view(content, t, lead=t("counsellor-unavailable")))
+        return
+    case = await cases.active_for(profile.key)
+    if case is None:
+        chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+        case = await cases.open(profile.key, chat_id, t.language, callback_data.urgent)
+        if not await forum.open_topic(bot, settings, locales, cases, case):
+            await show(callback, emergency_view(content, t, lead=t("counsellor-unavailable")))
+            return
+    await state.set_state(CaseStates.open)
+    await state.update_data(case_id=case.id)
+    await show(callback, View(t("counsellor-connected", alias=case.alias,
+                                minutes=settings.counsellor_wait_minutes,
+                                numbers=emergency_numbers(content))))
+
+
+async def relay_to_counsellors(message: Message, bot: Bot, state: FSMContext, cases: Cases,
+                               settings: Settings, locales: Locales, risk: RiskDetector,
+                               t: Translator) -> None:
+    """Copy the person's message into their case's topic and keep it, encrypted."""
+    case = await _current_case(state, cases)
+    if case is None or settings.counsellor_chat_id is None:
+        await state.clear()
+        await reply(message, main_menu(t, t("counsellor-case-over")))
+        return
+    await forum.copy_to_topic(bot, settings, locales, risk, case, message)
+    await cases.record(case, "person", forum.transcript_text(message))
+
+
+async def _current_case(state: FSMContext, cases: Cases) -> CaseInfo | None:
+    case_id = (await state.get_data()).get("case_id")
+    case = await cases.get(int(case_id)) if case_id is not None else None
+    return case if case is not None and case.status != "closed" else None
+
+
+async def rate_case(callback: CallbackQuery, callback_data: RateCb, profile: Profile | None,
+                    cases: Cases, t: Translator) -> None:
+    """Keep the person's rating of their closed case and thank them."""
+    if profile is not None:
+        await cases.rate(callback_data.case, profile.key, callback_data.score)
+    await show(callback, main_menu(t, t("counsellor-rated")))
+
+
+def rating_view(t: Translator, case_id: int) -> View:
+    """The closing message: the case ended, rate it 1–5, come back any time."""
+    stars = [(str(score), RateCb(case=case_id, score=score)) for score in range(1, 6)]
+    return View(t("counsellor-closed"), (stars, menu_row(t)))
+
+
+def create_router() -> Router:
+    """The counsellor flow's handlers (person side, then the counsellors' forum)."""
+    router = Router(name="counsellor")
+    router.callback_query.register(counsellor_button, MenuCb.filter(F.to == Screen.COUNSELLOR))
+    router.message.register(counsellor_command, private, Command("counsellor"))
+    router.callback_query.register(consent_button, CaseCb.filter(F.action == "consent"))
+    router.callback_query.register(start_case, CaseCb.filter(F.action == "start"))
+    router.callback_query.register(rate_case, RateCb.filter())
+    router.message.register(relay_to_counsellors, private, StateFilter(CaseStates.open),
+                            ~F.text.startswith("/"))
+    router.include_router(forum.create_router(rating_view))
+    return router

@@ -1,0 +1,205 @@
+"""The parenting course: opt in (age, time, frequency), nudges, /pause /resume /stop."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.clock import Clock
+from bot.content import AGES, Item
+from bot.content_loader import Content
+from bot.i18n import Translator
+from bot.outbox.store import Outbox
+from bot.settings import Settings
+from bot.storage.people import People, Profile
+from bot.storage.schedules import ACTIVE, COURSE, PAUSED, Schedules, next_at_hour
+from dialogs.callbacks import CourseCb
+from dialogs.menu import menu_row
+from dialogs.screen import View, reply, show
+from dialogs.text import escape
+
+HOURS = ("7", "12", "19")  # morning, midday, evening: all outside the default quiet hours
+EVERY = ("1", "2", "7")  # daily, every 2 days, weekly
+
+
+def course_items(content: Content, age: str | None) -> list[str]:
+    """The course's tip ids in order, leaving out tips written for other ages."""
+    ids = [i for week in content.course() for i in week.items]
+    return [i for i in ids if _fits(content.item(i), age)]
+
+
+def _fits(item: Item | None, age: str | None) -> bool:
+    return item is None or age is None or not item.ages or age in item.ages
+
+
+def tip_view(item: Item, t: Translator, n: int, total: int) -> View:
+    """One tip of the course with feedback, 'next tip now' and 'pause' buttons."""
+    text = f"{t('course-tip-title', n=n, total=total)}\n\n{escape(item.text.get(t.language))}"
+    return View(text, (
+        [(t("course-button-useful"), CourseCb(action="useful")),
+         (t("course-button-useless"), CourseCb(action="useless"))],
+        [(t("course-button-next"), CourseCb(action="next"))],
+        [(t("course-button-pause"), CourseCb(action="pause"))],
+    ))
+
+
+def done_view(t: Translator) -> View:
+    """The course is finished: celebrate, and offer to start again."""
+    return View(t("course-done"), ([(t("course-button-again"), CourseCb(action="start"))],
+                                   menu_row(t)))
+
+
+def choice_view(t: Translator, question: str, action: str, prefix: str,
+                options: tuple[str, ...], label: str) -> View:
+    """A question with one button per option; earlier answers ride along in the data."""
+    rows = [[(t(f"{label}{o}"), CourseCb(action=action, value=f"{prefix}{o}"))]
+            for o in options]
+    return View(t(question), (*rows, menu_row(t)))
+
+
+def home_view(t: Translator, status: str | None, zone: ZoneInfo,
+              due: datetime | None = None) -> View:
+    """The course's own screen: an invitation, or where the person's course stands."""
+    if status is None:
+        return View(t("course-intro"), ([(t("course-button-start"), CourseCb(action="start"))],
+                                        menu_row(t)))
+    when = due.astimezone(zone).strftime("%d/%m %H:%M") if due else "-"
+    toggle = ("pause", "course-button-pause") if status == ACTIVE else ("resume",
+                                                                        "course-button-resume")
+    return View(t("course-status", status=status, when=when), (
+        [(t(toggle[1]), CourseCb(action=toggle[0]))],
+        [(t("course-button-change"), CourseCb(action="start"))],
+        [(t("course-button-stop"), CourseCb(action="stop"))],
+        menu_row(t),
+    ))
+
+
+async def open_course(callback: CallbackQuery, t: Translator, profile: Profile | None,
+                      schedules: Schedules, settings: Settings) -> None:
+    """Show the course screen: join, or the person's current course."""
+    row = await schedules.get(profile.key, COURSE) if profile else None
+    status = row.status if row and row.status in (ACTIVE, PAUSED) else None
+    await show(callback, home_view(t, status, settings.timezone, row.next_due_at if row else None))
+
+
+async def ask_age(callback: CallbackQuery, t: Translator) -> None:
+    """Ask the child's age group; next: the time of day."""
+    await show(callback, choice_view(t, "course-ask-age", "hour", "", AGES, "course-age-"))
+
+
+async def ask_hour(callback: CallbackQuery, callback_data: CourseCb, t: Translator) -> None:
+    """Ask the time of day; next: how often."""
+    prefix = f"{callback_data.value}."
+    await show(callback, choice_view(t, "course-ask-hour", "every", prefix, HOURS, "course-hour-"))
+
+
+async def ask_every(callback: CallbackQuery, callback_data: CourseCb, t: Translator) -> None:
+    """Ask how often; next: the course starts."""
+    prefix = f"{callback_data.value}."
+    await show(callback, choice_view(t, "course-ask-every", "go", prefix, EVERY, "course-every-"))
+
+
+async def begin(callback: CallbackQuery, callback_data: CourseCb, t: Translator,
+                profile: Profile | None, schedules: Schedules, settings: Settings,
+                clock: Clock) -> None:
+    """Start the course with the chosen age, time and frequency."""
+    age, hour, every = callback_data.value.split(".")
+    if profile is None or age not in AGES or hour not in HOURS or every not in EVERY:
+        await show(callback, View(t("settings-storage-down"), (menu_row(t),)))
+        return
+    due = next_at_hour(clock(), int(hour), settings.timezone)
+    await schedules.replace(profile.key, COURSE, age=age, hour=int(hour),
+                            every_days=int(every), next_due_at=due)
+    when = due.astimezone(settings.timezone).strftime("%d/%m %H:%M")
+    await show(callback, View(t("course-started", when=when), (menu_row(t),)))
+
+
+async def control(action: str, profile: Profile | None, schedules: Schedules, outbox: Outbox,
+                  zone: ZoneInfo, clock: Clock) -> str:
+    """Pause, resume or stop a person's course; return the id of the text to answer with."""
+    row = await schedules.get(profile.key, COURSE) if profile else None
+    if profile is None or row is None or row.status not in (ACTIVE, PAUSED):
+        return "course-none"
+    if action == "resume":
+        due = next_at_hour(clock(), row.hour, zone)
+        await schedules.change(profile.key, COURSE, status=ACTIVE, next_due_at=due)
+        return "course-resumed"
+    # A tip already queued must not arrive after the person said pause or stop.
+    await outbox.cancel_person(profile.key, COURSE)
+    if action == "pause":
+        await schedules.change(profile.key, COURSE, status=PAUSED)
+        return "course-paused"
+    await schedules.remove(profile.key, COURSE)
+    return "course-stopped"
+
+
+def control_view(t: Translator, said: str) -> View:
+    """What changed, with the way to undo a pause."""
+    rows = [[(t("course-button-resume"), CourseCb(action="resume"))]] if said == "course-paused" \
+        else []
+    return View(t(said), (*rows, menu_row(t)))
+
+
+async def control_command(message: Message, t: Translator, profile: Profile | None,
+                          schedules: Schedules, outbox: Outbox, settings: Settings,
+                          clock: Clock) -> None:
+    """Handle /pause, /resume and /stop for the course."""
+    action = (message.text or "/").split()[0].lstrip("/").split("@")[0]
+    said = await control(action, profile, schedules, outbox, settings.timezone, clock)
+    await reply(message, control_view(t, said))
+
+
+async def control_button(callback: CallbackQuery, callback_data: CourseCb, t: Translator,
+                         profile: Profile | None, schedules: Schedules, outbox: Outbox,
+                         settings: Settings, clock: Clock) -> None:
+    """Pause, resume or stop from a button; the tip above stays readable."""
+    said = await control(callback_data.action, profile, schedules, outbox, settings.timezone,
+                         clock)
+    if isinstance(callback.message, Message):
+        await reply(callback.message, control_view(t, said))
+
+
+async def feedback(callback: CallbackQuery, callback_data: CourseCb, t: Translator,
+                   callback_answer: CallbackAnswer) -> None:
+    """Thank the person for rating a tip."""
+    callback_answer.text = t(f"course-thanks-{callback_data.action}")
+
+
+async def next_now(callback: CallbackQuery, t: Translator, profile: Profile | None,
+                   schedules: Schedules, people: People, content: Content,
+                   callback_answer: CallbackAnswer) -> None:
+    """Send the next tip at once, as if it were due now."""
+    row = await schedules.get(profile.key, COURSE) if profile else None
+    if profile is None or row is None or not isinstance(callback.message, Message):
+        callback_answer.text = t("course-none")
+        return
+    items = course_items(content, row.age)
+    item = content.item(items[row.step]) if row.step < len(items) else None
+    if item is None:
+        await schedules.change(profile.key, COURSE, status="done")
+        await reply(callback.message, done_view(t))
+        return
+    await schedules.change(profile.key, COURSE, step=row.step + 1)
+    await reply(callback.message, tip_view(item, t, row.step + 1, len(items)))
+    await people.record_delivery(profile.key, content.version, item.id)
+
+
+def create_router() -> Router:
+    """The course flow's handlers, in the order they are tried."""
+    router = Router(name="course")
+    router.message.register(control_command, Command("pause", "resume", "stop"))
+    on = CourseCb.filter
+    router.callback_query.register(open_course, on(F.action == "home"))
+    router.callback_query.register(ask_age, on(F.action == "start"))
+    router.callback_query.register(ask_hour, on(F.action == "hour"))
+    router.callback_query.register(ask_every, on(F.action == "every"))
+    router.callback_query.register(begin, on(F.action == "go"))
+    router.callback_query.register(control_button, on(F.action.in_({"pause", "resume", "stop"})))
+    router.callback_query.register(feedback, on(F.action.in_({"useful", "useless"})))
+    router.callback_query.register(next_now, on(F.action == "next"))
+    return router

@@ -1,0 +1,88 @@
+"""Get help now: hotline numbers first, tap-to-call cards, and /help."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.content import Service
+from bot.content_loader import Content
+from bot.i18n import Translator
+from dialogs.callbacks import CallCb, MenuCb, ReferralCb, Screen
+from dialogs.menu import menu_row
+from dialogs.screen import Row, View, reply, show
+from dialogs.text import escape
+
+
+def service_line(service: Service, t: Translator) -> str:
+    """One service: name, number, hours and who it is for."""
+    lang = t.language
+    return t(
+        "help-service-line", name=escape(service.name.get(lang)), phone=service.phone,
+        hours=escape(service.hours.get(lang)), who=escape(service.who.get(lang)),
+    )
+
+
+def call_rows(services: tuple[Service, ...], t: Translator) -> list[Row]:
+    """A tap-to-call button per service (Telegram buttons cannot hold tel: links)."""
+    return [
+        [(t("help-call-button", phone=s.phone, name=s.name.get(t.language)), CallCb(service=s.id))]
+        for s in services
+    ]
+
+
+def emergency_view(content: Content, t: Translator, lead: str = "") -> View:
+    """Emergency numbers only, under an optional lead line; needs nothing but memory."""
+    urgent = content.services(emergency_only=True)
+    lines = [lead] if lead else []
+    lines += [t("help-title"), *(service_line(s, t) for s in urgent)]
+    return View("\n\n".join(lines), (*call_rows(urgent, t), menu_row(t)))
+
+
+def help_view(content: Content, t: Translator) -> View:
+    """Emergency numbers first, then the other services, and when they were checked."""
+    urgent = content.services(emergency_only=True)
+    others = tuple(s for s in content.services() if not s.emergency)
+    checked = min((s.last_verified for s in content.services()), default=None)
+    lines = [t("help-title"), *(service_line(s, t) for s in urgent)]
+    if others:
+        lines += [t("help-more-title"), *(service_line(s, t) for s in others)]
+    if checked is not None:
+        lines.append(f"<i>{t('help-checked', date=checked.isoformat())}</i>")
+    finder = [(t("referral-button"), ReferralCb())]
+    return View("\n\n".join(lines), (*call_rows(urgent, t), finder, menu_row(t)))
+
+
+async def help_command(message: Message, content: Content, t: Translator) -> None:
+    """Show the hotlines as a new message."""
+    await reply(message, help_view(content, t))
+
+
+async def help_button(callback: CallbackQuery, content: Content, t: Translator) -> None:
+    """Show the hotlines in place."""
+    await show(callback, help_view(content, t))
+
+
+async def call_card(
+    callback: CallbackQuery, callback_data: CallCb, content: Content, t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Send a contact card so the number can be called with one tap."""
+    service = content.service(callback_data.service)
+    if service is None or not isinstance(callback.message, Message):
+        callback_answer.text = t("help-service-gone")
+        await show(callback, help_view(content, t))
+        return
+    name = service.name.get(t.language)[:64]
+    await callback.message.answer_contact(phone_number=service.phone, first_name=name)
+
+
+def create_router() -> Router:
+    """The help flow's handlers, in the order they are tried."""
+    router = Router(name="help")
+    router.message.register(help_command, Command("help"))
+    router.callback_query.register(help_button, MenuCb.filter(F.to == Screen.HELP))
+    router.callback_query.register(call_card, CallCb.filter())
+    return router

@@ -1,0 +1,42 @@
+"""What the detector reports: the risk categories, the order they are tried in, and a match."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class RiskCategory(StrEnum):
+    """The kind of danger a message shows; the values are the keys of risk_terms.yaml."""
+
+    SELF_HARM = "self-harm"
+    PHYSICAL_ABUSE = "physical-abuse"
+    SEXUAL_ABUSE = "sexual-abuse"
+    CHILD_IN_DANGER = "child-in-danger"
+    TRAFFICKING = "trafficking"
+    FORCED_LABOUR = "forced-labour"
+    FORCED_MARRIAGE = "forced-marriage"
+    ONLINE_EXPLOITATION = "online-exploitation"
+
+
+# The first category that matches wins: danger right now and self-harm first, then specific
+# harms before general ones ("forced to scam, beaten if we miss the target" is trafficking),
+# so the reply can lead with the most fitting hotline.
+PRIORITY: tuple[RiskCategory, ...] = (
+    RiskCategory.CHILD_IN_DANGER,
+    RiskCategory.SELF_HARM,
+    RiskCategory.SEXUAL_ABUSE,
+    RiskCategory.ONLINE_EXPLOITATION,
+    RiskCategory.FORCED_MARRIAGE,
+    RiskCategory.TRAFFICKING,
+    RiskCategory.FORCED_LABOUR,
+    RiskCategory.PHYSICAL_ABUSE,
+)
+
+
+@dataclass(frozen=True)
+class RiskMatch:
+    """Which category and rule fired; deliberately holds none of the user's words."""
+
+    category: RiskCategory
+    term_id: str

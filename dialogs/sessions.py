@@ -1,0 +1,191 @@
+"""/session in a group: title → topic → day → time → place → repeat → reminders → saved."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, ForceReply, Message
+
+from bot.clock import Clock
+from bot.content_loader import Content
+from bot.i18n import Locales, Translator
+from bot.privacy import Vault
+from bot.settings import Settings
+from bot.storage.group_sessions import Plan, SessionStore
+from bot.storage.groups import GroupStore
+from bot.storage.models import Group, GroupSession
+from dialogs.callbacks import SessionCb
+from dialogs.groups import Admins, group_t, groups_only, known_group, may_schedule
+from dialogs.screen import Row, View, show
+from dialogs.states import SessionForm
+from dialogs.text import escape
+
+WEEKS = (1, 4, 8, 12)
+REMINDERS = {"24-1": (1440, 60), "1": (60,), "24": (1440,), "0": ()}
+TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
+
+
+def parse_time(text: str) -> tuple[int, int] | None:
+    """'18:00', '6.30' or '7h15' as (hour, minute); None when it is not a time."""
+    match = TIME.match(text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return int(match[1]), int(match[2])
+
+
+def local(moment: datetime, zone: ZoneInfo) -> str:
+    """A time as people in the group read it: 07/12 18:00, in SOKH_TIMEZONE."""
+    return moment.astimezone(zone).strftime("%d/%m %H:%M")
+
+
+def summary(row: GroupSession, content: Content, t: Translator, zone: ZoneInfo) -> str:
+    """One session in one line: when, title, topic and place."""
+    topic = content.topic("parenting", row.topic)
+    name = topic.title.get(t.language) if topic else row.topic
+    return t("sessions-line", when=local(row.starts_at, zone), title=escape(row.title),
+             topic=escape(name), place=escape(row.place))
+
+
+async def ask(message: Message, text: str) -> None:
+    """Ask for a typed answer; a reply gets through the group's privacy mode."""
+    await message.answer(text, reply_markup=ForceReply(selective=True))
+
+
+async def start(message: Message, state: FSMContext, bot: Bot, groups: GroupStore,
+                admins: Admins, vault: Vault, locales: Locales, t: Translator) -> None:
+    """/session: check the speaker may schedule, then ask for the title."""
+    group = await known_group(message.chat, groups)
+    t = group_t(group, locales, t)
+    user = message.from_user
+    if user is None or not await may_schedule(bot, group, user.id, groups, admins, vault):
+        await message.reply(t("sessions-not-allowed"))
+        return
+    if message.is_topic_message and message.message_thread_id != group.thread_id:
+        await groups.set_thread(group.id, message.message_thread_id)
+    await state.set_state(SessionForm.title)
+    await state.set_data({"group": group.id, "lang": t.language})
+    await message.reply(t("sessions-ask-title"), reply_markup=ForceReply(selective=True))
+
+
+async def got_title(message: Message, state: FSMContext, content: Content,
+                    locales: Locales) -> None:
+    """Title typed: offer the parenting themes as topics."""
+    data = await state.update_data(title=(message.text or "").strip()[:120])
+    t = locales.get(data["lang"])
+    rows: list[Row] = [[(topic.title.get(t.language), SessionCb(action="topic", value=topic.id))]
+                       for topic in content.packs["parenting"].topics]
+    await state.set_state(SessionForm.topic)
+    await message.answer(t("sessions-ask-topic"), reply_markup=View("", tuple(rows)).markup())
+
+
+async def got_topic(callback: CallbackQuery, callback_data: SessionCb, state: FSMContext,
+                    locales: Locales, settings: Settings, clock: Clock) -> None:
+    """Topic chosen: offer the next seven days."""
+    data = await state.update_data(topic=callback_data.value)
+    t, today = locales.get(data["lang"]), clock().astimezone(settings.timezone).date()
+    days = [today + timedelta(days=n) for n in range(7)]
+    rows: list[Row] = [[(d.strftime("%d/%m"), SessionCb(action="day", value=d.isoformat()))
+                        for d in days[i:i + 4]] for i in (0, 4)]
+    await state.set_state(SessionForm.day)
+    await show(callback, View(t("sessions-ask-day"), tuple(rows)))
+
+
+async def got_day(callback: CallbackQuery, callback_data: SessionCb, state: FSMContext,
+                  locales: Locales) -> None:
+    """Day chosen: ask for the time."""
+    data = await state.update_data(day=callback_data.value)
+    t = locales.get(data["lang"])
+    await state.set_state(SessionForm.time)
+    day = date.fromisoformat(callback_data.value).strftime("%d/%m")
+    await show(callback, View(t("sessions-day-chosen", day=day)))
+    if isinstance(callback.message, Message):
+        await ask(callback.message, t("sessions-ask-time"))
+
+
+async def got_time(message: Message, state: FSMContext, locales: Locales, settings: Settings,
+                   clock: Clock) -> None:
+    """Time typed: check it is a future time, then ask where."""
+    data = await state.get_data()
+    t, hm = locales.get(data["lang"]), parse_time(message.text or "")
+    day = date.fromisoformat(data["day"])
+    if hm is None:
+        await ask(message, t("sessions-bad-time"))
+        return
+    starts = datetime(day.year, day.month, day.day, *hm, tzinfo=settings.timezone)
+    if starts <= clock():
+        await ask(message, t("sessions-time-passed"))
+        return
+    await state.update_data(starts=starts.isoformat())
+    await state.set_state(SessionForm.place)
+    await ask(message, t("sessions-ask-place"))
+
+
+async def got_place(message: Message, state: FSMContext, locales: Locales) -> None:
+    """Place typed (or a pin shared): ask whether it repeats weekly."""
+    pin = message.location
+    place = (message.text or "").strip()[:200] or (message.venue.title if message.venue else "📍")
+    data = await state.update_data(place=place, lat=pin.latitude if pin else None,
+                                   lon=pin.longitude if pin else None)
+    t = locales.get(data["lang"])
+    row = [(t("sessions-weeks", weeks=n), SessionCb(action="weeks", value=str(n))) for n in WEEKS]
+    await state.set_state(SessionForm.repeat)
+    await message.answer(t("sessions-ask-repeat"), reply_markup=View("", (row,)).markup())
+
+
+async def got_repeat(callback: CallbackQuery, callback_data: SessionCb, state: FSMContext,
+                     locales: Locales) -> None:
+    """Repeat chosen: ask which reminders to send."""
+    data = await state.update_data(weeks=int(callback_data.value))
+    t = locales.get(data["lang"])
+    rows: list[Row] = [[(t(f"sessions-reminders-{key}"), SessionCb(action="rem", value=key))]
+                       for key in REMINDERS]
+    await state.set_state(SessionForm.reminders)
+    await show(callback, View(t("sessions-ask-reminders"), tuple(rows)))
+
+
+async def got_reminders(callback: CallbackQuery, callback_data: SessionCb, state: FSMContext,
+                        bot: Bot, groups: GroupStore, group_sessions: SessionStore, vault: Vault,
+                        content: Content, locales: Locales, settings: Settings) -> None:
+    """Reminders chosen: save every date and announce the series to the group."""
+    data = await state.get_data()
+    await state.clear()
+    plan = Plan(data["title"], data["topic"], datetime.fromisoformat(data["starts"]),
+                data["place"], REMINDERS.get(callback_data.value, (1440, 60)), data["weeks"],
+                data["lat"], data["lon"])
+    rows = await group_sessions.add(data["group"], vault.person_key(callback.from_user.id), plan)
+    t = locales.get(data["lang"])
+    lines = [summary(row, content, t, settings.timezone) for row in rows]
+    view = View(t("sessions-saved", count=len(rows)) + "\n" + "\n".join(lines))
+    await show(callback, view)
+    group = await groups.by_id(data["group"])
+    if callback.message and callback.message.chat.id != (group.chat_id if group else None):
+        await announce(bot, group, view.text)
+
+
+async def announce(bot: Bot, group: Group | None, text: str) -> None:
+    """Tell the group about sessions set up in a private chat (in its forum topic)."""
+    if group is not None:
+        await bot.send_message(group.chat_id, text, message_thread_id=group.thread_id)
+
+
+def create_router() -> Router:
+    """The /session form; its steps only answer the person filling it in."""
+    router = Router(name="sessions")
+    router.message.register(start, groups_only, Command("session"))
+    router.message.register(got_title, SessionForm.title, F.text)
+    router.callback_query.register(got_topic, SessionForm.topic,
+                                   SessionCb.filter(F.action == "topic"))
+    router.callback_query.register(got_day, SessionForm.day, SessionCb.filter(F.action == "day"))
+    router.message.register(got_time, SessionForm.time, F.text)
+    router.message.register(got_place, SessionForm.place, F.text | F.location | F.venue)
+    router.callback_query.register(got_repeat, SessionForm.repeat,
+                                   SessionCb.filter(F.action == "weeks"))
+    router.callback_query.register(got_reminders, SessionForm.reminders,
+                                   SessionCb.filter(F.action == "rem"))
+    return router
+

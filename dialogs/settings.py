@@ -1,0 +1,87 @@
+"""Settings: language, and erasing everything Sokh holds about a person (/forget)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.i18n import Translator
+from bot.storage.people import People, Profile
+from dialogs.callbacks import CourseCb, ForgetCb, MenuCb, Screen
+from dialogs.menu import main_menu, menu_row
+from dialogs.screen import View, reply, show
+
+log = logging.getLogger(__name__)
+
+
+def settings_view(t: Translator) -> View:
+    """Language and data controls."""
+    language = t(f"common-language-name-{t.language}")
+    return View(t("settings-title"), (
+        [(t("settings-button-language", language=language), MenuCb(to=Screen.LANGUAGE))],
+        [(t("settings-button-course"), CourseCb(action="home"))],
+        [(t("settings-button-forget"), MenuCb(to=Screen.FORGET))],
+        menu_row(t),
+    ))
+
+
+def forget_confirmation(t: Translator) -> View:
+    """Ask before erasing: it cannot be undone."""
+    return View(t("settings-forget-confirm"), ([
+        (t("settings-forget-yes"), ForgetCb(confirm=True)),
+        (t("settings-forget-no"), ForgetCb(confirm=False)),
+    ],))
+
+
+async def settings_button(callback: CallbackQuery, t: Translator) -> None:
+    """Open Settings in place."""
+    await show(callback, settings_view(t))
+
+
+async def forget_command(message: Message, t: Translator) -> None:
+    """Ask for confirmation before erasing."""
+    await reply(message, forget_confirmation(t))
+
+
+async def forget_button(callback: CallbackQuery, t: Translator) -> None:
+    """Ask for confirmation in place."""
+    await show(callback, forget_confirmation(t))
+
+
+async def forget_cancelled(callback: CallbackQuery, t: Translator) -> None:
+    """Keep everything and go back to Settings."""
+    await show(callback, settings_view(t))
+
+
+async def forget_confirmed(
+    callback: CallbackQuery, t: Translator, people: People, profile: Profile | None
+) -> None:
+    """Erase the person and say what was erased."""
+    if profile is None:
+        await show(callback, main_menu(t, t("settings-storage-down")))
+        return
+    try:
+        erased = await people.forget(profile.key)
+    except SQLAlchemyError:
+        log.exception("could not erase a person")
+        await show(callback, main_menu(t, t("settings-storage-down")))
+        return
+    others = sum(count for table, count in erased.items() if table != "people")
+    done = t("settings-forget-done", records=others) if erased["people"] \
+        else t("settings-forget-nothing")
+    await show(callback, View(done, (menu_row(t),)))
+
+
+def create_router() -> Router:
+    """The settings flow's handlers, in the order they are tried."""
+    router = Router(name="settings")
+    router.callback_query.register(settings_button, MenuCb.filter(F.to == Screen.SETTINGS))
+    router.message.register(forget_command, Command("forget"))
+    router.callback_query.register(forget_button, MenuCb.filter(F.to == Screen.FORGET))
+    router.callback_query.register(forget_cancelled, ForgetCb.filter(~F.confirm))
+    router.callback_query.register(forget_confirmed, ForgetCb.filter(F.confirm))
+    return router

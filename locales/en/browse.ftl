@@ -1,0 +1,4 @@
+browse-choose-topic = <b>{ $pack }</b>
+    Choose a topic:
+browse-topic-gone = That topic has changed. Please choose again.
+browse-quiz-button = ❓ Quiz: test yourself

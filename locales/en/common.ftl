@@ -1,0 +1,9 @@
+common-button-menu = ☰ Menu
+common-button-back = ‹ Back
+common-button-next = Next ›
+common-button-previous = ‹ Previous
+common-page = { $page } / { $total }
+common-source = Source: { $source }
+common-error = Sorry, something went wrong on our side. Please try again.
+common-language-name-km = ខ្មែរ
+common-language-name-en = English

@@ -1,0 +1,44 @@
+## The person's side
+counsellor-unavailable = <b>💬 Talk to a counsellor</b>
+    Chatting with a counsellor here is not ready yet on this service. We are honest about that: please call one of these services instead. They are free.
+counsellor-consent = <b>💬 Talk to a counsellor</b>
+    • A trained counsellor will read what you write here and answer you.
+    • They will not see your name, your phone number or your Telegram account. You appear as a case number.
+    • { $days ->
+        [0] What you write is kept, encrypted, only while the conversation is open, and deleted when it ends.
+       *[other] What you write is kept, encrypted, while the conversation is open and for { $days } days after it ends, then deleted.
+    }
+    • This is not an emergency service. If you are in danger now, call { $numbers } first.
+    • Counsellors answer between { $open }:00 and { $close }:00, Cambodia time.
+    Do you want to start?
+counsellor-closed-now = 🌙 Counsellors are not on duty right now. You can still write: the next counsellor on duty will read it.
+counsellor-button-agree = ✅ Yes, start
+counsellor-connected = <b>You are in the queue as case { $alias }.</b>
+    Write your message here; photos and voice notes work too. A counsellor usually answers within { $minutes } minutes during opening hours. If you are in danger now, call { $numbers }.
+counsellor-joined = 💬 A counsellor has joined your conversation and is reading your messages.
+counsellor-prefix = <b>Counsellor:</b>
+counsellor-no-one-yet = <b>No counsellor has been able to take your conversation in { $minutes } minutes.</b> We are sorry. Your messages are kept for the next counsellor, who will read them; you can keep writing. If you need help now, please call:
+counsellor-closed = The counsellor has ended this conversation. Thank you for trusting us. You can come back any time from the menu: 💬 Talk to a counsellor.
+    How helpful was it? (1 = not at all, 5 = very)
+counsellor-rated = Thank you for your rating.
+counsellor-case-over = This conversation with a counsellor has ended.
+
+## The counsellors' forum
+counsellor-topic = Case { $alias }
+counsellor-topic-urgent = 🔴 Case { $alias } (urgent)
+counsellor-case-new = <b>New case { $alias }</b> (language: { $language }). Messages from the person appear below. Take the case to answer.
+counsellor-button-take = 🙋 Take this case
+counsellor-case-taken = <b>Case { $alias }</b> is taken by { $name }.
+counsellor-already-taken = This case is already taken by another counsellor.
+counsellor-urgent-announce = 🔴 <b>Urgent case { $alias }</b> from crisis triage is waiting. Please take it.
+counsellor-take-first = This case is not yours: take it first (only the counsellor who took it can answer).
+counsellor-risk-flag = ⚠️ Risk words in the last message ({ $category }). Please check on their safety now.
+counsellor-case-closed = Case { $alias } is closed. The person was offered a rating.
+counsellor-no-case-here = There is no open case in this topic.
+counsellor-queue-title = <b>Waiting cases</b>
+counsellor-queue-line = { $urgent ->
+        [true] 🔴
+       *[other] •
+    } Case { $alias }, waiting { $minutes } min
+counsellor-queue-empty = No case is waiting.
+counsellor-person-gone = The person has blocked the bot or left, so this message was not delivered.

@@ -1,0 +1,9 @@
+fallback-free-text = I understand buttons best. Please choose from the menu.
+fallback-media = I can't open stickers, photos, voice or files. Please use the buttons.
+fallback-location = Thank you, but I don't need your location. Please use the buttons.
+fallback-unknown-command = I don't know that command. Try /menu or /help.
+fallback-stale-button = This button is old. Here is the menu.
+fallback-too-fast = You are sending messages very fast. Please wait a moment.
+fallback-edited = I only read new messages. Please send it again.
+fallback-group = I work in private chats. Please message me directly.
+fallback-inline-button = Open Sokh

@@ -1,0 +1,9 @@
+settings-title = <b>⚙️ Settings</b>
+settings-button-language = 🌐 Language: { $language }
+settings-button-forget = 🗑 Erase my data
+settings-forget-confirm = This erases everything Sokh keeps about you: your language choice and which tips you have seen. It cannot be undone. Erase?
+settings-forget-yes = Yes, erase
+settings-forget-no = No, keep
+settings-forget-done = Done. I erased your profile and { $records } other record(s) about you. If you write again, I will start fresh.
+settings-forget-nothing = I hold nothing about you.
+settings-storage-down = I can't save that right now. Please try again later. Help numbers still work: /help

@@ -1,0 +1,8 @@
+"""Start Sokh. Everything lives in bot/; this file only starts it."""
+
+import sys
+
+from bot.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""The bot as its own process (`python run_bot.py`), pointed at an emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from bot.simulator.emulator import BotApiEmulator
+from tests.helpers.harness import TEST_SECRET, TOKEN
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+async def start_bot_process(
+    emu: BotApiEmulator, folder: Path, **extra_env: str
+) -> asyncio.subprocess.Process:
+    """Start run_bot.py against the emulator with a SQLite file in `folder`; stderr piped."""
+    env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.base_url,
+           "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'process.db'}",
+           "SOKH_SECRET_KEY": TEST_SECRET, **extra_env}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "run_bot.py", env=env, cwd=ROOT, stderr=asyncio.subprocess.PIPE)
+    await emu.wait_for_request("getUpdates", timeout=20)
+    return process
+
+
+async def answers_help(emu: BotApiEmulator) -> bool:
+    """A new person sends /help; True when the hotlines come back."""
+    person = emu.add_user(language_code="en")
+    waiting = emu.wait_for_bot_message(emu.private_chat(person), 10)
+    emu.send_text(person, "/help")
+    return "1280" in ((await waiting).text or "")

@@ -1,0 +1,46 @@
+"""The command line: refusing bad content at start, and applying migrations."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SOKH_SECRET_KEY": "x" * 32,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
+    return subprocess.run([sys.executable, "run_bot.py", *args], cwd=ROOT, env={**base, **env},
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_invalid_content_stops_start_up_naming_file_item_and_problem(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    pack = content / "parenting.yaml"
+    text = pack.read_text(encoding="utf-8")
+    broken = text.replace("\n  review: draft", "\n  review: approved-by-nobody", 1)
+    pack.write_text(broken, encoding="utf-8")
+    result = _run([], tmp_path, BOT_TOKEN="123456:TOKEN", CONTENT_DIR=str(content),
+                  TELEGRAM_API_URL="http://127.0.0.1:9")
+    assert result.returncode == 2
+    assert "parenting.yaml" in result.stderr and "review" in result.stderr
+    assert "Content is invalid, not starting" in result.stderr
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    result = _run(["db", "upgrade"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"people", "deliveries", "alembic_version"} <= tables
+
+
+def test_content_validate_passes_on_shipped_content(tmp_path: Path) -> None:
+    result = _run(["content", "validate"], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK" in result.stdout

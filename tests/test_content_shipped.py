@@ -1,0 +1,138 @@
+"""The content that ships: valid, complete enough, and within Telegram's limits."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.content import AGES
+from bot.content_loader import Content, load_content
+from bot.content_tool.cli import add_content_commands
+from bot.content_tool.render import (
+    LOCALE_MARGIN,
+    html_error,
+    pack_messages,
+    render_item,
+    visible_length,
+)
+from bot.content_tool.stats import pack_stats
+from bot.content_tool.validate import validate_folder
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+PARENTING_THEMES = {"one-on-one", "keep-positive", "routines", "calm", "discipline",
+                    "body-safety", "online-safety", "school", "self-care"}
+DESTINATIONS = {"th", "my", "kr", "jp"}
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return load_content(CONTENT)
+
+
+def test_validate_passes_on_shipped_content() -> None:
+    # Uses today's date on purpose: a year after last_verified this fails until someone
+    # checks the numbers again and updates last_verified.
+    report = validate_folder(CONTENT)
+    assert [str(p) for p in report.problems] == []
+
+
+def test_cli_validate_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    add_content_commands(parser.add_subparsers(required=True))
+    args = parser.parse_args(["validate", "--folder", str(CONTENT)])
+    assert args.handler(args) == 0
+    assert ": OK" in capsys.readouterr().out
+
+
+def test_parenting_has_forty_tips_by_age_and_theme(content: Content) -> None:
+    pack = content.packs["parenting"]
+    tips = [item for topic in pack.topics for item in topic.items]
+    assert len(tips) >= 40
+    assert {t.id for t in pack.topics} == PARENTING_THEMES
+    ages = Counter[str](age for tip in tips for age in tip.ages)
+    assert all(ages[age] >= 10 for age in AGES) and all(tip.ages for tip in tips)
+
+
+def test_course_is_eight_weeks_or_more_of_real_tips(content: Content) -> None:
+    weeks = content.course()
+    assert len(weeks) >= 8
+    assert all(content.item(i) is not None for week in weeks for i in week.items)
+
+
+def test_a_quiz_for_every_parenting_theme(content: Content) -> None:
+    assert {q.topic for q in content.packs["parenting"].quizzes} == PARENTING_THEMES
+    # Telegram does not shuffle options: the right answer must not always sit first.
+    assert len({q.correct for q in content.quizzes()}) > 1
+
+
+def test_migration_covers_stages_destinations_and_job_offer_quiz(content: Content) -> None:
+    pack = content.packs["migration"]
+    ids = {t.id for t in pack.topics}
+    assert {"before-you-go", "on-the-way", "at-work", "coming-home", "red-flags",
+            "passport-kept"} <= ids
+    assert {t.destination for t in pack.topics if t.destination} == DESTINATIONS
+    assert sum(q.question.en.startswith("Is this job offer safe?") for q in pack.quizzes) >= 3
+
+
+def test_only_1280_and_117_are_emergency(content: Content) -> None:
+    assert [s.phone for s in content.services(emergency_only=True)] == ["1280", "117"]
+
+
+def test_numbers_the_facts_call_unconfirmed_are_not_published(content: Content) -> None:
+    text = (CONTENT / "services.yaml").read_text(encoding="utf-8")
+    for unpublished in ("1288", "023 725 191", "'118'", "'119'", "'666'", "1506"):
+        assert unpublished not in text
+    assert all(s.last_verified.isoformat() == "2026-11-21" for s in content.services())
+
+
+def test_referral_lists_province_services_first(content: Content) -> None:
+    found = [s.id for s in content.referral("trafficking", "kh-3")]
+    assert found[0] == "kcham-trafficking" and "chc-1280" in found
+    assert "kcham-trafficking" not in [s.id for s in content.referral("trafficking", "kh-12")]
+    assert all(content.referral(c.id) for c in content.categories())
+    assert len(content.provinces()) == 25
+
+
+def test_everything_is_draft_until_a_native_speaker_reviews_it(content: Content) -> None:
+    statuses = Counter[str]()
+    for pack in content.packs.values():
+        statuses.update(pack_stats(pack).review)
+    assert set(statuses) == {"draft"}
+    hidden = load_content(CONTENT, include_drafts=False)
+    assert all(not p.topics and not p.services and not p.quizzes for p in hidden.packs.values())
+
+
+@pytest.mark.parametrize("language", ["en", "km"])
+def test_every_message_renders_within_telegram_limits(content: Content, language: str) -> None:
+    for pack in content.packs.values():
+        for loc, markup in pack_messages(pack, language):
+            assert html_error(markup) is None, loc
+            assert visible_length(markup) + LOCALE_MARGIN <= 4096, loc
+
+
+@pytest.mark.parametrize("language", ["en", "km"])
+def test_every_item_page_shows_its_text_and_source(content: Content, language: str) -> None:
+    for pack in content.packs.values():
+        for topic in pack.topics:
+            for index, item in enumerate(topic.items):
+                page = render_item(topic, index, language)
+                assert item.sources[0][:20] in page
+                assert f"{index + 1} / {len(topic.items)}" in page
+
+
+def test_every_quiz_fits_a_telegram_quiz_poll(content: Content) -> None:
+    for quiz in content.quizzes():
+        for language in ("en", "km"):
+            assert 1 <= len(quiz.question.get(language)) <= 300
+            assert all(1 <= len(o.get(language)) <= 100 for o in quiz.options)
+            assert len(quiz.explanation.get(language)) <= 200
+        assert 2 <= len(quiz.options) <= 4 and 0 <= quiz.correct < len(quiz.options)
+
+
+def test_khmer_coverage_is_complete(content: Content) -> None:
+    for pack in content.packs.values():
+        languages = pack_stats(pack).languages
+        assert languages["km"] == languages["en"] == languages["texts"] > 0

@@ -1,0 +1,117 @@
+"""Counsellor path: hours and waiting, /queue, /forget, retention, and a whole-conversation scan."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from dialogs.case_jobs import purge_cases, tell_waiting
+from tests.test_e2e_counsellor import TAKE, Desk, desk, rows
+
+PHRASE = "my uncle Sokunthea in Battambang took my passport"
+REPLY = "We can help you get the document back safely"
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def _tell_waiting(d: Desk) -> int:
+    services = d.sokh.app.services
+    return await tell_waiting(d.sokh.app.bot, services.cases, services.locales,
+                              services.content, services.settings)
+
+
+async def test_no_one_took_it_is_said_honestly_and_the_queue_shows_it(db_url: str) -> None:
+    clock = FakeClock(datetime(2026, 1, 5, 3, 0, tzinfo=UTC))  # 10:00 in Phnom Penh
+    async with desk(db_url, clock=clock, counsellor_open_hour=8,
+                    counsellor_close_hour=17) as d:
+        await d.open_case()
+        clock.now += timedelta(minutes=20)
+        waiting = asyncio.create_task(d.sokh.emu.wait_for_bot_message(d.sokh.chat(d.person)))
+        await asyncio.sleep(0)  # the waiter must be in place before the job sends
+        assert await _tell_waiting(d) == 1
+        honest = await waiting
+        assert "in 15 minutes" in honest.text and "1280" in honest.text
+        assert await _tell_waiting(d) == 0, "told once, not every minute"
+        queue = await d.forum_message(lambda: d.sokh.emu.send_text(d.vanna, "/queue", d.forum))
+        assert "🔴 Case" in queue.text and "waiting 20 min" in queue.text
+        left = await d.forum_message(lambda: d.sokh.emu.send_text(d.person, "call me later"))
+        assert left.thread_id == d.topic_id(), "a message left while waiting reaches the topic"
+
+
+async def test_outside_hours_the_consent_screen_says_so(db_url: str) -> None:
+    clock = FakeClock(datetime(2026, 1, 5, 15, 0, tzinfo=UTC))  # 22:00 in Phnom Penh
+    async with desk(db_url, clock=clock, counsellor_open_hour=8,
+                    counsellor_close_hour=17) as d:
+        consent = await d.sokh.say(d.person, "/counsellor")
+        assert "not on duty right now" in consent.text and "between 8:00 and 17:00" in consent.text
+
+
+async def test_forget_erases_the_case_and_its_transcript(db_url: str) -> None:
+    async with desk(db_url) as d:
+        await d.open_case()
+        await d.forum_message(lambda: d.sokh.emu.send_text(d.person, PHRASE))
+        await d.sokh.emu.wait_idle()
+        assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(1,)]
+        confirm = await d.sokh.say(d.person, "/forget")
+        done = await d.sokh.tap(d.person, confirm, "Yes, erase")
+        assert "Done" in done.text
+        for table in ("cases", "case_messages", "people"):
+            assert await rows(d.sokh, f"SELECT count(*) FROM {table}") == [(0,)], table
+
+
+async def test_zero_retention_deletes_the_transcript_at_close(db_url: str) -> None:
+    async with desk(db_url, case_retention_days=0) as d:
+        await d.open_case()
+        emu, thread = d.sokh.emu, d.topic_id()
+        await d.forum_message(lambda: emu.send_text(d.person, PHRASE))
+        await emu.wait_idle()
+        assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(1,)]
+        await d.person_message(lambda: emu.click(d.vanna, d.intro(), TAKE))
+        await d.person_message(lambda: emu.send_text(d.vanna, "/close", d.forum, thread_id=thread))
+        assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(0,)]
+        services = d.sokh.app.services
+        assert await purge_cases(services.cases, services.settings) == 1
+        assert await rows(d.sokh, "SELECT count(*) FROM cases") == [(0,)]
+
+
+async def test_whole_conversation_leaves_no_identity_or_words_in_clear(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with desk(f"sqlite+aiosqlite:///{tmp_path / 'sokh.db'}") as d:
+        d.person.last_name = "Meas"
+        await d.open_case(first="they took my passport and I owe the broker money")
+        emu, thread = d.sokh.emu, d.topic_id()
+        await d.forum_message(lambda: emu.send_text(d.person, PHRASE))
+        await d.person_message(lambda: emu.click(d.vanna, d.intro(), TAKE))
+        await d.person_message(lambda: emu.send_text(d.vanna, REPLY, d.forum, thread_id=thread))
+        [(case_id,)] = await rows(d.sokh, "SELECT id FROM cases")
+        for _ in range(100):  # the line is stored just after it is relayed
+            transcript = await d.sokh.app.services.cases.transcript(case_id)
+            if ("counsellor", REPLY) in transcript:
+                break
+            await asyncio.sleep(0.05)
+        assert ("person", PHRASE) in transcript and ("counsellor", REPLY) in transcript
+        closing = await d.person_message(
+            lambda: emu.send_text(d.vanna, "/close", d.forum, thread_id=thread))
+        await d.sokh.tap(d.person, closing, "4")
+        await emu.wait_idle()
+        stored = b"".join(p.read_bytes() for p in tmp_path.glob("sokh.db*"))
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    secrets = (str(d.person.id), "Chanthou", "chanthou_kh", "Meas", PHRASE, REPLY, "owe the broker")
+    for secret in secrets:
+        assert secret.encode() not in stored, f"{secret!r} is in the database"
+        assert secret not in logged, f"{secret!r} is in the logs"
+    assert len(caplog.records) > 5, "logging was captured"

@@ -1,0 +1,141 @@
+"""Trainers' groups through the emulator: joining, who may schedule, the /session dialog."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.commands import GROUP_COMMANDS
+from bot.i18n import LANGUAGES, Locales
+from bot.simulator.state import SimMessage
+from dialogs.sessions import REMINDERS
+from tests.helpers.groups import GroupWorld, group_world
+
+
+@pytest.fixture
+async def world(db_url: str) -> AsyncIterator[GroupWorld]:
+    """A group with an admin and two members, the bot already in it, at noon on 1 December."""
+    async with group_world(db_url) as w:
+        yield w
+
+
+async def schedule_weekly(w: GroupWorld, weeks: str = "4 weeks") -> SimMessage:
+    """The admin schedules 'Kind words' on Wednesday 2 December at 18:00, weekly."""
+    asked = await w.in_group(w.admin, "/session")
+    assert "What is it called?" in asked.text
+    topics = await w.in_group(w.admin, "Kind words", reply_to=asked)
+    assert "Which parenting topic?" in topics.text
+    days = await w.tap(w.admin, topics, w.sokh.emu.buttons(topics)[0], expect="Which day?")
+    when = await w.tap(w.admin, days, "02/12", expect="What time")
+    where = await w.in_group(w.admin, "18:00", reply_to=when)
+    assert "Where?" in where.text
+    repeat = await w.in_group(w.admin, "Pagoda hall", reply_to=where)
+    reminders = await w.tap(w.admin, repeat, weeks)
+    return await w.tap(w.admin, reminders, "24 h and 1 h before")
+
+
+async def test_added_to_a_group_the_bot_asks_an_admin_for_the_language(
+        world: GroupWorld) -> None:
+    w, emu = world, world.sokh.emu
+    w.group.bot_status = "left"
+    waiting = emu.wait_for_bot_message(w.group)
+    emu.add_bot_to_group(w.group, by=w.admin)
+    hello = await waiting
+    assert "I am Sokh" in hello.text and "ខ្ញុំគឺ សុខ" in hello.text
+    assert emu.buttons(hello) == ["ខ្មែរ", "English"]
+    answered = emu.wait_for_request("answerCallbackQuery")
+    emu.click(w.dara, hello, "ខ្មែរ")
+    assert "អ្នកគ្រប់គ្រង" in (await answered).params.get("text", ""), "members may not choose"
+    intro = await w.tap(w.admin, hello, "English")
+    assert "/session" in intro.text and "/trainer" in intro.text
+    assert intro.message_id == hello.message_id
+
+
+async def test_a_member_is_refused_politely_until_an_admin_names_them_trainer(
+        world: GroupWorld) -> None:
+    w = world
+    refused = await w.in_group(w.dara, "/session")
+    assert "only the group's admins and the trainers" in refused.text.lower()
+    said = w.sokh.emu.send_text(w.dara, "I run the Tuesday group", chat=w.group)
+    mine = w.group.messages[said["message"]["message_id"]]
+    named = await w.in_group(w.admin, "/trainer", reply_to=mine)
+    assert "Dara can now schedule" in named.text
+    asked = await w.in_group(w.dara, "/session")
+    assert "What is it called?" in asked.text
+
+
+async def test_an_admin_schedules_a_weekly_series(world: GroupWorld) -> None:
+    w = world
+    saved = await schedule_weekly(w)
+    assert "4 weekly sessions scheduled" in saved.text
+    for day in ("02/12 18:00", "09/12 18:00", "16/12 18:00", "23/12 18:00"):
+        assert day in saved.text
+    assert "Pagoda hall" in saved.text and "Kind words" in saved.text
+    listed = await w.in_group(w.dara, "/sessions")
+    assert listed.text.count("Kind words") == 4
+    assert w.sokh.emu.buttons(listed)[:2] == ["🔁 Move 1", "❌ Cancel 1"]
+
+
+async def test_cancelling_and_moving_one_date_is_announced(world: GroupWorld) -> None:
+    w = world
+    await schedule_weekly(w)
+    listed = await w.in_group(w.admin, "/sessions")
+    announced = await w.tap(w.admin, listed, "❌ Cancel 2", expect="Cancelled")
+    assert "09/12 18:00" in announced.text
+    listed = await w.in_group(w.admin, "/sessions")
+    assert listed.text.count("Kind words") == 3 and "09/12" not in listed.text
+    asked = await w.tap(w.admin, listed, "🔁 Move 1", expect="New date and time")
+    moved = await w.in_group(w.admin, "03/12 17:30", reply_to=asked)
+    assert "Moved to 03/12 17:30" in moved.text
+    denied = w.sokh.emu.wait_for_request("answerCallbackQuery")
+    w.sokh.emu.click(w.bopha, listed, "❌ Cancel 3")
+    assert "only the group's admins" in (await denied).params.get("text", "")
+
+
+async def test_private_session_points_to_the_group_and_forms_are_personal(
+        world: GroupWorld) -> None:
+    w = world
+    reply = await w.sokh.say(w.admin, "/session")
+    assert "inside your group" in reply.text
+    asked = await w.in_group(w.admin, "/session")
+    topics = await w.in_group(w.admin, "Kind words", reply_to=asked)
+    answered = w.sokh.emu.wait_for_request("answerCallbackQuery")
+    w.sokh.emu.click(w.dara, topics, w.sokh.emu.buttons(topics)[0])
+    assert "someone else's" in (await answered).params.get("text", "")
+
+
+def test_reminder_choice_ids_exist_in_both_languages(locales: Locales) -> None:
+    for language in LANGUAGES:
+        ids = locales.message_ids(language)
+        assert {f"sessions-reminders-{key}" for key in REMINDERS} <= ids
+
+
+async def test_group_commands_are_registered_in_both_languages(world: GroupWorld) -> None:
+    calls = world.sokh.emu.calls("setMyCommands")
+    groups = [c for c in calls if (c.params.get("scope") or {}).get("type") == "all_group_chats"]
+    assert {c.params.get("language_code") for c in groups} == {"km", "en", None}
+    assert [c["command"] for c in groups[0].params["commands"]] == list(GROUP_COMMANDS)
+
+
+async def test_a_trainer_schedules_from_the_private_chat(world: GroupWorld) -> None:
+    w, sokh = world, world.sokh
+    await schedule_weekly(w, "Once")
+    groups = await sokh.say(w.admin, "/session")
+    assert "For which group?" in groups.text
+    asked = await sokh.tap(w.admin, groups, "Parents of Kampong Speu")
+    assert "What is it called?" in asked.text
+    topics = await sokh.say(w.admin, "Calm mornings")
+    days = await sokh.tap(w.admin, topics, sokh.emu.buttons(topics)[1])
+    when = w.tap(w.admin, days, "04/12", expect="What time")
+    assert "What time" in (await when).text
+    where = await sokh.say(w.admin, "8:30")
+    repeat = await sokh.say(w.admin, "Health centre")
+    assert "Where?" in where.text
+    reminders = await sokh.tap(w.admin, repeat, "Once")
+    announced = sokh.emu.wait_for_bot_message(w.group)
+    saved = await sokh.tap(w.admin, reminders, "1 h before")
+    assert "04/12 08:30" in saved.text
+    assert "Calm mornings" in (await announced).text
+    refused = await sokh.say(w.dara, "/session")
+    assert "inside your group" in refused.text
