@@ -14,7 +14,7 @@ from bot.app import Application
 from bot.simulator.emulator import BotApiEmulator
 from tests.helpers.databases import POSTGRES_ADMIN_DSN, postgres_database
 from tests.helpers.harness import TOKEN, Harness, lose_sqlite_database, running_bot, settings_for
-from tests.helpers.process import answers_help, start_bot_process
+from tests.helpers.process import answers_help, bot_process
 
 
 async def _help_still_works(sokh: Harness) -> None:
@@ -64,8 +64,7 @@ async def test_webhook_mode_accepts_only_the_secret(tmp_path: Path, unused_tcp_p
 
 
 async def test_sigterm_finishes_cleanly(tmp_path: Path) -> None:
-    async with BotApiEmulator(token=TOKEN) as emu:
-        process = await start_bot_process(emu, tmp_path)
+    async with BotApiEmulator(token=TOKEN) as emu, bot_process(emu, tmp_path) as process:
         assert await answers_help(emu)
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)

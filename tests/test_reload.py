@@ -11,7 +11,7 @@ from bot.content_loader import ContentStore
 from bot.reload import reload_content
 from bot.simulator.emulator import BotApiEmulator
 from tests.helpers.harness import TOKEN
-from tests.helpers.process import answers_help, start_bot_process
+from tests.helpers.process import answers_help, bot_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,8 +42,8 @@ def test_reload_swaps_or_keeps_the_old(tmp_path: Path) -> None:
 
 async def test_sighup_reloads_a_running_bot(tmp_path: Path) -> None:
     folder = _copy_content(tmp_path)
-    async with BotApiEmulator(token=TOKEN) as emu:
-        process = await start_bot_process(emu, tmp_path, CONTENT_DIR=str(folder))
+    async with (BotApiEmulator(token=TOKEN) as emu,
+                bot_process(emu, tmp_path, CONTENT_DIR=str(folder)) as process):
         _set_version(folder, "2099.01.01-2")
         process.send_signal(signal.SIGHUP)
         assert await answers_help(emu)
