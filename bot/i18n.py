@@ -21,9 +21,19 @@ class Translator:
     def __init__(self, bundle: FluentBundle, language: str) -> None:
         self._bundle = bundle
         self.language = language
+        # Most strings are button labels without arguments, formatted on every reply.
+        self._plain: dict[str, str] = {}
 
     def __call__(self, message_id: str, **args: Any) -> str:
         """Return the formatted text; a missing id is a bug, so it raises."""
+        if not args:
+            plain = self._plain.get(message_id)
+            if plain is None:
+                plain = self._plain[message_id] = self._format(message_id, {})
+            return plain
+        return self._format(message_id, args)
+
+    def _format(self, message_id: str, args: dict[str, Any]) -> str:
         message = self._bundle.get_message(message_id)
         if message.value is None:
             raise KeyError(f"{message_id} has no value in {self.language}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
@@ -23,11 +24,18 @@ class View:
         """The inline keyboard, or None when the view has no buttons."""
         if not self.rows:
             return None
-        keyboard = [
-            [InlineKeyboardButton(text=label, callback_data=data.pack()) for label, data in row]
-            for row in self.rows
-        ]
-        return InlineKeyboardMarkup(inline_keyboard=keyboard)
+        return _keyboard(tuple(tuple((label, data.pack()) for label, data in row)
+                               for row in self.rows))
+
+
+@lru_cache(maxsize=1024)
+def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
+    # Validating the pydantic button models cost more than the rest of a menu reply, and
+    # most keyboards (menus, topic pages) repeat; nothing mutates a markup once built.
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=label, callback_data=data) for label, data in row]
+        for row in rows
+    ])
 
 
 async def reply(message: Message, view: View) -> None:
