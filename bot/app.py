@@ -8,6 +8,7 @@ import logging
 from aiogram import Bot, Dispatcher
 
 from bot import group_reminders
+from bot.autoclean import start_trail
 from bot.clock import Clock, utc_now
 from bot.commands import register_commands
 from bot.nudges import Proactive
@@ -82,8 +83,10 @@ def assemble(services: Services) -> Dispatcher:
     reminders = group_reminders.attach(proactive)
 
     async def on_startup(bot: Bot) -> None:
+        # First, so every message sent from now on is in the trail (docs/quick-exit.md).
+        start_trail(services.quick_exit, bot, scheduler)
         add_case_jobs(scheduler, bot, services.cases, services.locales, services.content,
-                      services.settings)
+                      services.settings, services.people)
         proactive.start(bot, scheduler)
         group_reminders.start(reminders, scheduler, bot)
         scheduler.start()
@@ -93,6 +96,7 @@ def assemble(services: Services) -> Dispatcher:
         await in_flight.drain(SHUTDOWN_GRACE_S)
         scheduler.shutdown(wait=False)
         await proactive.stop()
+        await services.quick_exit.trail.stop()  # write the buffered trail: a restart loses nothing
         await services.close()
         log.info("Sokh stopped cleanly")
 

@@ -7,7 +7,9 @@ from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandSc
 
 from bot.i18n import LANGUAGES, Locales
 
-COMMANDS = ("start", "menu", "help", "counsellor", "language", "forget")
+COMMANDS = ("start", "menu", "help", "counsellor", "hide", "language", "forget",
+            # The parenting course (docs/nudges.md).
+            "pause", "resume", "stop")
 # In groups (docs/groups.md): scheduling sessions and setting the group up.
 GROUP_COMMANDS = ("session", "sessions", "setup", "trainer")
 

@@ -1,7 +1,7 @@
 """Due group sessions become outbox rows: reminders, then the tip and the attendance prompt.
 
-The outbox keeps Telegram's 20 messages a minute per group. A group's rows go under the
-group's pseudo-person key (see GroupStore.join), so the sender needs nothing new.
+The outbox keeps Telegram's 20 messages a minute per group. A group's rows name the group
+(NewMessage.to_group); the sender looks up its chat id, which follows supergroup upgrades.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
-from aiogram.methods import Response, SendMessage, TelegramMethod
+from aiogram.methods import Response, SendMessage, SendVenue, TelegramMethod
 from aiogram.methods.base import TelegramType
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select, update
@@ -60,7 +60,7 @@ class ForumThreads(BaseRequestMiddleware):
     async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
         thread = FORUM_THREAD.get()
-        if thread is not None and isinstance(method, SendMessage):
+        if thread is not None and isinstance(method, SendMessage | SendVenue):
             method.message_thread_id = method.message_thread_id or thread
         return await make_request(bot, method)
 
@@ -82,6 +82,10 @@ class GroupNudges(Nudges):
             view = reminder_view(reminder, t, int(p["coming"]), int(p["missing"]))
         elif p["kind"] == "attendance":
             view = attendance_view(p["title"], when, int(p["session"]), t)
+        elif p["kind"] == "pin":
+            venue = {"latitude": float(p["lat"]), "longitude": float(p["lon"]),
+                     "title": p["title"], "address": p["place"]}
+            return Rendered("", venue=venue)
         elif topic is not None:
             item = topic.items[int(p["n"]) % len(topic.items)]
             text = t("rsvp-tip", topic=name, tip=item.text.get(t.language))
@@ -101,12 +105,10 @@ class GroupReminders:
     async def enqueue_due(self) -> int:
         """Queue every due reminder or follow-up and move each session on; return how many."""
         now = self._services.clock()
-        query = (select(GroupSession, Group.outbox_key, Person.chat_id_enc, Group.language,
-                        Group.thread_id)
+        query = (select(GroupSession, Group.language, Group.thread_id)
                  .join(Group, Group.id == GroupSession.group_id)
-                 .join(Person, Person.key == Group.outbox_key)
                  .where(GroupSession.status == SCHEDULED, GroupSession.next_due_at <= now,
-                        Group.status == ACTIVE, Person.blocked_at.is_(None))
+                        Group.status == ACTIVE)
                  .order_by(GroupSession.next_due_at).limit(BATCH))
         async with self._sessions.begin() as session:
             due = (await session.execute(query.with_for_update(skip_locked=True,
@@ -114,11 +116,10 @@ class GroupReminders:
             counts = await rsvp_counts(session, [row.id for row, *_ in due])
             trainers = await self._trainers(session, [row.trainer_key for row, *_ in due])
             messages: list[NewMessage] = []
-            for row, key, enc, language, thread in due:
+            for row, language, thread in due:
                 if not self._catch_up(row, now):
                     continue
-                group = (key, enc, language or "km")
-                messages += self._messages(row, group, thread, counts, trainers, now)
+                messages += self._messages(row, language or "km", thread, counts, trainers, now)
                 await session.execute(update(GroupSession).where(GroupSession.id == row.id)
                                       .values(**self._advance(row, now)))
             if messages:
@@ -132,25 +133,35 @@ class GroupReminders:
             Person.key.in_(keys), Person.blocked_at.is_(None))
         return {k: (enc, lang) for k, enc, lang in await session.execute(query)}
 
-    def _messages(self, row: GroupSession, group: tuple[str, str, str], thread: int | None,
+    def _messages(self, row: GroupSession, language: str, thread: int | None,
                   counts: dict[int, tuple[int, int]],
                   trainers: dict[str, tuple[str, str | None]],
                   now: datetime) -> list[NewMessage]:
-        key, enc, language = group
         base = {"session": row.id, "title": row.title, "topic": row.topic,
                 "starts": row.starts_at.isoformat(), "place": row.place, "thread": thread}
         step = f"{row.id}-{int(row.starts_at.timestamp())}-{row.stage}"
         if row.stage < len(offsets_of(row.reminders)):
             coming, missing = counts.get(row.id, (0, 0))
             payload = {**base, "kind": "reminder", "coming": coming, "missing": missing}
-            return [NewMessage(key, CAMPAIGN, step, enc, language, payload, now)]
+            return self._reminder(row, step, language, payload, now)
         tip = {**base, "kind": "tip", "n": row.id}
-        out = [NewMessage(key, CAMPAIGN, step, enc, language, tip, now)]
+        out = [NewMessage.to_group(row.group_id, CAMPAIGN, step, language, tip, now)]
         if row.trainer_key in trainers:
             t_enc, t_lang = trainers[row.trainer_key]
             private = {**base, "kind": "attendance", "thread": None}
             out.append(NewMessage(row.trainer_key, CAMPAIGN, f"{row.id}-attendance", t_enc,
                                   t_lang or language, private, now))
+        return out
+
+    @staticmethod
+    def _reminder(row: GroupSession, step: str, language: str, payload: dict[str, Any],
+                  now: datetime) -> list[NewMessage]:
+        """The reminder, and the place's pin queued after it: the group's spacing sends it next."""
+        out = [NewMessage.to_group(row.group_id, CAMPAIGN, step, language, payload, now)]
+        if row.latitude is not None and row.longitude is not None:
+            pin = {**payload, "kind": "pin", "lat": row.latitude, "lon": row.longitude}
+            out.append(NewMessage.to_group(row.group_id, CAMPAIGN, f"{step}-pin", language, pin,
+                                           now))
         return out
 
     @staticmethod

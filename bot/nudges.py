@@ -20,9 +20,13 @@ from bot.outbox.quiet import QuietHours
 from bot.outbox.store import Claimed, NewMessage, insert_ignoring_duplicates
 from bot.sender import Rendered, Sender, SenderConfig
 from bot.storage.database import session_factory
+from bot.storage.people import notify_modes
 from bot.storage.schedules import COURSE, DONE, Due, Schedules, next_at_hour
-from dialogs import course, travel
-from dialogs.course import course_items
+from dialogs import course, discreet, travel
+from dialogs.browse import quiz_poll
+from dialogs.callbacks import ReadCb
+from dialogs.course_plan import CoursePlan, course_plan
+from dialogs.discreet import DISCREET
 from dialogs.text import escape
 
 if TYPE_CHECKING:
@@ -40,7 +44,7 @@ class Nudges:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], content: ContentStore,
                  locales: Locales, zone: ZoneInfo) -> None:
         self._sessions, self._content, self._locales, self._zone = sessions, content, locales, zone
-        self._sequences: dict[tuple[str, str | None], list[str]] = {}
+        self._plans: dict[tuple[str, str | None], CoursePlan] = {}
 
     async def enqueue_due(self, now: datetime) -> int:
         """Queue one message per due schedule and move each schedule on; return how many."""
@@ -48,8 +52,10 @@ class Nudges:
         while True:
             async with self._sessions.begin() as session:
                 due = await Schedules(self._sessions).due(session, now, CHUNK)
-                planned = [self._plan(d, now) for d in due]
-                messages = [m.row() for m, _ in planned if m is not None]
+                modes = await notify_modes(session, [d.row.person_key for d in due
+                                                     if d.row.kind != COURSE])
+                planned = [self._plan(d, now, modes) for d in due]
+                messages = [m.row() for batch, _ in planned for m in batch]
                 if messages:
                     await session.execute(insert_ignoring_duplicates(session), messages)
                 await Schedules.advance(session, [change for _, change in planned])
@@ -57,46 +63,55 @@ class Nudges:
             if len(due) < CHUNK:
                 return total
 
-    def _plan(self, due: Due, now: datetime) -> tuple[NewMessage | None, Change]:
+    def _plan(self, due: Due, now: datetime,
+              modes: dict[str, str]) -> tuple[list[NewMessage], Change]:
         if due.row.kind == COURSE:
             return self._plan_course(due, now)
-        return self._plan_travel(due, now)
+        return self._plan_travel(due, now, modes.get(due.row.person_key, DISCREET))
 
-    def _plan_course(self, due: Due, now: datetime) -> tuple[NewMessage | None, Change]:
+    def _plan_course(self, due: Due, now: datetime) -> tuple[list[NewMessage], Change]:
         row = due.row
-        items = self._sequence(row.age)
-        if row.step >= len(items):
-            payload: dict[str, Any] = {"kind": "done"}
-            return self._message(due, "done", payload, now), {"id": row.id, "status": DONE}
-        payload = {"kind": "tip", "item": items[row.step], "n": row.step + 1, "total": len(items)}
+        plan = self._plan_of(row.age)
+        if row.step >= len(plan.items):
+            payload: dict[str, Any] = {"kind": "done", "age": row.age}
+            return [self._message(due, "done", payload, now)], {"id": row.id, "status": DONE}
+        payload = {"kind": "tip", "item": plan.items[row.step], "n": row.step + 1,
+                   "total": len(plan.items)}
         later = next_at_hour(max(now, row.next_due_at or now), row.hour, self._zone,
                              row.every_days)
         change = {"id": row.id, "step": row.step + 1, "next_due_at": later}
-        return self._message(due, str(row.step), payload, now), change
+        messages = [self._message(due, str(row.step), payload, now)]
+        if (quiz := plan.quizzes.get(row.step)) is not None:
+            # The theme ends with this tip; its quiz follows (the sender keeps 1/s per chat).
+            quiz_payload = {"kind": "quiz", "quiz": quiz}
+            messages.append(self._message(due, f"q{row.step}", quiz_payload, now))
+        return messages, change
 
-    def _plan_travel(self, due: Due, now: datetime) -> tuple[NewMessage | None, Change]:
+    def _plan_travel(self, due: Due, now: datetime,
+                     mode: str) -> tuple[list[NewMessage], Change]:
         row = due.row
         if row.travel_date is None or row.step >= len(travel.OFFSETS):
-            return None, {"id": row.id, "status": DONE}
+            return [], {"id": row.id, "status": DONE}
         offset = travel.OFFSETS[row.step]
+        # The look is chosen now: rendering at send time has no database to ask.
         payload = {"kind": "travel", "offset": offset, "dest": row.destination,
-                   "date": row.travel_date.isoformat()}
+                   "date": row.travel_date.isoformat(), "notify": mode}
         nxt = travel.next_step(row.travel_date, row.step + 1, now, self._zone)
         change: Change = {"id": row.id, "step": nxt[0], "next_due_at": nxt[1]}
         if nxt[1] is None:
             change["status"] = DONE
-        return self._message(due, f"t{offset}", payload, now), change
+        return [self._message(due, f"t{offset}", payload, now)], change
 
     def _message(self, due: Due, step: str, payload: dict[str, Any], now: datetime) -> NewMessage:
         return NewMessage(due.row.person_key, due.row.kind, f"{due.row.id}-{step}",
                           due.chat_id_enc, due.language, payload, now)
 
-    def _sequence(self, age: str | None) -> list[str]:
+    def _plan_of(self, age: str | None) -> CoursePlan:
         content = self._content.current
         key = (content.version, age)
-        if key not in self._sequences:
-            self._sequences[key] = course_items(content, age)
-        return self._sequences[key]
+        if key not in self._plans:
+            self._plans[key] = course_plan(content, age)
+        return self._plans[key]
 
     def render(self, row: Claimed) -> Rendered | None:
         """The message for an outbox row, in the person's language, from current content."""
@@ -109,15 +124,24 @@ class Nudges:
             view = course.tip_view(item, t, int(row.payload["n"]), int(row.payload["total"]))
             return Rendered(view.text, view.markup(), (content.version, item.id))
         if kind == "done":
-            view = course.done_view(t)
+            view = course.done_view(t, row.payload.get("age"))
             return Rendered(view.text, view.markup())
+        if kind == "quiz" and (quiz := content.quiz(str(row.payload["quiz"]))):
+            poll = quiz_poll(quiz, t.language)
+            return Rendered(escape(poll["question"]), None, (content.version, quiz.id), poll)
         if kind == "travel":
-            view = travel.reminder_view(content, t, row.payload)
+            view = discreet.present(travel.reminder_view(content, t, row.payload), t,
+                                    str(row.payload.get("notify", DISCREET)),
+                                    ReadCb(kind=discreet.TRAVEL, ref=_travel_ref(row.payload)))
             return Rendered(view.text, view.markup())
         if kind == "item" and (item := content.item(str(row.payload["item"]))):
             return Rendered(escape(item.text.get(t.language)), None, (content.version, item.id))
         return None
 
+
+def _travel_ref(payload: dict[str, Any]) -> str:
+    """What a Read button needs to re-render a travel message: offset and destination."""
+    return f"{payload['offset']}.{payload.get('dest') or ''}"
 
 
 class Proactive:

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -40,6 +41,8 @@ class Rendered:
     text: str
     markup: InlineKeyboardMarkup | None = None
     item: tuple[str, str] | None = None  # (content version, item id)
+    poll: dict[str, Any] | None = None  # sendPoll arguments: a quiz poll instead of `text`
+    venue: dict[str, Any] | None = None  # sendVenue arguments: a place's pin instead of `text`
 
 
 Render = Callable[[Claimed], Rendered | None]
@@ -118,7 +121,10 @@ class Sender:
             out.failed.append((row, type(error).__name__))
 
     async def _deliver(self, row: Claimed, out: Outcomes) -> None:
-        chat_id = self.vault.decrypt_chat_id(row.chat_id_enc, row.person_key)
+        chat_id = self._chat_id(row)
+        if chat_id is None:
+            out.failed.append((row, "no such group"))
+            return
         busy = self.limits.chat_wait(chat_id)
         if busy > 0:  # back to wait rather than hold a sending slot others could use
             out.later.append((row, busy, "chat busy", False))
@@ -130,10 +136,17 @@ class Sender:
         await self.config.sleep(max(0.0, self.limits.reserve(chat_id)))
         await self._send(chat_id, row, rendered, out)
 
+    def _chat_id(self, row: Claimed) -> int | None:
+        """A group's chat id as claimed; a person's, decrypted."""
+        if row.group_id is not None:
+            return row.group_chat_id
+        if row.chat_id_enc is None or row.person_key is None:
+            return None
+        return self.vault.decrypt_chat_id(row.chat_id_enc, row.person_key)
+
     async def _send(self, chat_id: int, row: Claimed, rendered: Rendered, out: Outcomes) -> None:
         try:
-            await self.bot.send_message(chat_id, rendered.text, reply_markup=rendered.markup,
-                                        allow_paid_broadcast=self.config.paid or None)
+            await self._post(chat_id, rendered)
         except TelegramRetryAfter as error:
             self.limits.pause(error.retry_after)
             out.later.append((row, float(error.retry_after), "429", False))
@@ -145,8 +158,20 @@ class Sender:
             out.failed.append((row, error.message))
         else:
             out.sent.append(row)
-            if rendered.item is not None:
+            # Reach is counted per person; a group's tip shows in the sessions report instead.
+            if rendered.item is not None and row.person_key is not None:
                 out.items.append((row.person_key, *rendered.item))
+
+    async def _post(self, chat_id: int, rendered: Rendered) -> None:
+        paid = self.config.paid or None
+        if rendered.poll is not None:
+            await self.bot.send_poll(chat_id, **rendered.poll, allow_paid_broadcast=paid)
+            return
+        if rendered.venue is not None:
+            await self.bot.send_venue(chat_id, **rendered.venue, allow_paid_broadcast=paid)
+            return
+        await self.bot.send_message(chat_id, rendered.text, reply_markup=rendered.markup,
+                                    allow_paid_broadcast=paid)
 
     async def _settle(self, out: Outcomes) -> None:
         now = self.clock()
@@ -161,6 +186,14 @@ class Sender:
             log.warning("outbox row %d failed: %s", row.id, error)
             await self.outbox.fail([row.id], error)
         for row in out.blocked:
+            await self._blocked(row)
+
+    async def _blocked(self, row: Claimed) -> None:
+        """403: a group removed the bot (pause it), or a person blocked it (inactive)."""
+        if row.group_id is not None:
+            log.info("a group no longer lets the bot post; its sessions are paused")
+            await self.outbox.pause_group(row.group_id)
+        elif row.person_key is not None:
             await self.people.mark_blocked(row.person_key)
             await self.outbox.cancel_person(row.person_key)
 

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     show_draft_content: bool = True
     flood_limit: int = Field(default=6, ge=1)
     flood_window_s: float = Field(default=2.0, gt=0)
+    # Quick exit (docs/quick-exit.md): minutes of silence before 'Clean up after me' runs.
+    auto_clean_minutes: int = Field(default=15, ge=1)
 
     @field_validator("sokh_timezone")
     @classmethod

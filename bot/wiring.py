@@ -27,12 +27,16 @@ from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.cases import Cases
 from bot.storage.database import create_engine, session_factory
+from bot.storage.feedback import Feedback
 from bot.storage.people import People
 from bot.storage.schedules import Schedules
 from bot.throttle import Limiter, MemoryLimiter, RedisLimiter, ThrottleMiddleware
 from dialogs import browse, counsellor, course, crisis, fallback, menu, onboarding, referral, travel
+from dialogs import discreet as notify_settings
 from dialogs import groups as trainer_groups
 from dialogs import help as hotlines
+from dialogs import hide as quick_exit_flow
+from dialogs import reveal as notify_reveal
 from dialogs import rsvp as session_rsvp
 from dialogs import session_list as session_lists
 from dialogs import session_private as private_sessions
@@ -59,10 +63,12 @@ class Services:
     cases: Cases
     schedules: Schedules = field(init=False)
     outbox: Outbox = field(init=False)
+    quick_exit: quick_exit_flow.QuickExit = field(init=False)
 
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
         self.schedules, self.outbox = Schedules(sessions), Outbox(sessions)
+        self.quick_exit = quick_exit_flow.build(self)
 
     async def close(self) -> None:
         """Release the database pool and the Redis connection."""
@@ -93,7 +99,8 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
         locales=services.locales, people=services.people, vault=services.vault,
         settings=services.settings, clock=services.clock,
         schedules=services.schedules, outbox=services.outbox,
-        risk=services.risk, cases=services.cases,
+        tip_feedback=Feedback(session_factory(services.engine), services.clock),
+        risk=services.risk, cases=services.cases, quick_exit=services.quick_exit,
         **trainer_groups.dependencies(services),
     )
     in_flight = InFlightMiddleware()
@@ -103,6 +110,8 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
                           urgent=crisis.urgent_update(services.risk))
     )
     throttle = ThrottleMiddleware(_limiter(services), services.settings.flood_limit, services.vault)
+    # The trail notes messages before the throttle, which may drop some (docs/quick-exit.md).
+    quick_exit_flow.attach(services.quick_exit, dispatcher)
     dispatcher.message.outer_middleware(throttle)
     dispatcher.callback_query.outer_middleware(throttle)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
@@ -110,10 +119,11 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     # Order matters: feature routers first; fallback last, because it catches everything.
     # Crisis triage comes before everything: risk words get the emergency numbers first.
     dispatcher.include_routers(
-        crisis.create_router(),
+        crisis.create_router(), quick_exit_flow.create_router(),
         onboarding.create_router(), menu.create_router(), browse.create_router(),
         hotlines.create_router(), referral.create_router(), counsellor.create_router(),
-        preferences.create_router(),
+        preferences.create_router(), notify_settings.create_router(),
+        notify_reveal.create_router(),
         course.create_router(), travel.create_router(),
         # Group sessions answer group commands, so they come before the fallback's group reply.
         trainer_groups.create_router(), private_sessions.create_router(),

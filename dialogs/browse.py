@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackData
@@ -10,16 +11,20 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.content import Quiz
 from bot.content_loader import Content
 from bot.i18n import Translator
 from bot.storage.people import People, Profile
 from dialogs.callbacks import MenuCb, QuizCb, Screen, TopicCb
+from dialogs.hide import hide_button
 from dialogs.menu import menu_row
 from dialogs.screen import Row, View, show
 from dialogs.text import escape
 
 log = logging.getLogger(__name__)
 PACK_OF_SCREEN = {Screen.PARENTING: "parenting", Screen.MIGRATION: "migration"}
+# Topics someone may need to hide from whoever holds their phone (docs/quick-exit.md).
+SENSITIVE_TOPICS = frozenset({"red-flags", "passport-kept"})
 
 
 def topic_list(content: Content, pack_name: str, t: Translator) -> View:
@@ -47,7 +52,10 @@ def topic_page(content: Content, at: TopicCb, t: Translator) -> View | None:
         t("common-page", page=at.page + 1, total=total),
     ])
     quizzes = [(t("browse-quiz-button"), QuizCb(quiz=q.id)) for q in content.quizzes(topic.id)]
-    return View(text, (_paging(at, total, t), quizzes[:1], _back_row(at.area, t)))
+    back = _back_row(at.area, t)
+    if at.topic in SENSITIVE_TOPICS:
+        back = [*back, hide_button(t)]
+    return View(text, (_paging(at, total, t), quizzes[:1], back))
 
 
 def _paging(at: TopicCb, total: int, t: Translator) -> Row:
@@ -96,14 +104,17 @@ async def send_quiz(
     if quiz is None or not isinstance(callback.message, Message):
         callback_answer.text = t("browse-topic-gone")
         return
-    lang = t.language
-    await callback.message.answer_poll(
-        question=quiz.question.get(lang), options=[o.get(lang) for o in quiz.options],
-        type="quiz", correct_option_id=quiz.correct, explanation=quiz.explanation.get(lang),
-        is_anonymous=True,
-    )
+    await callback.message.answer_poll(**quiz_poll(quiz, t.language))
     if profile is not None:
         await _record(people, profile, content, quiz.id)
+
+
+def quiz_poll(quiz: Quiz, language: str) -> dict[str, Any]:
+    """The sendPoll arguments of a native, anonymous quiz poll in `language`."""
+    return {"question": quiz.question.get(language),
+            "options": [o.get(language) for o in quiz.options], "type": "quiz",
+            "correct_option_id": quiz.correct, "explanation": quiz.explanation.get(language),
+            "is_anonymous": True}
 
 
 async def _record(people: People, profile: Profile, content: Content, item_id: str) -> None:

@@ -86,6 +86,19 @@ class TravelCb(CallbackData, prefix="v"):
     value: str = ""
 
 
+class ReadCb(CallbackData, prefix="nr"):
+    """'Read' under a fully neutral notification: `kind` says what to re-render from `ref`."""
+
+    kind: str
+    ref: str = ""
+
+
+class NotifyCb(CallbackData, prefix="nm"):
+    """Settings, notifications: no mode shows the choice; a mode saves it."""
+
+    mode: str = ""
+
+
 class ReferralCb(CallbackData, prefix="r"):
     """The referral flow: no category yet → categories; no province → provinces; both → who."""
 
@@ -124,3 +137,15 @@ class AttendanceCb(CallbackData, prefix="ga"):
     """The trainer records how many came to a session."""
 
     session: int
+
+
+class HideCb(CallbackData, prefix="x"):
+    """'Hide this chat': delete the conversation and leave a neutral menu (docs/quick-exit.md)."""
+
+
+class AutoCleanCb(CallbackData, prefix="xa"):
+    """Switch 'Clean up after me' on or off, from Settings (`s`) or the consent screen (`c`)."""
+
+    on: bool
+    screen: str = "s"
+    urgent: bool = False

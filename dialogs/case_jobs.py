@@ -8,25 +8,35 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from apscheduler.schedulers.base import BaseScheduler
 
-from bot.content_loader import ContentStore
-from bot.i18n import Locales
+from bot.content_loader import Content, ContentStore
+from bot.i18n import Locales, Translator
 from bot.settings import Settings
 from bot.storage.cases import Cases
+from bot.storage.people import People
+from dialogs.callbacks import ReadCb
+from dialogs.discreet import WAITING, send_sensitive
 from dialogs.help import emergency_view
+from dialogs.screen import View
 
 log = logging.getLogger(__name__)
 
 
+def waiting_view(content: Content, t: Translator, settings: Settings) -> View:
+    """The honest 'no one has taken it yet' note, with the hotlines."""
+    lead = t("counsellor-no-one-yet", minutes=settings.counsellor_wait_minutes)
+    return emergency_view(content, t, lead=lead)
+
+
 async def tell_waiting(bot: Bot, cases: Cases, locales: Locales, content: ContentStore,
-                       settings: Settings) -> int:
+                       settings: Settings, people: People) -> int:
     """Honestly tell people whose case waited too long, with the hotlines; return how many."""
     told = 0
     for case in await cases.overdue(settings.counsellor_wait_minutes):
         t = locales.get(case.language)
-        lead = t("counsellor-no-one-yet", minutes=settings.counsellor_wait_minutes)
-        view = emergency_view(content.current, t, lead=lead)
+        view = waiting_view(content.current, t, settings)
         try:
-            await bot.send_message(case.chat_id, view.text, reply_markup=view.markup())
+            await send_sensitive(bot, case.chat_id, view, t,
+                                 await people.notify_mode(case.person_key), ReadCb(kind=WAITING))
             told += 1
         except TelegramAPIError:
             log.warning("could not tell case %s it is still waiting", case.alias)
@@ -42,9 +52,10 @@ async def purge_cases(cases: Cases, settings: Settings) -> int:
 
 
 def add_case_jobs(scheduler: BaseScheduler, bot: Bot, cases: Cases, locales: Locales,
-                  content: ContentStore, settings: Settings) -> None:
+                  content: ContentStore, settings: Settings, people: People) -> None:
     """Register the waiting check (every minute) and the retention purge (hourly)."""
     scheduler.add_job(tell_waiting, "interval", minutes=1, id="cases-waiting",
-                      args=[bot, cases, locales, content, settings], replace_existing=True)
+                      args=[bot, cases, locales, content, settings, people],
+                      replace_existing=True)
     scheduler.add_job(purge_cases, "interval", hours=1, id="cases-purge",
                       args=[cases, settings], replace_existing=True)

@@ -22,9 +22,12 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
 from bot.i18n import Locales, Translator
+from bot.privacy import Vault
 from bot.settings import Settings
 from bot.storage.cases import TAKEN, CaseInfo, Cases
-from dialogs.callbacks import TakeCb
+from bot.storage.people import People
+from dialogs.callbacks import ReadCb, TakeCb
+from dialogs.discreet import CLOSED, JOINED, NEUTRAL, line_read, present, send_sensitive
 from dialogs.risk import RiskDetector
 from dialogs.screen import View
 from dialogs.text import escape
@@ -33,6 +36,9 @@ log = logging.getLogger(__name__)
 MEMBER_CACHE_S = 60.0
 ACTIVE = {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 # Media whose copy can carry the 'Counsellor:' line as a caption.
+# Telegram allows 4096 characters of text and 1024 of caption; the neutral first line and
+# 'Counsellor:' take up to ~60 in either language, so counsellors get this much.
+RELAY_TEXT_MAX, RELAY_CAPTION_MAX = 4000, 950
 CAPTIONED = {"photo", "voice", "video", "document", "audio", "animation"}
 RatingView = Callable[[Translator, int], View]
 
@@ -106,12 +112,28 @@ async def copy_to_topic(bot: Bot, settings: Settings, locales: Locales, risk: Ri
         await bot.send_message(chat_id, note, message_thread_id=case.topic_id)
 
 
-async def send_to_person(bot: Bot, t: Translator, case: CaseInfo, message: Message) -> None:
-    """Re-send a counsellor's message as 'Counsellor:' without their name."""
-    prefix = t("counsellor-prefix")
+def _too_long(message: Message) -> bool:
+    """True when the neutral line and 'Counsellor:' would push it past Telegram's limits."""
     if message.text is not None:
-        await bot.send_message(case.chat_id, f"{prefix} {escape(message.text)}")
+        return len(message.text) > RELAY_TEXT_MAX
+    return len(message.caption or "") > RELAY_CAPTION_MAX
+
+
+def counsellor_view(t: Translator, text: str) -> View:
+    """A counsellor's words as the person sees them: 'Counsellor:' and never a name."""
+    return View(f"{t('counsellor-prefix')} {escape(text)}")
+
+
+async def send_to_person(bot: Bot, t: Translator, case: CaseInfo, message: Message,
+                         mode: str, read: ReadCb) -> None:
+    """Re-send a counsellor's message as 'Counsellor:' without their name, discreetly."""
+    if message.text is not None or mode == NEUTRAL:
+        # Fully neutral media wait behind Read too: the tap copies them (dialogs/reveal.py).
+        view = counsellor_view(t, transcript_text(message))
+        await send_sensitive(bot, case.chat_id, view, t, mode, read)
         return
+    # Discreet media: the caption (or the line before a sticker) starts with the neutral line.
+    prefix = present(View(t("counsellor-prefix")), t, mode, None).text
     if message.content_type in CAPTIONED:
         caption = f"{prefix} {escape(message.caption or '')}".strip()
         await bot.copy_message(case.chat_id, message.chat.id, message.message_id,
@@ -122,7 +144,8 @@ async def send_to_person(bot: Bot, t: Translator, case: CaseInfo, message: Messa
 
 
 async def take_case(callback: CallbackQuery, callback_data: TakeCb, bot: Bot, cases: Cases,
-                    locales: Locales, settings: Settings, callback_answer: CallbackAnswer) -> None:
+                    locales: Locales, settings: Settings, callback_answer: CallbackAnswer,
+                    people: People) -> None:
     """Give the case to this counsellor; a second counsellor is told it is taken."""
     t = staff(locales, settings)
     case = await cases.get(callback_data.case)
@@ -132,12 +155,14 @@ async def take_case(callback: CallbackQuery, callback_data: TakeCb, bot: Bot, ca
     if isinstance(callback.message, Message):
         name = escape(callback.from_user.full_name)
         await callback.message.edit_text(t("counsellor-case-taken", alias=case.alias, name=name))
-    await bot.send_message(case.chat_id, locales.get(case.language)("counsellor-joined"))
+    person = locales.get(case.language)
+    await send_sensitive(bot, case.chat_id, View(person("counsellor-joined")), person,
+                         await people.notify_mode(case.person_key), ReadCb(kind=JOINED))
     log.info("case %s taken", case.alias)
 
 
 async def counsellor_reply(message: Message, bot: Bot, cases: Cases, locales: Locales,
-                           settings: Settings) -> None:
+                           settings: Settings, people: People, vault: Vault) -> None:
     """Relay a counsellor's message in a case topic to the person."""
     case = await cases.by_topic(message.message_thread_id or 0)
     if case is None or case.status == "closed" or message.from_user is None:
@@ -146,12 +171,18 @@ async def counsellor_reply(message: Message, bot: Bot, cases: Cases, locales: Lo
     if case.status != TAKEN or case.counsellor_id != message.from_user.id:
         await message.reply(t("counsellor-take-first"))
         return
+    if _too_long(message):
+        await message.reply(t("counsellor-too-long", most=RELAY_TEXT_MAX,
+                              most_caption=RELAY_CAPTION_MAX))
+        return
+    # Recorded first: a fully neutral notification's Read button names the line by its id.
+    line = await cases.record(case, "counsellor", transcript_text(message))
+    mode = await people.notify_mode(case.person_key)
+    read = line_read(vault, line, None if message.text is not None else message.message_id)
     try:
-        await send_to_person(bot, locales.get(case.language), case, message)
+        await send_to_person(bot, locales.get(case.language), case, message, mode, read)
     except TelegramForbiddenError:
         await message.reply(t("counsellor-person-gone"))
-        return
-    await cases.record(case, "counsellor", transcript_text(message))
 
 
 async def queue_command(message: Message, cases: Cases, locales: Locales, settings: Settings,
@@ -172,7 +203,7 @@ async def not_a_counsellor(callback: CallbackQuery) -> None:
 def closer(rating_view: RatingView) -> Callable[..., object]:
     """The /close handler, given the person's closing screen (it lives in dialogs.counsellor)."""
     async def close_case(message: Message, bot: Bot, cases: Cases, locales: Locales,
-                         settings: Settings, fsm_storage: BaseStorage) -> None:
+                         settings: Settings, fsm_storage: BaseStorage, people: People) -> None:
         """End the case: tell both sides, close the topic, offer the person a rating."""
         t = staff(locales, settings)
         case = await cases.by_topic(message.message_thread_id or 0)
@@ -181,8 +212,10 @@ def closer(rating_view: RatingView) -> Callable[..., object]:
             return
         await cases.close(case.id, message.from_user.id, settings.case_retention_days > 0)
         await _end_person_state(bot, fsm_storage, case.chat_id)
-        view = rating_view(locales.get(case.language), case.id)
-        await bot.send_message(case.chat_id, view.text, reply_markup=view.markup())
+        person = locales.get(case.language)
+        await send_sensitive(bot, case.chat_id, rating_view(person, case.id), person,
+                             await people.notify_mode(case.person_key),
+                             ReadCb(kind=CLOSED, ref=str(case.id)))
         await message.answer(t("counsellor-case-closed", alias=case.alias))
         await bot.close_forum_topic(message.chat.id, case.topic_id or 0)
         log.info("case %s closed", case.alias)

@@ -20,13 +20,15 @@ from aiogram.types import CallbackQuery, Message
 from bot.clock import Clock
 from bot.content_loader import Content
 from bot.i18n import Locales, Translator
+from bot.privacy import Vault
 from bot.settings import Settings
 from bot.storage.cases import CaseInfo, Cases
 from bot.storage.people import Profile
 from dialogs import cases as forum
-from dialogs.callbacks import CaseCb, MenuCb, RateCb, Screen
+from dialogs.callbacks import AutoCleanCb, CaseCb, MenuCb, RateCb, Screen
 from dialogs.help import emergency_view
-from dialogs.menu import main_menu, menu_row
+from dialogs.hide import QuickExit, auto_clean_row, quick_exit_row, toggle_auto_clean
+from dialogs.menu import main_menu
 from dialogs.risk import RiskDetector
 from dialogs.screen import View, reply, show
 
@@ -52,7 +54,7 @@ def emergency_numbers(content: Content) -> str:
 
 
 def consent_view(content: Content, t: Translator, settings: Settings, now: datetime,
-                 urgent: bool) -> View:
+                 urgent: bool, auto_clean: bool = False) -> View:
     """Plain words on who reads, what is kept, hours; then agree or go back."""
     lines = [t("counsellor-consent", days=settings.case_retention_days,
                numbers=emergency_numbers(content),
@@ -61,34 +63,41 @@ def consent_view(content: Content, t: Translator, settings: Settings, now: datet
         lines.append(t("counsellor-closed-now"))
     return View("\n\n".join(lines), (
         [(t("counsellor-button-agree"), CaseCb(action="start", urgent=urgent))],
-        menu_row(t),
+        auto_clean_row(t, auto_clean, "c", urgent),  # offered here too (docs/quick-exit.md)
+        quick_exit_row(t),
     ))
 
 
 def entry_view(content: Content, t: Translator, settings: Settings, now: datetime,
-               urgent: bool = False) -> View:
+               urgent: bool = False, auto_clean: bool = False) -> View:
     """The consent screen, or hotlines and an honest sentence when no counsellors are set."""
     if settings.counsellor_chat_id is None:
         return emergency_view(content, t, lead=t("counsellor-unavailable"))
-    return consent_view(content, t, settings, now, urgent)
+    return consent_view(content, t, settings, now, urgent, auto_clean)
 
 
 async def counsellor_button(callback: CallbackQuery, content: Content, t: Translator,
-                            settings: Settings, clock: Clock) -> None:
+                            settings: Settings, clock: Clock, quick_exit: QuickExit,
+                            vault: Vault) -> None:
     """Show the consent screen in place (menu button)."""
-    await show(callback, entry_view(content, t, settings, clock()))
+    on = await quick_exit.auto_clean(vault.person_key(callback.from_user.id))
+    await show(callback, entry_view(content, t, settings, clock(), auto_clean=on))
 
 
 async def counsellor_command(message: Message, content: Content, t: Translator,
-                             settings: Settings, clock: Clock) -> None:
+                             settings: Settings, clock: Clock, quick_exit: QuickExit,
+                             vault: Vault) -> None:
     """Show the consent screen as a new message (/counsellor)."""
-    await reply(message, entry_view(content, t, settings, clock()))
+    on = await quick_exit.auto_clean(vault.person_key(message.chat.id))
+    await reply(message, entry_view(content, t, settings, clock(), auto_clean=on))
 
 
 async def consent_button(callback: CallbackQuery, callback_data: CaseCb, content: Content,
-                         t: Translator, settings: Settings, clock: Clock) -> None:
+                         t: Translator, settings: Settings, clock: Clock, quick_exit: QuickExit,
+                         vault: Vault) -> None:
     """Show the consent screen after the crisis offer; the case will be marked urgent."""
-    await show(callback, entry_view(content, t, settings, clock(), callback_data.urgent))
+    on = await quick_exit.auto_clean(vault.person_key(callback.from_user.id))
+    await show(callback, entry_view(content, t, settings, clock(), callback_data.urgent, on))
 
 
 async def start_case(callback: CallbackQuery, callback_data: CaseCb, bot: Bot, state: FSMContext,
@@ -109,7 +118,15 @@ async def start_case(callback: CallbackQuery, callback_data: CaseCb, bot: Bot, s
     await state.update_data(case_id=case.id)
     await show(callback, View(t("counsellor-connected", alias=case.alias,
                                 minutes=settings.counsellor_wait_minutes,
-                                numbers=emergency_numbers(content))))
+                                numbers=emergency_numbers(content)), (quick_exit_row(t),)))
+
+
+async def auto_clean_toggled(callback: CallbackQuery, callback_data: AutoCleanCb,
+                             content: Content, t: Translator, settings: Settings, clock: Clock,
+                             quick_exit: QuickExit, vault: Vault) -> None:
+    """Switch 'Clean up after me' from the consent screen, then show the screen again."""
+    on = await toggle_auto_clean(callback, callback_data, quick_exit, vault)
+    await show(callback, entry_view(content, t, settings, clock(), callback_data.urgent, on))
 
 
 async def relay_to_counsellors(message: Message, bot: Bot, state: FSMContext, cases: Cases,
@@ -142,7 +159,7 @@ async def rate_case(callback: CallbackQuery, callback_data: RateCb, profile: Pro
 def rating_view(t: Translator, case_id: int) -> View:
     """The closing message: the case ended, rate it 1–5, come back any time."""
     stars = [(str(score), RateCb(case=case_id, score=score)) for score in range(1, 6)]
-    return View(t("counsellor-closed"), (stars, menu_row(t)))
+    return View(t("counsellor-closed"), (stars, quick_exit_row(t)))
 
 
 def create_router() -> Router:
@@ -153,6 +170,7 @@ def create_router() -> Router:
     router.callback_query.register(consent_button, CaseCb.filter(F.action == "consent"))
     router.callback_query.register(start_case, CaseCb.filter(F.action == "start"))
     router.callback_query.register(rate_case, RateCb.filter())
+    router.callback_query.register(auto_clean_toggled, AutoCleanCb.filter(F.screen == "c"))
     router.message.register(relay_to_counsellors, private, StateFilter(CaseStates.open),
                             ~F.text.startswith("/"))
     router.include_router(forum.create_router(rating_view))

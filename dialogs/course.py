@@ -17,8 +17,11 @@ from bot.i18n import Translator
 from bot.outbox.store import Outbox
 from bot.settings import Settings
 from bot.storage.people import People, Profile
-from bot.storage.schedules import ACTIVE, COURSE, PAUSED, Schedules, next_at_hour
+from bot.storage.schedules import ACTIVE, COURSE, DONE, PAUSED, Schedules, next_at_hour
+from dialogs.browse import quiz_poll
 from dialogs.callbacks import CourseCb
+from dialogs.course_feedback import RATINGS, feedback
+from dialogs.course_plan import course_plan, tip_ref
 from dialogs.menu import menu_row
 from dialogs.screen import View, reply, show
 from dialogs.text import escape
@@ -27,30 +30,24 @@ HOURS = ("7", "12", "19")  # morning, midday, evening: all outside the default q
 EVERY = ("1", "2", "7")  # daily, every 2 days, weekly
 
 
-def course_items(content: Content, age: str | None) -> list[str]:
-    """The course's tip ids in order, leaving out tips written for other ages."""
-    ids = [i for week in content.course() for i in week.items]
-    return [i for i in ids if _fits(content.item(i), age)]
-
-
-def _fits(item: Item | None, age: str | None) -> bool:
-    return item is None or age is None or not item.ages or age in item.ages
-
-
 def tip_view(item: Item, t: Translator, n: int, total: int) -> View:
     """One tip of the course with feedback, 'next tip now' and 'pause' buttons."""
     text = f"{t('course-tip-title', n=n, total=total)}\n\n{escape(item.text.get(t.language))}"
+    ref = tip_ref(item.id)
     return View(text, (
-        [(t("course-button-useful"), CourseCb(action="useful")),
-         (t("course-button-useless"), CourseCb(action="useless"))],
+        [(t("course-button-useful"), CourseCb(action="useful", value=ref)),
+         (t("course-button-useless"), CourseCb(action="useless", value=ref))],
         [(t("course-button-next"), CourseCb(action="next"))],
         [(t("course-button-pause"), CourseCb(action="pause"))],
     ))
 
 
-def done_view(t: Translator) -> View:
-    """The course is finished: celebrate, and offer to start again."""
-    return View(t("course-done"), ([(t("course-button-again"), CourseCb(action="start"))],
+def done_view(t: Translator, age: str | None = None) -> View:
+    """The course is finished: celebrate, and offer the course for the next age group."""
+    older = AGES[AGES.index(age) + 1:] if age in AGES else ()
+    offer = [[(t("course-button-next-age", age=t(f"course-age-{older[0]}")),
+               CourseCb(action="hour", value=older[0]))]] if older else []
+    return View(t("course-done"), (*offer, [(t("course-button-again"), CourseCb(action="start"))],
                                    menu_row(t)))
 
 
@@ -164,29 +161,27 @@ async def control_button(callback: CallbackQuery, callback_data: CourseCb, t: Tr
         await reply(callback.message, control_view(t, said))
 
 
-async def feedback(callback: CallbackQuery, callback_data: CourseCb, t: Translator,
-                   callback_answer: CallbackAnswer) -> None:
-    """Thank the person for rating a tip."""
-    callback_answer.text = t(f"course-thanks-{callback_data.action}")
-
-
 async def next_now(callback: CallbackQuery, t: Translator, profile: Profile | None,
                    schedules: Schedules, people: People, content: Content,
                    callback_answer: CallbackAnswer) -> None:
-    """Send the next tip at once, as if it were due now."""
+    """Send the next tip at once, as if it were due now; a theme's quiz follows its last tip."""
     row = await schedules.get(profile.key, COURSE) if profile else None
     if profile is None or row is None or not isinstance(callback.message, Message):
         callback_answer.text = t("course-none")
         return
-    items = course_items(content, row.age)
-    item = content.item(items[row.step]) if row.step < len(items) else None
+    plan = course_plan(content, row.age)
+    item = content.item(plan.items[row.step]) if row.step < len(plan.items) else None
     if item is None:
-        await schedules.change(profile.key, COURSE, status="done")
-        await reply(callback.message, done_view(t))
+        await schedules.change(profile.key, COURSE, status=DONE)
+        await reply(callback.message, done_view(t, row.age))
         return
     await schedules.change(profile.key, COURSE, step=row.step + 1)
-    await reply(callback.message, tip_view(item, t, row.step + 1, len(items)))
+    await reply(callback.message, tip_view(item, t, row.step + 1, len(plan.items)))
     await people.record_delivery(profile.key, content.version, item.id)
+    quiz = content.quiz(plan.quizzes.get(row.step, ""))
+    if quiz is not None:  # asked for at once, so sent at once rather than through the outbox
+        await callback.message.answer_poll(**quiz_poll(quiz, t.language))
+        await people.record_delivery(profile.key, content.version, quiz.id)
 
 
 def create_router() -> Router:
@@ -200,6 +195,6 @@ def create_router() -> Router:
     router.callback_query.register(ask_every, on(F.action == "every"))
     router.callback_query.register(begin, on(F.action == "go"))
     router.callback_query.register(control_button, on(F.action.in_({"pause", "resume", "stop"})))
-    router.callback_query.register(feedback, on(F.action.in_({"useful", "useless"})))
+    router.callback_query.register(feedback, on(F.action.in_(RATINGS)))
     router.callback_query.register(next_now, on(F.action == "next"))
     return router

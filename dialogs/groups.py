@@ -53,7 +53,7 @@ class Admins:
 def dependencies(services: Services) -> dict[str, Any]:
     """What group handlers receive as dispatcher data."""
     sessions = session_factory(services.engine)
-    return {"groups": GroupStore(sessions, services.vault, services.clock),
+    return {"groups": GroupStore(sessions, services.clock),
             "group_sessions": SessionStore(sessions, services.clock), "admins": Admins()}
 
 

@@ -11,7 +11,7 @@ from bot.content import Service
 from bot.content_loader import Content
 from bot.i18n import Translator
 from dialogs.callbacks import CallCb, MenuCb, ReferralCb, Screen
-from dialogs.menu import menu_row
+from dialogs.hide import quick_exit_row
 from dialogs.screen import Row, View, reply, show
 from dialogs.text import escape
 
@@ -38,7 +38,7 @@ def emergency_view(content: Content, t: Translator, lead: str = "") -> View:
     urgent = content.services(emergency_only=True)
     lines = [lead] if lead else []
     lines += [t("help-title"), *(service_line(s, t) for s in urgent)]
-    return View("\n\n".join(lines), (*call_rows(urgent, t), menu_row(t)))
+    return View("\n\n".join(lines), (*call_rows(urgent, t), quick_exit_row(t)))
 
 
 def help_view(content: Content, t: Translator) -> View:
@@ -52,7 +52,7 @@ def help_view(content: Content, t: Translator) -> View:
     if checked is not None:
         lines.append(f"<i>{t('help-checked', date=checked.isoformat())}</i>")
     finder = [(t("referral-button"), ReferralCb())]
-    return View("\n\n".join(lines), (*call_rows(urgent, t), finder, menu_row(t)))
+    return View("\n\n".join(lines), (*call_rows(urgent, t), finder, quick_exit_row(t)))
 
 
 async def help_command(message: Message, content: Content, t: Translator) -> None:

@@ -10,7 +10,7 @@ from bot.content_loader import Content
 from bot.i18n import Translator
 from dialogs.callbacks import MenuCb, ReferralCb, Screen
 from dialogs.help import call_rows, service_line
-from dialogs.menu import menu_row
+from dialogs.hide import quick_exit_row
 from dialogs.screen import Row, View, show
 from dialogs.text import escape
 
@@ -23,7 +23,7 @@ def categories_view(content: Content, t: Translator) -> View:
     rows: list[Row] = [
         [(c.title.get(t.language), ReferralCb(category=c.id))] for c in content.categories()
     ]
-    rows.append([(t("common-button-back"), MenuCb(to=Screen.HELP)), *menu_row(t)])
+    rows.append([(t("common-button-back"), MenuCb(to=Screen.HELP)), *quick_exit_row(t)])
     return View(t("referral-what-happened"), tuple(rows))
 
 
@@ -35,7 +35,7 @@ def provinces_view(content: Content, category: str, t: Translator) -> View:
                        for i in range(0, len(buttons), PROVINCES_PER_ROW)]
     skip = ReferralCb(category=category, province=NOT_IN_CAMBODIA)
     rows.append([(t("referral-skip-province"), skip)])
-    rows.append([(t("common-button-back"), ReferralCb()), *menu_row(t)])
+    rows.append([(t("common-button-back"), ReferralCb()), *quick_exit_row(t)])
     return View(t("referral-where"), tuple(rows))
 
 
@@ -50,7 +50,7 @@ def who_view(content: Content, at: ReferralCb, t: Translator) -> View | None:
     if category.note is not None:
         lines.append(f"<i>{escape(category.note.get(t.language))}</i>")
     back = ReferralCb(category=category.id)
-    rows = [*call_rows(services, t), [(t("common-button-back"), back), *menu_row(t)]]
+    rows = [*call_rows(services, t), [(t("common-button-back"), back), *quick_exit_row(t)]]
     return View("\n\n".join(lines), tuple(rows))
 
 

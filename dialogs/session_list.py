@@ -1,4 +1,4 @@
-"""/sessions in a group: what is coming, with buttons to move or cancel one date."""
+"""/sessions in a group: what is coming, with buttons to edit, move or cancel one date."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from bot.settings import Settings
 from bot.storage.group_sessions import SCHEDULED, SessionStore
 from bot.storage.groups import GroupStore
 from bot.storage.models import Group
+from dialogs import session_edit
 from dialogs.callbacks import SessionCb
 from dialogs.groups import Admins, group_t, groups_only, known_group, may_schedule
 from dialogs.screen import Row, View, show
-from dialogs.sessions import local, parse_time, summary
+from dialogs.sessions import ask, local, parse_time, summary
 from dialogs.states import MoveForm
 
 WHEN = re.compile(r"^\s*(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\s+(\S+)\s*$")
@@ -30,13 +31,13 @@ WHEN = re.compile(r"^\s*(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\s+(\S+)\s*$")
 
 async def listing(group: Group, group_sessions: SessionStore, content: Content,
                   t: Translator, settings: Settings) -> View:
-    """The group's coming sessions, numbered, with move and cancel buttons for each."""
+    """The group's coming sessions, numbered, with edit, move and cancel buttons for each."""
     rows = await group_sessions.upcoming(group.id)
     if not rows:
         return View(t("sessions-none"))
     lines = [f"{n}. " + summary(r, content, t, settings.timezone) for n, r in enumerate(rows, 1)]
-    buttons: list[Row] = [[(t("sessions-move", n=n), SessionCb(action="move", value=str(r.id))),
-                           (t("sessions-cancel", n=n), SessionCb(action="cancel", value=str(r.id)))]
+    buttons: list[Row] = [[(t(f"sessions-{action}", n=n), SessionCb(action=action, value=str(r.id)))
+                           for action in ("edit", "move", "cancel")]
                           for n, r in enumerate(rows, 1)]
     return View(t("sessions-coming") + "\n" + "\n".join(lines), tuple(buttons))
 
@@ -88,7 +89,7 @@ async def move(callback: CallbackQuery, callback_data: SessionCb, state: FSMCont
     t = group_t(group, locales, t)
     await state.set_state(MoveForm.when)
     await state.set_data({"session": int(callback_data.value), "lang": t.language})
-    await callback.message.answer(t("sessions-ask-when"), reply_markup=ForceReply(selective=True))
+    await ask(callback.message, t("sessions-ask-when"), callback.from_user)
 
 
 def parse_when(text: str, now: datetime, settings: Settings) -> datetime | None:
@@ -130,11 +131,14 @@ async def not_yours(callback: CallbackQuery, t: Translator,
 
 
 def create_router() -> Router:
-    """The list and its buttons; last, a catch-all for form buttons no state expects."""
+    """The list and its buttons, the edit form; last, a catch-all for stale form buttons."""
     router = Router(name="session-list")
     router.message.register(show_list, groups_only, Command("sessions"))
     router.callback_query.register(cancel, SessionCb.filter(F.action == "cancel"))
     router.callback_query.register(move, SessionCb.filter(F.action == "move"))
     router.message.register(got_when, MoveForm.when, F.text)
-    router.callback_query.register(not_yours, SessionCb.filter())
+    # Sub-routers see an update only after this router's own handlers passed on it.
+    stale = Router(name="session-stale-buttons")
+    stale.callback_query.register(not_yours, SessionCb.filter())
+    router.include_routers(session_edit.create_router(), stale)
     return router

@@ -1,4 +1,4 @@
-"""/session in a group: title → topic → day → time → place → repeat → reminders → saved."""
+"""/session in a group: title → topic → day → time → place → pin → repeat → reminders."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, ForceReply, Message, User
 
 from bot.clock import Clock
 from bot.content_loader import Content
@@ -21,7 +21,7 @@ from bot.storage.groups import GroupStore
 from bot.storage.models import Group, GroupSession
 from dialogs.callbacks import SessionCb
 from dialogs.groups import Admins, group_t, groups_only, known_group, may_schedule
-from dialogs.screen import Row, View, show
+from dialogs.screen import Row, View, reply, show
 from dialogs.states import SessionForm
 from dialogs.text import escape
 
@@ -51,9 +51,18 @@ def summary(row: GroupSession, content: Content, t: Translator, zone: ZoneInfo) 
              topic=escape(name), place=escape(row.place))
 
 
-async def ask(message: Message, text: str) -> None:
-    """Ask for a typed answer; a reply gets through the group's privacy mode."""
-    await message.answer(text, reply_markup=ForceReply(selective=True))
+async def ask(message: Message, text: str, user: User | None = None) -> None:
+    """Ask for a typed answer; a reply gets through the group's privacy mode.
+
+    A selective ForceReply opens the reply box only for the sender of the message it replies
+    to, or for users it mentions: so reply to the speaker, or after a tap mention the tapper.
+    """
+    force = ForceReply(selective=True)
+    if user is None:
+        await message.reply(text, reply_markup=force)
+        return
+    mention = f'<a href="tg://user?id={user.id}">{escape(user.first_name)}</a>'
+    await message.answer(f"{mention} {text}", reply_markup=force)
 
 
 async def start(message: Message, state: FSMContext, bot: Bot, groups: GroupStore,
@@ -104,7 +113,7 @@ async def got_day(callback: CallbackQuery, callback_data: SessionCb, state: FSMC
     day = date.fromisoformat(callback_data.value).strftime("%d/%m")
     await show(callback, View(t("sessions-day-chosen", day=day)))
     if isinstance(callback.message, Message):
-        await ask(callback.message, t("sessions-ask-time"))
+        await ask(callback.message, t("sessions-ask-time"), callback.from_user)
 
 
 async def got_time(message: Message, state: FSMContext, locales: Locales, settings: Settings,
@@ -125,16 +134,49 @@ async def got_time(message: Message, state: FSMContext, locales: Locales, settin
     await ask(message, t("sessions-ask-place"))
 
 
-async def got_place(message: Message, state: FSMContext, locales: Locales) -> None:
-    """Place typed (or a pin shared): ask whether it repeats weekly."""
-    pin = message.location
-    place = (message.text or "").strip()[:200] or (message.venue.title if message.venue else "📍")
-    data = await state.update_data(place=place, lat=pin.latitude if pin else None,
-                                   lon=pin.longitude if pin else None)
-    t = locales.get(data["lang"])
+def repeat_view(t: Translator) -> View:
+    """Once, or weekly for a few weeks."""
     row = [(t("sessions-weeks", weeks=n), SessionCb(action="weeks", value=str(n))) for n in WEEKS]
+    return View(t("sessions-ask-repeat"), (row,))
+
+
+def pin_of(message: Message) -> dict[str, float | None]:
+    """The coordinates of a shared location or venue as form data; None values without one."""
+    point = message.venue.location if message.venue else message.location
+    return {"lat": point.latitude if point else None, "lon": point.longitude if point else None}
+
+
+def place_of(message: Message) -> str:
+    """The place's name: the text typed, a venue's title, or a pin sign for a bare location."""
+    return (message.text or "").strip()[:200] or (message.venue.title if message.venue else "📍")
+
+
+async def got_place(message: Message, state: FSMContext, locales: Locales) -> None:
+    """Place typed: offer to add a location pin. A pin shared already: ask about repeats."""
+    pin = pin_of(message)
+    data = await state.update_data({"place": place_of(message), **pin})
+    t = locales.get(data["lang"])
+    if pin["lat"] is not None:
+        await state.set_state(SessionForm.repeat)
+        await reply(message, repeat_view(t))
+        return
+    await state.set_state(SessionForm.pin)
+    skip = [(t("sessions-pin-skip"), SessionCb(action="pin", value="skip"))]
+    await reply(message, View(t("sessions-ask-pin"), (skip,)))
+
+
+async def got_pin(message: Message, state: FSMContext, locales: Locales) -> None:
+    """A location shared for the place: keep it for the reminders, then ask about repeats."""
+    data = await state.update_data(pin_of(message))
     await state.set_state(SessionForm.repeat)
-    await message.answer(t("sessions-ask-repeat"), reply_markup=View("", (row,)).markup())
+    await reply(message, repeat_view(locales.get(data["lang"])))
+
+
+async def skip_pin(callback: CallbackQuery, state: FSMContext, locales: Locales) -> None:
+    """No pin: ask about repeats in the same message."""
+    data = await state.get_data()
+    await state.set_state(SessionForm.repeat)
+    await show(callback, repeat_view(locales.get(data["lang"])))
 
 
 async def got_repeat(callback: CallbackQuery, callback_data: SessionCb, state: FSMContext,
@@ -183,6 +225,8 @@ def create_router() -> Router:
     router.callback_query.register(got_day, SessionForm.day, SessionCb.filter(F.action == "day"))
     router.message.register(got_time, SessionForm.time, F.text)
     router.message.register(got_place, SessionForm.place, F.text | F.location | F.venue)
+    router.message.register(got_pin, SessionForm.pin, F.location | F.venue)
+    router.callback_query.register(skip_pin, SessionForm.pin, SessionCb.filter(F.action == "pin"))
     router.callback_query.register(got_repeat, SessionForm.repeat,
                                    SessionCb.filter(F.action == "weeks"))
     router.callback_query.register(got_reminders, SessionForm.reminders,

@@ -10,20 +10,25 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.i18n import Translator
+from bot.privacy import Vault
 from bot.storage.people import People, Profile
-from dialogs.callbacks import CourseCb, ForgetCb, MenuCb, Screen
+from dialogs import discreet
+from dialogs.callbacks import AutoCleanCb, CourseCb, ForgetCb, MenuCb, Screen
+from dialogs.hide import QuickExit, auto_clean_row, toggle_auto_clean
 from dialogs.menu import main_menu, menu_row
 from dialogs.screen import View, reply, show
 
 log = logging.getLogger(__name__)
 
 
-def settings_view(t: Translator) -> View:
+def settings_view(t: Translator, auto_clean: bool = False) -> View:
     """Language and data controls."""
     language = t(f"common-language-name-{t.language}")
     return View(t("settings-title"), (
         [(t("settings-button-language", language=language), MenuCb(to=Screen.LANGUAGE))],
         [(t("settings-button-course"), CourseCb(action="home"))],
+        discreet.settings_row(t),
+        auto_clean_row(t, auto_clean),
         [(t("settings-button-forget"), MenuCb(to=Screen.FORGET))],
         menu_row(t),
     ))
@@ -37,9 +42,18 @@ def forget_confirmation(t: Translator) -> View:
     ],))
 
 
-async def settings_button(callback: CallbackQuery, t: Translator) -> None:
+async def settings_button(callback: CallbackQuery, t: Translator, quick_exit: QuickExit,
+                          vault: Vault) -> None:
     """Open Settings in place."""
-    await show(callback, settings_view(t))
+    auto_clean = await quick_exit.auto_clean(vault.person_key(callback.from_user.id))
+    await show(callback, settings_view(t, auto_clean))
+
+
+async def auto_clean_toggled(callback: CallbackQuery, callback_data: AutoCleanCb, t: Translator,
+                             quick_exit: QuickExit, vault: Vault) -> None:
+    """Switch 'Clean up after me' and show Settings again."""
+    on = await toggle_auto_clean(callback, callback_data, quick_exit, vault)
+    await show(callback, settings_view(t, on))
 
 
 async def forget_command(message: Message, t: Translator) -> None:
@@ -52,19 +66,22 @@ async def forget_button(callback: CallbackQuery, t: Translator) -> None:
     await show(callback, forget_confirmation(t))
 
 
-async def forget_cancelled(callback: CallbackQuery, t: Translator) -> None:
+async def forget_cancelled(callback: CallbackQuery, t: Translator, quick_exit: QuickExit,
+                           vault: Vault) -> None:
     """Keep everything and go back to Settings."""
-    await show(callback, settings_view(t))
+    await settings_button(callback, t, quick_exit, vault)
 
 
 async def forget_confirmed(
-    callback: CallbackQuery, t: Translator, people: People, profile: Profile | None
+    callback: CallbackQuery, t: Translator, people: People, profile: Profile | None,
+    quick_exit: QuickExit,
 ) -> None:
     """Erase the person and say what was erased."""
     if profile is None:
         await show(callback, main_menu(t, t("settings-storage-down")))
         return
     try:
+        await quick_exit.trail.flush()  # buffered ids must not outlive the erasure
         erased = await people.forget(profile.key)
     except SQLAlchemyError:
         log.exception("could not erase a person")
@@ -80,6 +97,7 @@ def create_router() -> Router:
     """The settings flow's handlers, in the order they are tried."""
     router = Router(name="settings")
     router.callback_query.register(settings_button, MenuCb.filter(F.to == Screen.SETTINGS))
+    router.callback_query.register(auto_clean_toggled, AutoCleanCb.filter(F.screen == "s"))
     router.message.register(forget_command, Command("forget"))
     router.callback_query.register(forget_button, MenuCb.filter(F.to == Screen.FORGET))
     router.callback_query.register(forget_cancelled, ForgetCb.filter(~F.confirm))

@@ -26,8 +26,8 @@ def test_crisis_view_puts_numbers_first_and_offers_a_counsellor(locales: Locales
     view = crisis_view(_content().current, locales.get("en"))
     assert view.text.index("not alone") < view.text.index("1280")
     labels = [label for row in view.rows for label, _ in row]
-    assert labels[-2:] == ["💬 Talk to a counsellor", "☰ Menu"]
-    assert any("1280" in label for label in labels[:-2])
+    assert labels[-3:] == ["💬 Talk to a counsellor", "☰ Menu", "🙈 Hide chat"]
+    assert any("1280" in label for label in labels[:-3])
 
 
 def test_opening_hours_are_read_in_the_local_time_zone() -> None:

@@ -29,7 +29,7 @@ class FakeClock:
 async def _tell_waiting(d: Desk) -> int:
     services = d.sokh.app.services
     return await tell_waiting(d.sokh.app.bot, services.cases, services.locales,
-                              services.content, services.settings)
+                              services.content, services.settings, services.people)
 
 
 async def test_no_one_took_it_is_said_honestly_and_the_queue_shows_it(db_url: str) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -39,32 +41,52 @@ class Course:
         self.time.advance((moment - self.time.now).total_seconds())
 
 
-@pytest.fixture
-async def course(db_url: str) -> AsyncIterator[Course]:
-    """The bot on each database, with the in-process sender off so the test drives it."""
+@asynccontextmanager
+async def course_bot(db_url: str, **settings: Any) -> AsyncIterator[Course]:
+    """The bot with the in-process sender off so the test drives it; no refused request."""
     time = FakeTime(now=datetime(2026, 12, 1, 0, 0, tzinfo=ZONE))
-    async with running_bot(db_url, time, outbox_sender=False) as sokh:
+    async with running_bot(db_url, time, outbox_sender=False, **settings) as sokh:
         proactive = Proactive(sokh.app.services)
         sender = proactive.sender(sokh.app.bot, monotonic=time.monotonic, sleep=time.sleep)
         yield Course(sokh, time, proactive, sender)
     assert not sokh.emu.errors, [(r.method, r.description) for r in sokh.emu.errors]
 
 
-async def _join(c: Course, user: SimUser) -> SimMessage:
+@pytest.fixture
+async def course(db_url: str) -> AsyncIterator[Course]:
+    """The bot on each database, driven by hand on a fake clock."""
+    async with course_bot(db_url) as driven:
+        yield driven
+
+
+async def join(c: Course, user: SimUser, age: str = "3–5 years") -> SimMessage:
+    """Start the bot in English and join the course: evenings, every day."""
     sokh = c.sokh
     choice = await sokh.say(user, "/start")
     menu = await sokh.tap(user, choice, "English")
     intro = await sokh.tap(user, menu, "📬 Parenting course")
     ages = await sokh.tap(user, intro, "▶️ Start the course")
-    hours = await sokh.tap(user, ages, "3–5 years")
+    hours = await sokh.tap(user, ages, age)
     often = await sokh.tap(user, hours, "🌙 Evening (19:00)")
     return await sokh.tap(user, often, "Every day")
+
+
+async def join_in_khmer(c: Course, user: SimUser, often: str) -> SimMessage:
+    """Start the bot in Khmer and join the course for ages 0–2, mornings, `often`."""
+    sokh = c.sokh
+    choice = await sokh.say(user, "/start")
+    menu = await sokh.tap(user, choice, "ខ្មែរ")
+    intro = await sokh.tap(user, menu, "📬 វគ្គសិក្សាឪពុកម្តាយ")
+    ages = await sokh.tap(user, intro, "▶️ ចាប់ផ្តើមវគ្គសិក្សា")
+    hours = await sokh.tap(user, ages, "០–២ ឆ្នាំ")
+    morning = await sokh.tap(user, hours, "🌅 ពេលព្រឹក (៧:០០)")
+    return await sokh.tap(user, morning, often)
 
 
 async def test_tips_arrive_at_the_chosen_time_in_the_persons_language(course: Course) -> None:
     c, dara = course, course.sokh.emu.add_user(language_code="en")
     c.at(1, 12)
-    started = await _join(c, dara)
+    started = await join(c, dara)
     assert "first tip arrives on 01/12 19:00" in started.text
     assert await c.tick(dara) is None, "not before 19:00"
     c.at(1, 19)
@@ -76,7 +98,7 @@ async def test_tips_arrive_at_the_chosen_time_in_the_persons_language(course: Co
     c.at(2, 19)
     second = await c.tick(dara)
     assert second is not None and "Tip 2 of" in second.text
-    rows = await _query(c, "SELECT count(*) FROM deliveries")
+    rows = await query(c, "SELECT count(*) FROM deliveries")
     assert rows == [(2,)], "each delivered tip is recorded with its content version"
 
 
@@ -84,7 +106,7 @@ async def test_next_now_pause_resume_and_stop(course: Course) -> None:
     c, sokh = course, course.sokh
     dara = sokh.emu.add_user(language_code="en")
     c.at(1, 18)
-    await _join(c, dara)
+    await join(c, dara)
     c.at(1, 19)
     tip = await c.tick(dara)
     assert tip is not None
@@ -110,23 +132,18 @@ async def test_khmer_nudges_and_no_clear_ids_in_the_outbox(course: Course) -> No
     c, sokh = course, course.sokh
     sophea = sokh.emu.add_user(language_code="km")
     c.at(1, 6)
-    choice = await sokh.say(sophea, "/start")
-    menu = await sokh.tap(sophea, choice, "ខ្មែរ")
-    intro = await sokh.tap(sophea, menu, "📬 វគ្គសិក្សាឪពុកម្តាយ")
-    ages = await sokh.tap(sophea, intro, "▶️ ចាប់ផ្តើមវគ្គសិក្សា")
-    hours = await sokh.tap(sophea, ages, "០–២ ឆ្នាំ")
-    often = await sokh.tap(sophea, hours, "🌅 ពេលព្រឹក (៧:០០)")
-    await sokh.tap(sophea, often, "មួយសប្តាហ៍ម្តង")
+    await join_in_khmer(c, sophea, "មួយសប្តាហ៍ម្តង")
     c.at(1, 7)
     tip = await c.tick(sophea)
     assert tip is not None and "គន្លឹះទី 1" in tip.text
-    dump = await _query(c, "SELECT * FROM outbox")
+    dump = await query(c, "SELECT * FROM outbox")
     assert str(sophea.id) not in repr(dump) and "Sophea" not in repr(dump)
     c.time.advance(timedelta(days=6).total_seconds())
     assert await c.tick(sophea) is None, "weekly"
 
 
-async def _query(c: Course, sql: str) -> list[tuple[object, ...]]:
+async def query(c: Course, sql: str) -> list[tuple[object, ...]]:
+    """Rows straight from the bot's database."""
     async with c.sokh.app.services.engine.connect() as conn:
         return [tuple(row) for row in await conn.execute(text(sql))]
 

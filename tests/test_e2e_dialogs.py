@@ -40,7 +40,8 @@ async def test_commands_are_registered_in_both_languages(sokh: Harness) -> None:
     assert {"km", "en", None} <= languages
     km = next(c for c in calls if c.params.get("language_code") == "km")
     assert [c["command"] for c in km.params["commands"]] == [
-        "start", "menu", "help", "counsellor", "language", "forget"]
+        "start", "menu", "help", "counsellor", "hide", "language", "forget",
+        "pause", "resume", "stop"]
 
 
 async def test_start_offers_languages_and_remembers_the_choice(sokh: Harness) -> None:
@@ -125,7 +126,8 @@ async def test_forget_asks_then_erases_everything(sokh: Harness) -> None:
     ask = await sokh.say(dara, "/forget")
     assert sokh.emu.buttons(ask) == ["Yes, erase", "No, keep"]
     done = await sokh.tap(dara, ask, "Yes, erase")
-    assert "1 other record" in done.text
+    # 1 delivery, 4 message ids kept for quick exit and their state row (docs/quick-exit.md).
+    assert "6 other record" in done.text
     assert await _rows(sokh, "SELECT key FROM people") == []
     assert await _rows(sokh, "SELECT id FROM deliveries") == []
 

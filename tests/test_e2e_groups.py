@@ -9,8 +9,9 @@ import pytest
 from bot.commands import GROUP_COMMANDS
 from bot.i18n import LANGUAGES, Locales
 from bot.simulator.state import SimMessage
+from dialogs.session_edit import FIELDS
 from dialogs.sessions import REMINDERS
-from tests.helpers.groups import GroupWorld, group_world
+from tests.helpers.groups import GroupWorld, group_world, query
 
 
 @pytest.fixture
@@ -20,7 +21,8 @@ async def world(db_url: str) -> AsyncIterator[GroupWorld]:
         yield w
 
 
-async def schedule_weekly(w: GroupWorld, weeks: str = "4 weeks") -> SimMessage:
+async def schedule_weekly(w: GroupWorld, weeks: str = "4 weeks",
+                          pin: tuple[float, float] | None = None) -> SimMessage:
     """The admin schedules 'Kind words' on Wednesday 2 December at 18:00, weekly."""
     asked = await w.in_group(w.admin, "/session")
     assert "What is it called?" in asked.text
@@ -30,7 +32,13 @@ async def schedule_weekly(w: GroupWorld, weeks: str = "4 weeks") -> SimMessage:
     when = await w.tap(w.admin, days, "02/12", expect="What time")
     where = await w.in_group(w.admin, "18:00", reply_to=when)
     assert "Where?" in where.text
-    repeat = await w.in_group(w.admin, "Pagoda hall", reply_to=where)
+    pin_asked = await w.in_group(w.admin, "Pagoda hall", reply_to=where)
+    assert "map pin" in pin_asked.text
+    if pin is None:
+        repeat = await w.tap(w.admin, pin_asked, "Skip")
+    else:
+        repeat = await w.pin_in_group(w.admin, pin_asked, pin)
+    assert "Once, or weekly?" in repeat.text
     reminders = await w.tap(w.admin, repeat, weeks)
     return await w.tap(w.admin, reminders, "24 h and 1 h before")
 
@@ -74,7 +82,7 @@ async def test_an_admin_schedules_a_weekly_series(world: GroupWorld) -> None:
     assert "Pagoda hall" in saved.text and "Kind words" in saved.text
     listed = await w.in_group(w.dara, "/sessions")
     assert listed.text.count("Kind words") == 4
-    assert w.sokh.emu.buttons(listed)[:2] == ["🔁 Move 1", "❌ Cancel 1"]
+    assert w.sokh.emu.buttons(listed)[:3] == ["✏️ Edit 1", "🔁 Move 1", "❌ Cancel 1"]
 
 
 async def test_cancelling_and_moving_one_date_is_announced(world: GroupWorld) -> None:
@@ -130,8 +138,9 @@ async def test_a_trainer_schedules_from_the_private_chat(world: GroupWorld) -> N
     when = w.tap(w.admin, days, "04/12", expect="What time")
     assert "What time" in (await when).text
     where = await sokh.say(w.admin, "8:30")
-    repeat = await sokh.say(w.admin, "Health centre")
+    pin_asked = await sokh.say(w.admin, "Health centre")
     assert "Where?" in where.text
+    repeat = await sokh.tap(w.admin, pin_asked, "Skip")
     reminders = await sokh.tap(w.admin, repeat, "Once")
     announced = sokh.emu.wait_for_bot_message(w.group)
     saved = await sokh.tap(w.admin, reminders, "1 h before")
@@ -139,3 +148,54 @@ async def test_a_trainer_schedules_from_the_private_chat(world: GroupWorld) -> N
     assert "Calm mornings" in (await announced).text
     refused = await sokh.say(w.dara, "/session")
     assert "inside your group" in refused.text
+
+
+async def test_editing_a_series_is_announced_and_scoped(world: GroupWorld) -> None:
+    w = world
+    await schedule_weekly(w)
+    listed = await w.in_group(w.admin, "/sessions")
+    denied = w.sokh.emu.wait_for_request("answerCallbackQuery")
+    w.sokh.emu.click(w.dara, listed, "✏️ Edit 2")
+    assert "only the group's admins" in (await denied).params.get("text", "")
+    fields = await w.tap(w.admin, listed, "✏️ Edit 2", expect="What should change?")
+    assert "09/12 18:00" in fields.text
+    assert w.sokh.emu.buttons(fields) == ["Title", "Topic", "Place"]
+    asked = await w.tap(w.admin, fields, "Title", expect="New title?")
+    scope = await w.in_group(w.admin, "Kinder words", reply_to=asked)
+    assert w.sokh.emu.buttons(scope) == ["Only 09/12", "09/12 and later (3)"]
+    changed = await w.tap(w.admin, scope, "09/12 and later (3)", expect="Changed")
+    assert "Changed, 3 dates" in changed.text and changed.text.count("Kinder words") == 3
+    listed = await w.in_group(w.admin, "/sessions")
+    assert listed.text.count("Kind words") == 1 and listed.text.count("Kinder words") == 3
+    fields = await w.tap(w.admin, listed, "✏️ Edit 1", expect="What should change?")
+    asked = await w.tap(w.admin, fields, "Place", expect="New place?")
+    scope = await w.in_group(w.admin, "Temple", reply_to=asked)
+    changed = await w.tap(w.admin, scope, "Only 02/12", expect="Changed")
+    assert "02/12 18:00" in changed.text and "Temple" in changed.text
+    listed = await w.in_group(w.admin, "/sessions")
+    assert listed.text.count("Temple") == 1 and listed.text.count("Pagoda hall") == 3
+
+
+async def test_editing_the_topic_and_pin_of_a_single_date(world: GroupWorld) -> None:
+    w, emu = world, world.sokh.emu
+    await schedule_weekly(w, "Once")
+    listed = await w.in_group(w.admin, "/sessions")
+    fields = await w.tap(w.admin, listed, "✏️ Edit 1", expect="What should change?")
+    topics = await w.tap(w.admin, fields, "Topic", expect="Which parenting topic?")
+    new_topic = emu.buttons(topics)[1]
+    changed = await w.tap(w.admin, topics, new_topic, expect="Changed")
+    assert f"({new_topic})" in changed.text, "a single date changes at once"
+    fields = await w.tap(w.admin, listed, "✏️ Edit 1", expect="What should change?")
+    asked = await w.tap(w.admin, fields, "Place", expect="New place?")
+    changed = await w.pin_in_group(w.admin, asked, (12.25, 104.5))
+    assert "Changed" in changed.text and "Pagoda hall" in changed.text
+    rows = await query(w, "SELECT latitude, longitude FROM group_sessions")
+    assert rows == [(12.25, 104.5)]
+
+
+def test_ids_built_by_the_session_list_and_edit_exist(locales: Locales) -> None:
+    built = {f"sessions-{action}" for action in ("edit", "move", "cancel")}
+    built |= {f"sessions-field-{field}" for field in FIELDS}
+    built |= {f"sessions-edit-ask-{field}" for field in ("title", "place")}
+    for language in LANGUAGES:
+        assert built <= locales.message_ids(language)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import text
 
 from bot.simulator.state import Topic
-from tests.helpers.groups import GroupWorld, group_world
+from tests.helpers.groups import GroupWorld, group_world, query
 from tests.test_e2e_groups import schedule_weekly
 
 
@@ -112,12 +111,6 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_sessions(world: GroupW
     assert "Coming: 1" in came.text
 
 
-async def query(w: GroupWorld, sql: str) -> list[tuple[object, ...]]:
-    """Rows of a raw query on the bot's database."""
-    async with w.sokh.app.services.engine.connect() as conn:
-        return [tuple(row) for row in await conn.execute(text(sql))]
-
-
 async def test_a_forum_gets_reminders_in_the_topic_sessions_were_set_up_in(db_url: str) -> None:
     async with group_world(db_url) as w:
         emu = w.sokh.emu
@@ -132,7 +125,8 @@ async def test_a_forum_gets_reminders_in_the_topic_sessions_were_set_up_in(db_ur
         days = await w.tap(w.admin, topics, emu.buttons(topics)[0], expect="Which day?")
         when = await w.tap(w.admin, days, "02/12", expect="What time")
         where = await w.in_group(w.admin, "18:00", reply_to=when)
-        repeat = await w.in_group(w.admin, "School yard", reply_to=where)
+        pin_asked = await w.in_group(w.admin, "School yard", reply_to=where)
+        repeat = await w.tap(w.admin, pin_asked, "Skip")
         reminders = await w.tap(w.admin, repeat, "Once")
         await w.tap(w.admin, reminders, "1 h before")
         w.at(2, 17)
@@ -140,3 +134,20 @@ async def test_a_forum_gets_reminders_in_the_topic_sessions_were_set_up_in(db_ur
         reminder = emu.last_bot_message(forum)
         assert reminder is not None and reminder.thread_id == 77
         assert "Club night" in (reminder.text or "")
+
+
+async def test_a_pinned_place_follows_the_reminder_as_a_venue(db_url: str) -> None:
+    async with group_world(db_url) as w:
+        emu = w.sokh.emu
+        await schedule_weekly(w, "Once", pin=(11.56, 104.92))
+        w.at(1, 18)
+        assert await w.tick() == 2, "the reminder goes, its pin waits for the group's next slot"
+        assert not emu.calls("sendVenue")
+        w.time.advance(3)
+        assert await w.sender.run_once() == 1
+        venue = emu.last_bot_message(w.group)
+        assert venue is not None and venue.kind == "venue"
+        point = venue.content["venue"]
+        assert (point["title"], point["address"]) == ("Kind words", "Pagoda hall")
+        assert point["location"] == {"latitude": 11.56, "longitude": 104.92}
+        assert "Kind words" in bot_texts(w)[-2], "the reminder came first"

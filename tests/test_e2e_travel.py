@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from dialogs.travel.dates import parse_date
+from dialogs.travel.views import destinations
 from tests.test_e2e_course import Course, course  # noqa: F401  (the fixture)
 
 THAILAND = "Working in Thailand"
@@ -75,3 +76,44 @@ async def test_typed_dates_change_and_cancel(course: Course) -> None:  # noqa: F
 ])
 def test_parse_date(typed: str, expected: date | None) -> None:
     assert parse_date(typed) == expected
+
+
+async def test_a_new_date_cancels_a_reminder_already_queued(course: Course) -> None:  # noqa: F811
+    c, sokh = course, course.sokh
+    c.at(1, 10)
+    await _plan_trip(c)
+    user = c.user  # type: ignore[attr-defined]
+    c.at(6, 8)
+    await c.proactive.enqueue()  # the 14-day reminder is queued, not yet sent
+    saved = sokh.emu.last_bot_message(sokh.chat(user))
+    assert saved is not None
+    status = await sokh.tap(user, saved, "📅 Change destination or date")
+    calendar = await sokh.tap(user, status, THAILAND)
+    assert "on 30/12/2026" in (await sokh.say(user, "30/12/2026")).text
+    assert await c.sender.run_once() == 0, "the old date's reminder never goes"
+    assert (await c.sender.outbox.counts()).get("cancelled") == 1
+    c.at(16, 8)
+    reminder = await c.tick(user)
+    assert reminder is not None and "14 day(s) until" in reminder.text
+    assert calendar.message_id != reminder.message_id
+
+
+async def test_a_past_day_is_refused_kindly_in_khmer(course: Course) -> None:  # noqa: F811
+    c, sokh = course, course.sokh
+    t = sokh.app.services.locales.get("km")
+    sophea = sokh.emu.add_user(language_code="km")
+    c.at(1, 23, 50)
+    choice = await sokh.say(sophea, "/start")
+    menu = await sokh.tap(sophea, choice, "ខ្មែរ")
+    where = await sokh.tap(sophea, menu, t("menu-button-travel"))
+    place = next(d.title.km for d in destinations(sokh.app.services.content.current)
+                 if d.destination == "th")
+    calendar = await sokh.tap(sophea, where, place)
+    c.at(2, 0, 10)  # midnight passed while the calendar was open
+    refused = await sokh.tap(sophea, calendar, "1")
+    assert refused.text == t("travel-date-past")
+    assert (await sokh.say(sophea, "០១/១២/២០២៦")).text == t("travel-date-past")
+    saved = await sokh.say(sophea, "២០/១២/២០២៦")
+    assert "20/12/2026" in saved.text and saved.text.startswith("បានរក្សាទុក")
+    assert await sokh.app.services.schedules.get(
+        sokh.app.services.people.key_for(sophea.id), "travel") is not None

@@ -17,8 +17,9 @@ from bot.settings import REPO_ROOT
 from bot.storage.database import session_factory
 from bot.storage.models import OutboxRow
 from bot.storage.schedules import COURSE, DONE, TRAVEL, Schedules, next_at_hour
-from dialogs.course import course_items
+from dialogs.course_plan import course_items
 from dialogs.travel import next_step
+from tests.helpers.databases import postgres_database
 from tests.test_sender import ZONE, Rig, rig_on
 
 CONTENT = ContentStore(REPO_ROOT / "content")
@@ -72,6 +73,33 @@ async def test_finishing_the_course_queues_the_celebration(db_url: str, vault: V
         assert [p["kind"] for _, _, p in await _rows(rig)] == ["done"]
         done = await schedules.get(key, COURSE)
         assert done is not None and done.status == DONE
+
+
+async def test_a_schedule_started_again_gets_a_new_id(db_url: str, vault: Vault) -> None:
+    async with rig_on(db_url, vault) as rig:
+        _, key = await rig.person()
+        schedules = Schedules(session_factory(rig.engine))
+        ids = []
+        for _ in range(2):  # stop, then start again: SQLite would hand out the same id
+            row = await schedules.replace(key, COURSE, hour=7, every_days=1,
+                                          next_due_at=rig.time())
+            ids.append(row.id)
+            await schedules.remove(key, COURSE)
+        assert ids[1] > ids[0], "a new id, so the new course's outbox keys are new"
+
+
+async def test_a_busy_person_row_does_not_hide_a_due_schedule(vault: Vault) -> None:
+    # PostgreSQL only: SQLite has one writer and no row locks.
+    async with postgres_database() as url, rig_on(url, vault) as rig:
+        _, key = await rig.person()
+        await Schedules(session_factory(rig.engine)).replace(
+            key, COURSE, hour=7, every_days=1, next_due_at=rig.time())
+        async with rig.engine.connect() as other:
+            # What a delivery's foreign key check holds while its insert is in flight.
+            await other.execute(text("SELECT 1 FROM people WHERE key = :k FOR KEY SHARE"),
+                                {"k": key})
+            assert await _nudges(rig).enqueue_due(rig.time()) == 1
+            await other.rollback()
 
 
 async def test_blocked_people_get_no_nudges(db_url: str, vault: Vault) -> None:

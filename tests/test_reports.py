@@ -12,7 +12,6 @@ from pathlib import Path
 import openpyxl  # type: ignore[import-untyped]
 
 from bot.clock import utc_now
-from bot.privacy import Vault
 from bot.reports import as_csv, session_report
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
@@ -49,7 +48,7 @@ async def _seed(url: str) -> None:
     engine = create_engine(url)
     await migrate.upgrade(engine)
     sessions = session_factory(engine)
-    group = await GroupStore(sessions, Vault(b"x" * 32), utc_now).join(-4001, "Youth club")
+    group = await GroupStore(sessions, utc_now).join(-4001, "Youth club")
     store = SessionStore(sessions, utc_now)
     plan = Plan("Club", "routines", datetime(2030, 3, 5, 17, tzinfo=ZONE), "School", (60,), 2)
     first, _ = await store.add(group.id, "k" * 40, plan)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -10,9 +11,10 @@ from pathlib import Path
 from bot.content_tool.diff import diff_content, files_for, format_diff
 from bot.content_tool.flatten import FlattenError
 from bot.content_tool.source import read_content
-from bot.content_tool.stats import format_stats, pack_stats
+from bot.content_tool.stats import format_feedback, format_stats, pack_stats
 from bot.content_tool.validate import DEFAULT_MAX_AGE_DAYS, validate_folder
 from bot.content_tool.yamlsrc import FolderFiles
+from bot.storage.feedback import read_feedback
 
 __all__ = ["add_content_commands"]
 
@@ -25,7 +27,10 @@ def add_content_commands(subparsers: argparse._SubParsersAction) -> None:  # typ
     check.add_argument("--today", type=date.fromisoformat, default=None,
                        help="check as if today were this date (YYYY-MM-DD)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    _verb(subparsers, "stats", "counts per pack, language and review status", run_stats)
+    stats = _verb(subparsers, "stats", "counts per pack, language and review status, and "
+                  "useful / not useful taps per tip", run_stats)
+    stats.add_argument("--database", default=None,
+                       help="the bot's database, for taps on tips (default: DATABASE_URL)")
     diff = _verb(subparsers, "diff", "what changed between two versions", run_diff, folder=False)
     diff.add_argument("old", help="a content folder, or a git revision (REV or REV:path)")
     diff.add_argument("new", help="a content folder, or a git revision (REV or REV:path)")
@@ -67,13 +72,22 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    """Print counts per pack, language and review status."""
+    """Print counts per pack, language and review status, then feedback on tips."""
     loaded = read_content(FolderFiles(_folder(args)))
     for problem in loaded.problems:
         print(problem)
     every = [pack_stats(s.pack) for s in loaded.packs if s.pack is not None]
     print(format_stats(loaded.manifest.version if loaded.manifest else "?", every))
+    print(format_feedback(asyncio.run(read_feedback(_database(args)))))
     return 1 if loaded.problems else 0
+
+
+def _database(args: argparse.Namespace) -> str:
+    if args.database is not None:
+        return str(args.database)
+    from bot.settings import Settings  # read the environment only when no database is given
+
+    return Settings().database_url
 
 
 def run_diff(args: argparse.Namespace) -> int:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from bot.content import AGES, KHMER, Pack, Text
 from bot.content_tool.source import walk
+from bot.storage.feedback import FeedbackCount
 
-__all__ = ["PackStats", "format_stats", "pack_stats"]
+__all__ = ["PackStats", "format_feedback", "format_stats", "pack_stats"]
 
 KINDS = ("topics", "quizzes", "course", "services", "categories", "provinces")
 
@@ -57,4 +58,15 @@ def format_stats(version: str, every: list[PackStats]) -> str:
             lines.append("  tips per age: " + ", ".join(f"{a}: {stats.ages[a]}" for a in AGES))
     total = sum((s.review for s in every), Counter[str]())
     lines.append("total review: " + ", ".join(f"{n} {s}" for s, n in sorted(total.items())))
+    return "\n".join(lines)
+
+
+def format_feedback(counts: list[FeedbackCount] | None) -> str:
+    """'Useful' / 'not useful' taps on course tips, one line per item and content version."""
+    if counts is None:
+        return "feedback: no database to read (DATABASE_URL or --database; run `db upgrade`)"
+    if not counts:
+        return "feedback: no taps on tips yet"
+    lines = ["feedback per item (content version): useful / not useful"]
+    lines += [f"  {c.item_id} ({c.content_version}): {c.useful} / {c.useless}" for c in counts]
     return "\n".join(lines)

@@ -12,32 +12,44 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage.models import Delivery, OutboxRow
+from bot.storage.groups import PAUSED
+from bot.storage.models import Delivery, Group, OutboxRow
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 # A claimed row whose sender died is claimed again once its lease ends.
 DEFAULT_LEASE = timedelta(seconds=120)
 _COLUMNS = (OutboxRow.id, OutboxRow.person_key, OutboxRow.campaign, OutboxRow.step,
             OutboxRow.chat_id_enc, OutboxRow.language, OutboxRow.payload,
-            OutboxRow.attempts, OutboxRow.paid)
+            OutboxRow.attempts, OutboxRow.paid, OutboxRow.group_id)
 
 
 @dataclass(frozen=True)
 class NewMessage:
-    """A message to send later; (person_key, campaign, step) makes it happen at most once."""
+    """A message to send later; (recipient, campaign, step) makes it happen at most once.
 
-    person_key: str
+    The recipient is a person (person_key and their encrypted chat id) or a group (group_id).
+    """
+
+    person_key: str | None
     campaign: str
     step: str
-    chat_id_enc: str
+    chat_id_enc: str | None
     language: str
     payload: dict[str, Any]
     due_at: datetime
     paid: bool = False
+    group_id: int | None = None
+
+    @classmethod
+    def to_group(cls, group_id: int, campaign: str, step: str, language: str,
+                 payload: dict[str, Any], due_at: datetime) -> NewMessage:
+        """A message for a group, addressed by its row id (its chat id may change)."""
+        return cls(None, campaign, step, None, language, payload, due_at, group_id=group_id)
 
     def row(self) -> dict[str, Any]:
         """The column values of a new pending row."""
-        return {"person_key": self.person_key, "campaign": self.campaign, "step": self.step,
+        return {"person_key": self.person_key, "group_id": self.group_id,
+                "campaign": self.campaign, "step": self.step,
                 "chat_id_enc": self.chat_id_enc, "language": self.language,
                 "payload": json.dumps(self.payload), "status": PENDING, "due_at": self.due_at,
                 "attempts": 0, "paid": self.paid}
@@ -48,21 +60,23 @@ class Claimed:
     """A row this sender holds until it settles it or its lease ends."""
 
     id: int
-    person_key: str
+    person_key: str | None
     campaign: str
     step: str
-    chat_id_enc: str
+    chat_id_enc: str | None
     language: str
     payload: dict[str, Any] = field(hash=False)
     attempts: int
     paid: bool
+    group_id: int | None = None
+    group_chat_id: int | None = None  # the group's chat id when the row was claimed
 
 
 def insert_ignoring_duplicates(session: AsyncSession) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING in the session's dialect."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(OutboxRow).on_conflict_do_nothing(
-        index_elements=["person_key", "campaign", "step"])
+    # No conflict target: a person's key and a group's key are two unique constraints.
+    return dialect.insert(OutboxRow).on_conflict_do_nothing()
 
 
 class Outbox:
@@ -92,7 +106,9 @@ class Outbox:
                  .execution_options(synchronize_session=False))
         async with self._sessions.begin() as session:
             rows = (await session.execute(claim)).all()
-        claimed = [Claimed(*row[:6], json.loads(row[6]), row[7], row[8]) for row in rows]
+            chats = await _group_chats(session, {row[9] for row in rows if row[9] is not None})
+        claimed = [Claimed(*row[:6], json.loads(row[6]), row[7], row[8], row[9],
+                           chats.get(row[9])) for row in rows]
         return sorted(claimed, key=lambda c: c.id)
 
     async def mark_sent(self, ids: Sequence[int], now: datetime,
@@ -129,6 +145,14 @@ class Outbox:
         async with self._sessions.begin() as session:
             await session.execute(query.values(status=CANCELLED, lease_until=None))
 
+    async def pause_group(self, group_id: int) -> None:
+        """The bot is no longer in a group (403): pause its sessions, cancel what waits."""
+        waiting = OutboxRow.status.in_((PENDING, SENDING))
+        async with self._sessions.begin() as session:
+            await session.execute(update(Group).where(Group.id == group_id).values(status=PAUSED))
+            await session.execute(update(OutboxRow).where(OutboxRow.group_id == group_id, waiting)
+                                  .values(status=CANCELLED, lease_until=None))
+
     async def recover(self) -> None:
         """Release every claimed row: only for a sole sender starting up (SQLite)."""
         query = update(OutboxRow).where(OutboxRow.status == SENDING)
@@ -146,3 +170,11 @@ class Outbox:
         if ids:
             query = update(OutboxRow).where(OutboxRow.id.in_(list(ids))).values(**values)
             await session.execute(query.execution_options(synchronize_session=False))
+
+
+async def _group_chats(session: AsyncSession, ids: set[int]) -> dict[int, int]:
+    """The current chat id of each group among the claimed rows."""
+    if not ids:
+        return {}
+    query = select(Group.id, Group.chat_id).where(Group.id.in_(ids))
+    return {group_id: chat_id for group_id, chat_id in await session.execute(query)}

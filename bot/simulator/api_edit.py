@@ -116,10 +116,19 @@ def edit_media(st: EmulatorState, p: Json) -> Json | bool:
                    reply_markup=markup)
 
 
-def _deletable(st: EmulatorState, chat: SimChat, msg: SimMessage) -> bool:
-    if chat.type == "private" or msg.from_bot:
-        return True
-    return chat.bot_status == "administrator"
+# Telegram: "A message can only be deleted if it was sent less than 48 hours ago."
+DELETE_WINDOW_S = 48 * 3600
+_TOO_OLD = "message can't be deleted for everyone"
+
+
+def _refusal(chat: SimChat, msg: SimMessage) -> str | None:
+    """Why Telegram would refuse to delete this message, or None when it may go."""
+    admin = chat.bot_status == "administrator"
+    if time.time() - msg.date >= DELETE_WINDOW_S and not (admin and chat.type != "private"):
+        return _TOO_OLD  # only admins of supergroups and channels may delete older ones
+    if chat.type == "private" or msg.from_bot or admin:
+        return None
+    return "message can't be deleted"
 
 
 def _delete(st: EmulatorState, msg: SimMessage) -> None:
@@ -128,25 +137,32 @@ def _delete(st: EmulatorState, msg: SimMessage) -> None:
 
 
 def delete_message(st: EmulatorState, p: Json) -> bool:
-    """Delete one message."""
+    """Delete one message of this chat, within Telegram's 48-hour window."""
     chat = st.find_chat(p["chat_id"])
     msg = st.message(chat, p["message_id"], "message to delete not found")
-    if not _deletable(st, chat, msg):
-        raise bad_request("message can't be deleted")
+    refusal = _refusal(chat, msg)
+    if refusal is not None:
+        raise bad_request(refusal)
     _delete(st, msg)
     return True
 
 
 def delete_messages(st: EmulatorState, p: Json) -> bool:
-    """Delete 1-100 messages, skipping the ones not found, as Telegram does."""
+    """Delete 1-100 messages of this chat, skipping ones not found, as Telegram does.
+
+    When any found message may not be deleted (too old, someone else's in a group), the
+    whole call is refused and nothing is deleted; callers then go one by one.
+    """
     chat = st.find_chat(p["chat_id"])
     ids = p["message_ids"]
     if not 1 <= len(ids) <= 100:
         raise bad_request("too many messages to delete" if ids else "message_ids is empty")
-    for message_id in ids:
-        msg = chat.messages.get(message_id)
-        if msg is not None and not msg.deleted and _deletable(st, chat, msg):
-            _delete(st, msg)
+    found = [m for m in (chat.messages.get(i) for i in ids) if m is not None and not m.deleted]
+    refusals = [r for r in (_refusal(chat, m) for m in found) if r is not None]
+    if refusals:
+        raise bad_request(refusals[0].replace(" for everyone", ""))
+    for msg in found:
+        _delete(st, msg)
     return True
 
 

@@ -35,6 +35,9 @@ def page_message(msg: SimMessage) -> Json:
     if "photo" in msg.content:
         file_id = msg.content["photo"][-1]["file_id"]
         data["photo_url"] = f"/sim/api/files/{file_id}"
+    if msg.reply_markup and msg.reply_markup.get("force_reply"):
+        # The Bot API Message omits it, but clients open the reply box for it.
+        data["force_reply"] = {"selective": bool(msg.reply_markup.get("selective"))}
     return data
 
 
@@ -48,6 +51,13 @@ def _signature(chat: SimChat) -> tuple[Any, ...]:
     """What the header shows besides messages; a change ends the long poll early."""
     topics = tuple((t.name, t.closed) for t in chat.topics.values())
     return chat.last_action, chat.blocked, topics, len(chat.members)
+
+
+def _replied(chat: SimChat, body: Json) -> SimMessage | None:
+    """The message a page action replies to, if it names one still in the chat."""
+    message_id = body.get("reply_to")
+    found = chat.messages.get(int(message_id)) if message_id else None
+    return found if found is not None and not found.deleted else None
 
 
 async def _json_body(request: web.Request) -> Json:
@@ -161,7 +171,8 @@ class PageApi:
         if not text:
             raise ValueError("empty message")
         thread = body.get("thread_id")
-        self.emu.send_text(user, text, chat, thread_id=int(thread) if thread else None)
+        self.emu.send_text(user, text, chat, thread_id=int(thread) if thread else None,
+                           reply_to=_replied(chat, body))
         return {}
 
     async def _click(self, user: SimUser, chat: SimChat, body: Json) -> Json:
@@ -178,6 +189,13 @@ class PageApi:
             "sticker": self.emu.send_sticker, "photo": self.emu.send_photo,
             "voice": self.emu.send_voice, "document": self.emu.send_document,
             "location": self.emu.send_location, "contact": self.emu.send_contact}
+        replied = _replied(chat, body)
+        if body["kind"] == "location" and replied is not None:
+            # A pin shared in reply to the bot, as Telegram allows (and privacy mode lets in).
+            point = {"latitude": 11.5564, "longitude": 104.9282}
+            self.emu.user_message(user, chat, "location", content={"location": point},
+                                  reply_to=replied)
+            return {}
         kinds[str(body["kind"])](user, chat)
         return {}
 

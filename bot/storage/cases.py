@@ -127,12 +127,23 @@ class Cases:
                                    Case.status == CLOSED).values(rating=score))
         return bool(getattr(result, "rowcount", 0))
 
-    async def record(self, case: CaseInfo, sender: str, body: str) -> None:
-        """Add a transcript line, encrypted and bound to its case and sender."""
+    async def record(self, case: CaseInfo, sender: str, body: str) -> int:
+        """Add a transcript line, encrypted and bound to its case and sender; return its id."""
         sealed = self._vault.encrypt(body.encode(), _context(case.id, sender))
+        line = CaseMessage(case_id=case.id, person_key=case.person_key, sender=sender,
+                           body_enc=sealed, sent_at=self._clock())
         async with self._sessions.begin() as session:
-            session.add(CaseMessage(case_id=case.id, person_key=case.person_key, sender=sender,
-                                    body_enc=sealed, sent_at=self._clock()))
+            session.add(line)
+            await session.flush()
+            return line.id
+
+    async def line(self, line_id: int, person_key: str, sender: str) -> str | None:
+        """One decrypted transcript line, only if it belongs to this person (else None)."""
+        async with self._sessions() as session:
+            row = await session.get(CaseMessage, line_id)
+        if row is None or row.person_key != person_key or row.sender != sender:
+            return None
+        return self._vault.decrypt(row.body_enc, _context(row.case_id, sender)).decode()
 
     async def transcript(self, case_id: int) -> list[tuple[str, str]]:
         """The decrypted transcript of a case, oldest first (sender, text)."""

@@ -14,6 +14,8 @@ from bot.clock import Clock
 from bot.storage.models import GroupSession, SessionRsvp
 
 SCHEDULED, CANCELLED, HELD = "scheduled", "cancelled", "held"
+# What /sessions → Edit may change; times go through move(), which restarts the reminders.
+EDITABLE = frozenset({"title", "topic", "place", "latitude", "longitude"})
 # The trainer is asked about attendance, and the group gets the tip, this long after the start.
 FOLLOW_UP_AFTER = timedelta(hours=2)
 
@@ -95,6 +97,31 @@ class SessionStore:
         row.starts_at = starts_at
         stage, due = next_stage(row, 0, self._clock())
         await self.change(row.id, starts_at=starts_at, stage=stage, next_due_at=due)
+
+    async def series_from(self, row: GroupSession) -> list[GroupSession]:
+        """This date and the later scheduled dates of its series, soonest first."""
+        if row.series_id is None:
+            return [row]
+        query = (select(GroupSession).where(GroupSession.series_id == row.series_id,
+                                            GroupSession.status == SCHEDULED,
+                                            GroupSession.starts_at >= row.starts_at)
+                 .order_by(GroupSession.starts_at))
+        async with self._sessions() as session:
+            return list((await session.execute(query)).scalars())
+
+    async def edit(self, row: GroupSession, values: dict[str, Any], *,
+                   later: bool) -> list[GroupSession]:
+        """Change title, topic or place of one date (or of it and its series' later dates)."""
+        if not values.keys() <= EDITABLE:
+            raise ValueError(f"not editable: {sorted(values.keys() - EDITABLE)}")
+        ids = [r.id for r in await self.series_from(row)] if later else [row.id]
+        async with self._sessions.begin() as session:
+            await session.execute(update(GroupSession).where(GroupSession.id.in_(ids))
+                                  .values(**values))
+        query = select(GroupSession).where(GroupSession.id.in_(ids)).order_by(
+            GroupSession.starts_at)
+        async with self._sessions() as session:
+            return list((await session.execute(query)).scalars())
 
     async def change(self, session_id: int, **values: Any) -> None:
         """Update one session's columns."""

@@ -6,18 +6,16 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.privacy import Vault
-from bot.storage.models import Group, GroupSession, GroupTrainer, OutboxRow, Person
+from bot.storage.models import Group, GroupSession, GroupTrainer
 
 ACTIVE, PAUSED = "active", "paused"
 
 
 class GroupStore:
-    """The groups and group_trainers tables; a group's outbox rows go under `outbox_key`."""
+    """The groups and group_trainers tables; the outbox addresses a group by its row id."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], vault: Vault,
-                 clock: Clock) -> None:
-        self._sessions, self._vault, self._clock = sessions, vault, clock
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions, self._clock = sessions, clock
 
     async def get(self, chat_id: int) -> Group | None:
         """The group with this chat id, if Sokh knows it."""
@@ -41,35 +39,23 @@ class GroupStore:
             return list((await session.execute(query)).scalars())
 
     async def join(self, chat_id: int, title: str) -> Group:
-        """Know a group (again): active, with a pseudo-person row the outbox can send to."""
+        """Know a group (again): active, so its sessions' reminders go out."""
         async with self._sessions.begin() as session:
             query = select(Group).where(Group.chat_id == chat_id)
             group = (await session.execute(query)).scalar_one_or_none()
             if group is None:
-                group = await self._create(session, chat_id, title[:128])
+                group = Group(chat_id=chat_id, title=title[:128], status=ACTIVE,
+                              created_at=self._clock())
+                session.add(group)
             group.status = ACTIVE
-            await session.execute(update(Person).where(Person.key == group.outbox_key)
-                                  .values(blocked_at=None))
-        return group
-
-    async def _create(self, session: AsyncSession, chat_id: int, title: str) -> Group:
-        now, key = self._clock(), self._vault.pseudonym(f"group:{chat_id}")
-        enc = self._vault.encrypt_chat_id(chat_id, key)
-        if await session.get(Person, key) is None:
-            session.add(Person(key=key, chat_id_enc=enc, created_at=now, last_seen_at=now))
-        group = Group(chat_id=chat_id, title=title, status=ACTIVE, outbox_key=key, created_at=now)
-        session.add(group)
-        await session.flush()
+            await session.flush()
         return group
 
     async def set_language(self, group_id: int, language: str) -> None:
         """The language the group's admin chose for the group's messages."""
         async with self._sessions.begin() as session:
-            group = await session.get(Group, group_id)
-            if group is not None:
-                group.language = language
-                await session.execute(update(Person).where(Person.key == group.outbox_key)
-                                      .values(language=language))
+            await session.execute(update(Group).where(Group.id == group_id)
+                                  .values(language=language))
 
     async def set_thread(self, group_id: int, thread_id: int | None) -> None:
         """In a forum, the topic where sessions are set up gets the reminders."""
@@ -84,18 +70,10 @@ class GroupStore:
                                   .values(status=status))
 
     async def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
-        """Follow a group upgraded to a supergroup: same sessions, new chat id."""
+        """Follow a group upgraded to a supergroup: same sessions and waiting outbox rows."""
         async with self._sessions.begin() as session:
-            query = select(Group).where(Group.chat_id == old_chat_id)
-            group = (await session.execute(query)).scalar_one_or_none()
-            if group is None:
-                return
-            group.chat_id = new_chat_id
-            enc = self._vault.encrypt_chat_id(new_chat_id, group.outbox_key)
-            await session.execute(update(Person).where(Person.key == group.outbox_key)
-                                  .values(chat_id_enc=enc))
-            await session.execute(update(OutboxRow).where(OutboxRow.person_key == group.outbox_key)
-                                  .values(chat_id_enc=enc))
+            await session.execute(update(Group).where(Group.chat_id == old_chat_id)
+                                  .values(chat_id=new_chat_id))
 
     async def add_trainer(self, group_id: int, person_key: str) -> None:
         """Let a person an admin named schedule sessions in this group."""

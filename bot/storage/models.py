@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -69,6 +70,9 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How sensitive proactive messages look on a lock screen (docs/notifications.md).
+    notify: Mapped[str] = mapped_column(String(10), default="discreet",
+                                        server_default="discreet")
 
 
 class Delivery(Base):
@@ -85,18 +89,43 @@ class Delivery(Base):
     delivered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class TipFeedback(Base):
+    """A 'useful' / 'not useful' tap on a course tip; one per person, item and version."""
+
+    __tablename__ = "tip_feedback"
+    __table_args__ = (UniqueConstraint("person_key", "item_id", "content_version",
+                                       name="uq_tip_feedback_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # Only to dedupe a double tap; /forget erases the row with everything else keyed by person.
+    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(120))
+    content_version: Mapped[str] = mapped_column(String(40))
+    useful: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class OutboxRow(Base):
-    """One proactive message; (person, campaign, step) is its idempotency key."""
+    """One proactive message to a person or a group; (recipient, campaign, step) is its key.
+
+    A person's row holds their encrypted chat id; a group's row only its group id, so the
+    sender finds the group's current chat id (it changes when a group becomes a supergroup).
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (UniqueConstraint("person_key", "campaign", "step", name="uq_outbox_key"),
+                      UniqueConstraint("group_id", "campaign", "step",
+                                       name="uq_outbox_group_key"),
+                      CheckConstraint("(person_key IS NULL) <> (group_id IS NULL)",
+                                      name="one_recipient"),
                       Index("ix_outbox_claim", "status", "due_at"))
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"))
+    person_key: Mapped[str | None] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     campaign: Mapped[str] = mapped_column(String(40))
     step: Mapped[str] = mapped_column(String(60))
-    chat_id_enc: Mapped[str] = mapped_column(Text)
+    chat_id_enc: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8))
     payload: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10))
@@ -112,8 +141,10 @@ class Schedule(Base):
     """A person's drip course or travel countdown: one row, due again at next_due_at."""
 
     __tablename__ = "schedules"
+    # AUTOINCREMENT: a schedule started again must get a new id, hence new outbox keys.
     __table_args__ = (UniqueConstraint("person_key", "kind", name="uq_schedules_kind"),
-                      Index("ix_schedules_due", "status", "next_due_at"))
+                      Index("ix_schedules_due", "status", "next_due_at"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"))
@@ -187,7 +218,6 @@ class Group(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(10))
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
-    outbox_key: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -240,3 +270,37 @@ class SessionRsvp(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("group_sessions.id", ondelete="CASCADE"))
     person_key: Mapped[str] = mapped_column(String(40), index=True)
     coming: Mapped[bool] = mapped_column(Boolean)
+
+
+class TrailMessage(Base):
+    """One message id of a private chat, kept at most 48 h so quick exit can delete it.
+
+    The id is AES-GCM encrypted and bound to the person's key; no text is ever kept.
+    No foreign key to people: the crisis reply is recorded before anyone is stored.
+    """
+
+    __tablename__ = "trail_messages"
+    __table_args__ = (Index("ix_trail_messages_sent_at", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    person_key: Mapped[str] = mapped_column(String(40), index=True)
+    message_id_enc: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TrailState(Base):
+    """Per person: the auto-clean choice and when a clean-up of a sensitive chat is due."""
+
+    __tablename__ = "trail_state"
+    __table_args__ = (Index("ix_trail_state_due", "next_due_at"),)
+
+    person_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    chat_id_enc: Mapped[str] = mapped_column(Text)
+    auto_clean: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The language the person was last answered in, for the menu a clean-up leaves.
+    language: Mapped[str | None] = mapped_column(String(8))
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sensitive_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when ids older than 48 h were dropped unseen: the next clean-up says so once.
+    lost_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

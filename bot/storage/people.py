@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from bot.storage.profile_cache import TTLCache
 LAST_SEEN_RESOLUTION = timedelta(minutes=10)
 # Another process's change of language shows here within this time (one process: at once).
 PROFILE_CACHE_TTL_S = 60.0
+DEFAULT_NOTIFY = "discreet"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Profile:
     key: str
     language: str | None
     is_new: bool
+    notify: str = DEFAULT_NOTIFY  # how sensitive proactive messages look (dialogs/discreet.py)
 
 
 class People:
@@ -64,13 +67,24 @@ class People:
                 return Profile(key=key, language=None, is_new=True)
             if now - person.last_seen_at > LAST_SEEN_RESOLUTION or person.blocked_at:
                 person.last_seen_at, person.blocked_at = now, None
-            return Profile(key=key, language=person.language, is_new=False)
+            return Profile(key=key, language=person.language, is_new=False, notify=person.notify)
 
     async def set_language(self, key: str, language: str) -> None:
         """Remember the language a person chose."""
         async with self._sessions.begin() as session:
             await session.execute(update(Person).where(Person.key == key).values(language=language))
         self._cache.drop(key)
+
+    async def set_notify(self, key: str, mode: str) -> None:
+        """Remember how the person wants sensitive proactive messages to look."""
+        async with self._sessions.begin() as session:
+            await session.execute(update(Person).where(Person.key == key).values(notify=mode))
+        self._cache.drop(key)
+
+    async def notify_mode(self, key: str) -> str:
+        """The person's notification preference, for messages sent outside their updates."""
+        async with self._sessions() as session:
+            return (await notify_modes(session, [key])).get(key, DEFAULT_NOTIFY)
 
     async def record_delivery(self, key: str, content_version: str, item_id: str) -> None:
         """Note that a content item reached a person, for reach per item and version."""
@@ -112,6 +126,14 @@ class People:
         query = query.where(Delivery.person_key == key).order_by(Delivery.id)
         async with self._sessions() as session:
             return [tuple(row) for row in await session.execute(query)]  # type: ignore[misc]
+
+
+async def notify_modes(session: AsyncSession, keys: Sequence[str]) -> dict[str, str]:
+    """Notification preferences of many people at once (the nudge job's chunks)."""
+    if not keys:
+        return {}
+    query = select(Person.key, Person.notify).where(Person.key.in_(set(keys)))
+    return {key: notify for key, notify in await session.execute(query)}
 
 
 def _tables_with_person_key() -> list[Table]:

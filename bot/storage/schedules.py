@@ -81,7 +81,10 @@ class Schedules:
             .join(Person, Person.key == TABLE.c.person_key)
             .where(TABLE.c.status == ACTIVE, TABLE.c.next_due_at <= now,
                    Person.blocked_at.is_(None))
-            .order_by(TABLE.c.next_due_at).limit(limit).with_for_update(skip_locked=True)
+            .order_by(TABLE.c.next_due_at).limit(limit)
+            # Lock only the schedules: a person's row held by any write (a delivery's foreign
+            # key check, last seen) would otherwise make their due schedule look taken.
+            .with_for_update(skip_locked=True, of=TABLE)
         )
         result = await session.execute(query)
         return [Due(row, row.chat_id_enc, row.language or "km") for row in result]

@@ -83,7 +83,8 @@ async def tapped_day(callback: CallbackQuery, callback_data: TravelCb, t: Transl
     code, _, day = callback_data.value.partition(".")
     view = await save(date.fromisoformat(day), code, t, profile, schedules, outbox, content,
                       clock, settings)
-    await state.clear()
+    if view.text != t("travel-date-past"):  # a day gone stale at midnight: typing still works
+        await state.clear()
     await show(callback, view)
 
 

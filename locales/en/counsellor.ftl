@@ -42,3 +42,4 @@ counsellor-queue-line = { $urgent ->
     } Case { $alias }, waiting { $minutes } min
 counsellor-queue-empty = No case is waiting.
 counsellor-person-gone = The person has blocked the bot or left, so this message was not delivered.
+counsellor-too-long = Not sent: that is too long for the person's phone. Please split it into shorter messages (at most { $most } characters, or { $most_caption } under a photo).

@@ -56,3 +56,21 @@ attendance-how = How many came? Send one number (like 12), or five: total, women
 attendance-bad = Please send one number (like 12) or five numbers (like 12 7 3 1 1).
 attendance-saved = ✅ Saved: { $count } came. Thank you!
 sessions-pick-group = 📅 New session. For which group?
+
+# The optional location pin of the place, and /sessions → Edit.
+sessions-ask-pin = 📍 Add a map pin so people find the place? Reply to this message with a location (📎 → Location), or skip.
+sessions-pin-skip = Skip
+sessions-edit = ✏️ Edit { $n }
+sessions-edit-what = ✏️ What should change? { $session }
+sessions-field-title = Title
+sessions-field-topic = Topic
+sessions-field-place = Place
+sessions-edit-ask-title = New title? (Reply to this message.)
+sessions-edit-ask-place = New place? Reply with its name, or share a location pin.
+sessions-edit-scope = Change only { $day }, or the later dates of the series too?
+sessions-scope-one = Only { $day }
+sessions-scope-later = { $day } and later ({ $count })
+sessions-edited = { $count ->
+    [1] ✏️ Changed:
+   *[other] ✏️ Changed, { $count } dates:
+}

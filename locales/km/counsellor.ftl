@@ -43,3 +43,4 @@ counsellor-queue-line = { $urgent ->
     } ករណី { $alias } រង់ចាំ { $minutes } នាទី
 counsellor-queue-empty = គ្មានករណីណាកំពុងរង់ចាំទេ។
 counsellor-person-gone = អ្នកប្រើបានបិទបូត ឬចាកចេញហើយ ដូច្នេះសារនេះមិនត្រូវបានផ្ញើទេ។
+counsellor-too-long = មិនបានផ្ញើទេ៖ សារនេះវែងពេកសម្រាប់ទូរស័ព្ទរបស់គេ។ សូមបំបែកវាជាសារខ្លីៗ (យ៉ាងច្រើន { $most } តួអក្សរ ឬ { $most_caption } នៅក្រោមរូបថត)។

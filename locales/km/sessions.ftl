@@ -56,3 +56,21 @@ attendance-how = តើមានអ្នកមកប៉ុន្មាននា
 attendance-bad = សូមផ្ញើលេខមួយ (ដូចជា 12) ឬលេខប្រាំ (ដូចជា 12 7 3 1 1)។
 attendance-saved = ✅ បានរក្សាទុក៖ មានអ្នកមក { $count } នាក់។ សូមអរគុណ!
 sessions-pick-group = 📅 វគ្គថ្មី។ សម្រាប់ក្រុមណា?
+
+# ទីតាំងលើផែនទីរបស់ទីកន្លែង (ស្រេចចិត្ត) និង /sessions → កែ។
+sessions-ask-pin = 📍 បន្ថែមទីតាំងលើផែនទី ដើម្បីឱ្យអ្នកចូលរួមរកកន្លែងឃើញទេ? សូមឆ្លើយតបសារនេះដោយផ្ញើទីតាំង (📎 → ទីតាំង) ឬរំលង។
+sessions-pin-skip = រំលង
+sessions-edit = ✏️ កែ { $n }
+sessions-edit-what = ✏️ តើត្រូវកែអ្វី? { $session }
+sessions-field-title = ឈ្មោះ
+sessions-field-topic = ប្រធានបទ
+sessions-field-place = ទីកន្លែង
+sessions-edit-ask-title = ឈ្មោះថ្មី? (សូមឆ្លើយតបសារនេះ។)
+sessions-edit-ask-place = ទីកន្លែងថ្មី? សូមឆ្លើយជាឈ្មោះទីកន្លែង ឬចែករំលែកទីតាំង។
+sessions-edit-scope = កែតែថ្ងៃ { $day } ឬកែថ្ងៃបន្ទាប់ៗនៃវគ្គប្រចាំសប្តាហ៍នេះផងដែរ?
+sessions-scope-one = តែថ្ងៃ { $day }
+sessions-scope-later = ថ្ងៃ { $day } និងបន្ទាប់ ({ $count })
+sessions-edited = { $count ->
+    [1] ✏️ បានកែ៖
+   *[other] ✏️ បានកែ { $count } ថ្ងៃ៖
+}

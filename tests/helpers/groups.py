@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import text
+
 from bot.group_reminders import GroupReminders, attach
 from bot.nudges import Proactive
 from bot.sender import Sender
@@ -46,6 +48,15 @@ class GroupWorld:
         self.sokh.emu.send_text(user, text, chat=self.group, reply_to=reply_to)
         return await waiting
 
+    async def pin_in_group(self, user: SimUser, reply_to: SimMessage,
+                           point: tuple[float, float] = (11.5564, 104.9282)) -> SimMessage:
+        """Share a location in reply to the bot (privacy mode lets replies through)."""
+        waiting = self.sokh.emu.wait_for_bot_message(self.group, 5.0)
+        location = {"latitude": point[0], "longitude": point[1]}
+        self.sokh.emu.user_message(user, self.group, "location", content={"location": location},
+                                   reply_to=reply_to)
+        return await waiting
+
     async def tap(self, user: SimUser, message: SimMessage, label: str,
                   expect: str = "") -> SimMessage:
         """Tap a button and return the bot's next message in that chat (optionally matching)."""
@@ -53,6 +64,12 @@ class GroupWorld:
             message.chat, 5.0, (lambda m: expect in (m.text or "")) if expect else None)
         self.sokh.emu.click(user, message, label)
         return await waiting
+
+
+async def query(w: GroupWorld, sql: str) -> list[tuple[object, ...]]:
+    """Rows of a raw query on the bot's database."""
+    async with w.sokh.app.services.engine.connect() as conn:
+        return [tuple(row) for row in await conn.execute(text(sql))]
 
 
 @asynccontextmanager

@@ -1,9 +1,12 @@
-"""Discreet notification preference (issue 7, notifications).
+"""Discreet notification preference (issue 7, notifications): people.notify.
 
 Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-22
 """
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0009"
 down_revision = "0008"
@@ -12,8 +15,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Reserved for discreet notifications; filled in by that change."""
+    """Everyone starts 'discreet': a neutral first line on sensitive proactive messages."""
+    op.add_column("people", sa.Column("notify", sa.String(10), nullable=False,
+                                      server_default="discreet"))
 
 
 def downgrade() -> None:
-    """Reserved for discreet notifications; filled in by that change."""
+    """Drop the preference in place.
+
+    Not batch mode: rebuilding `people` on SQLite would drop it, and foreign keys would
+    cascade that to every table that refers to a person.
+    """
+    op.drop_column("people", "notify")

@@ -12,11 +12,13 @@
     blockedBar: $("blocked-bar"), unblock: $("unblock-button"), replyKb: $("reply-keyboard"),
     composer: $("composer"), input: $("input"), attach: $("attach-button"),
     attachMenu: $("attach-menu"), kbToggle: $("keyboard-toggle"), toast: $("toast"),
+    replyBar: $("reply-bar"), replyName: $("reply-name"), replyText: $("reply-text"),
+    replyCancel: $("reply-cancel"),
   };
   const state = {
     bot: { name: "Sokh", username: "sokh_bot" }, tabs: [], tab: null, users: {},
     chat: null, cursor: null, elements: new Map(), data: new Map(), topic: "all",
-    loop: null, voted: new Map(), kbKey: "", kbHidden: false, typingTimer: 0,
+    loop: null, voted: new Map(), kbKey: "", kbHidden: false, typingTimer: 0, replyTo: null,
   };
   const NAME_COLORS = ["#e17076", "#faa774", "#a695e7", "#7bc862", "#6ec9cb", "#65aadd", "#ee7aae"];
   const TOPIC_COLORS = { 7322096: "#6fb9f0", 16766590: "#ffd67e", 13338331: "#cb86db",
@@ -470,6 +472,8 @@
     state.data.set(m.message_id, m);
     const node = renderMessage(m);
     node.dataset.id = m.message_id;
+    // Double-click (or double-tap) a message to reply to it, as in Telegram Desktop.
+    node.addEventListener("dblclick", () => setReply(state.data.get(m.message_id) || m));
     node.hidden = !topicVisible(node);
     if (old) {
       old.replaceWith(node);
@@ -483,6 +487,28 @@
     return !old;
   }
 
+  // ---- replies ------------------------------------------------------------------------------
+
+  function setReply(m) {
+    state.replyTo = m;
+    ui.replyBar.hidden = !m;
+    if (!m) return;
+    ui.replyName.textContent = m.from_bot ? state.bot.name : m.sender_name;
+    ui.replyText.textContent = (m.text || m.caption || "Media").slice(0, 80);
+    ui.input.focus();
+  }
+
+  // A ForceReply opens the reply box as Telegram does: for everyone, or when selective only
+  // for the sender of the message it replies to and for the users it mentions.
+  function forcesReplyFromMe(m) {
+    if (!m.from_bot || !m.force_reply) return false;
+    if (!m.force_reply.selective) return true;
+    const me = currentUserId();
+    if (m.reply_to_message && m.reply_to_message.from && m.reply_to_message.from.id === me) return true;
+    return (m.entities || []).some((e) => (e.type === "text_mention" && e.user && e.user.id === me)
+      || (e.type === "text_link" && e.url === `tg://user?id=${me}`));
+  }
+
   function applyMessages(messages, initial) {
     const box = ui.messages;
     const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 140;
@@ -492,6 +518,7 @@
       const isNew = upsert(m);
       added = added || isNew;
       mine = mine || (isNew && isOutgoing(m));
+      if (isNew && !initial && forcesReplyFromMe(m)) setReply(m);
     }
     ui.empty.hidden = state.elements.size > 0;
     if (initial || mine || (added && nearBottom)) box.scrollTop = box.scrollHeight;
@@ -613,6 +640,7 @@
     state.elements.clear();
     state.data.clear();
     state.kbKey = "";
+    setReply(null);
     ui.messages.replaceChildren(ui.empty);
     ui.empty.hidden = false;
     pollMessages(controller, chatIdFor(state.tab));
@@ -652,9 +680,15 @@
     return typeof state.topic === "number" ? state.topic : null;
   }
 
+  function takeReply() {
+    const id = state.replyTo ? state.replyTo.message_id : null;
+    setReply(null);
+    return id;
+  }
+
   async function sendText(text) {
     if (!text.trim() || !state.chat) return;
-    await post("send", { text, thread_id: threadId() });
+    await post("send", { text, thread_id: threadId(), reply_to: takeReply() });
     ui.messages.scrollTop = ui.messages.scrollHeight;
   }
 
@@ -712,7 +746,7 @@
     ui.attachMenu.addEventListener("click", async (ev) => {
       const kind = ev.target.closest("button")?.dataset.sample;
       closeMenus(null);
-      if (kind) await post("sample", { kind });
+      if (kind) await post("sample", { kind, reply_to: takeReply() });
     });
     ui.menu.addEventListener("click", async (ev) => {
       const item = ev.target.closest("button")?.dataset.menu;
@@ -722,6 +756,7 @@
       if (item === "reload") startLoop();
     });
     ui.unblock.addEventListener("click", () => post("block", {}));
+    ui.replyCancel.addEventListener("click", () => setReply(null));
     ui.kbToggle.addEventListener("click", () => {
       state.kbHidden = !state.kbHidden;
       ui.replyKb.hidden = state.kbHidden;

@@ -1,0 +1,178 @@
+"""The message trail: encrypted message ids per person for 48 h, and auto-clean state.
+
+Nothing here is written per message: bot/trail.py buffers and calls `save` about twice a
+second with everything seen since. See docs/quick-exit.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, case, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.privacy import Vault
+from bot.storage.models import TrailMessage, TrailState, UTCDateTime
+
+# Telegram lets a bot delete messages of a private chat for 48 hours, no longer.
+WINDOW = timedelta(hours=48)
+
+
+@dataclass
+class Pending:
+    """What one flush writes: message ids, activity and sensitive marks, per person."""
+
+    messages: list[tuple[str, int, datetime]] = field(default_factory=list)
+    chats: dict[str, int] = field(default_factory=dict)
+    active: dict[str, datetime] = field(default_factory=dict)
+    sensitive: dict[str, datetime] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.active)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A message id the trail holds for a person, decrypted, and when it was seen."""
+
+    row_id: int
+    message_id: int
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class DueClean:
+    """A person whose sensitive chat went silent long enough: clean it now."""
+
+    person_key: str
+    chat_id: int
+    language: str | None
+
+
+class TrailStore:
+    """Reads and writes the trail; ids are sealed by the vault, bound to their owner."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], vault: Vault, clock: Clock,
+                 silence: timedelta) -> None:
+        self._sessions, self._vault, self._clock, self._silence = sessions, vault, clock, silence
+
+    def _seal(self, person_key: str, message_id: int) -> str:
+        return self._vault.encrypt(str(message_id).encode(), _context(person_key))
+
+    async def save(self, pending: Pending) -> None:
+        """Write one buffer's worth in a single transaction (a few statements, not per row)."""
+        async with self._sessions.begin() as session:
+            if pending.chats:
+                await session.execute(_insert_states(session), [
+                    {"person_key": key, "auto_clean": False,
+                     "chat_id_enc": self._vault.encrypt_chat_id(chat, key)}
+                    for key, chat in pending.chats.items()])
+            if pending.sensitive:
+                await session.execute(_MARK_SENSITIVE, [
+                    {"key": key, "at": at} for key, at in pending.sensitive.items()])
+            if pending.languages:
+                await session.execute(_SPEAKS, [
+                    {"key": key, "language": lang} for key, lang in pending.languages.items()])
+            await session.execute(_TOUCH, [
+                {"key": key, "at": at, "due": at + self._silence}
+                for key, at in pending.active.items()])
+            if pending.messages:
+                await session.execute(_MESSAGES.insert(), [
+                    {"person_key": key, "message_id_enc": self._seal(key, mid), "sent_at": at}
+                    for key, mid, at in pending.messages])
+
+    async def kept(self, person_key: str) -> list[Kept]:
+        """Every message id held for a person, oldest first."""
+        query = select(TrailMessage).where(TrailMessage.person_key == person_key)
+        async with self._sessions() as session:
+            rows = (await session.scalars(query.order_by(TrailMessage.id))).all()
+        context = _context(person_key)
+        return [Kept(r.id, int(self._vault.decrypt(r.message_id_enc, context)), r.sent_at)
+                for r in rows]
+
+    async def cleaned(self, person_key: str, row_ids: Sequence[int]) -> bool:
+        """Drop the ids just cleaned and end the sensitive spell; True if older ones were lost."""
+        async with self._sessions.begin() as session:
+            await session.execute(delete(_MESSAGES).where(_MESSAGES.c.id.in_(row_ids)))
+            state = await session.get(TrailState, person_key)
+            if state is None:
+                return False
+            lost = state.lost_at is not None
+            state.sensitive_since = state.next_due_at = state.lost_at = None
+            return lost
+
+    async def auto_clean(self, person_key: str) -> bool:
+        """Whether the person chose 'Clean up after me'."""
+        async with self._sessions() as session:
+            state = await session.get(TrailState, person_key)
+        return bool(state and state.auto_clean)
+
+    async def set_auto_clean(self, person_key: str, chat_id: int, on: bool) -> None:
+        """Switch auto-clean on or off (the state row is created if this is its first use)."""
+        async with self._sessions.begin() as session:
+            await session.execute(_insert_states(session), [{
+                "person_key": person_key, "auto_clean": on,
+                "chat_id_enc": self._vault.encrypt_chat_id(chat_id, person_key)}])
+            state = await session.get(TrailState, person_key)
+            assert state is not None
+            state.auto_clean = on
+            # Switched on mid-spell: the silence already counts; switched off: nothing is due.
+            mid_spell = on and state.sensitive_since is not None
+            last = state.last_activity_at or self._clock()
+            state.next_due_at = last + self._silence if mid_spell else None
+
+    async def claim_due(self, limit: int = 50) -> list[DueClean]:
+        """Take the clean-ups now due, atomically: each is handed to one caller only."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            # SKIP LOCKED on PostgreSQL; SQLite's single writer makes the UPDATE atomic.
+            due = (select(_STATE.c.person_key).where(_STATE.c.next_due_at <= now)
+                   .order_by(_STATE.c.next_due_at).limit(limit).with_for_update(skip_locked=True))
+            claimed = (update(_STATE).where(_STATE.c.person_key.in_(due.scalar_subquery()),
+                                            _STATE.c.next_due_at <= now)
+                       .values(next_due_at=None)
+                       .returning(_STATE.c.person_key, _STATE.c.chat_id_enc,
+                                  _STATE.c.language))
+            rows = (await session.execute(claimed)).all()
+        return [DueClean(key, self._vault.decrypt_chat_id(enc, key), language)
+                for key, enc, language in rows]
+
+    async def purge(self) -> int:
+        """Drop ids past Telegram's 48 h window, noting whose were lost; return how many."""
+        cutoff = self._clock() - WINDOW
+        async with self._sessions.begin() as session:
+            old = select(_MESSAGES.c.person_key).where(_MESSAGES.c.sent_at < cutoff)
+            await session.execute(update(_STATE).where(
+                _STATE.c.person_key.in_(old.scalar_subquery())).values(lost_at=self._clock()))
+            result = await session.execute(delete(_MESSAGES).where(_MESSAGES.c.sent_at < cutoff))
+        return int(getattr(result, "rowcount", 0))
+
+
+def _context(person_key: str) -> bytes:
+    return f"trail:{person_key}".encode()
+
+
+def _insert_states(session: AsyncSession) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for state rows, on either backend."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(_STATE).on_conflict_do_nothing(index_elements=["person_key"])
+
+
+# Core tables: executemany with bind parameters stays one statement, not an ORM loop.
+_STATE, _MESSAGES = cast(Table, TrailState.__table__), cast(Table, TrailMessage.__table__)
+# Sensitive since the first sensitive screen of this spell; a later one does not move it.
+_MARK_SENSITIVE = update(_STATE).where(_STATE.c.person_key == bindparam("key")).values(
+    sensitive_since=func.coalesce(_STATE.c.sensitive_since, bindparam("at", type_=UTCDateTime())))
+_SPEAKS = update(_STATE).where(_STATE.c.person_key == bindparam("key")).values(
+    language=bindparam("language"))
+# Any message restarts the silence; a clean-up is due only for auto-clean people mid-spell.
+_TOUCH = update(_STATE).where(_STATE.c.person_key == bindparam("key")).values(
+    last_activity_at=bindparam("at", type_=UTCDateTime()),
+    next_due_at=case((and_(_STATE.c.auto_clean, _STATE.c.sensitive_since.is_not(None)),
+                      bindparam("due", type_=UTCDateTime())), else_=None))

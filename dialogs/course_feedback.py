@@ -1,0 +1,69 @@
+"""'Useful' / 'not useful' under a course tip: counted once per person, thanked in place."""
+
+from __future__ import annotations
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.content_loader import Content
+from bot.i18n import Translator
+from bot.storage.feedback import Feedback
+from bot.storage.people import Profile
+from dialogs.callbacks import CourseCb
+from dialogs.course_plan import item_for_ref
+
+__all__ = ["RATINGS", "feedback", "rated_markup"]
+
+RATINGS = ("useful", "useless")
+
+
+async def feedback(callback: CallbackQuery, callback_data: CourseCb, t: Translator,
+                   profile: Profile | None, content: Content, tip_feedback: Feedback,
+                   callback_answer: CallbackAnswer) -> None:
+    """Count the tap (a second one replaces the first) and thank in the buttons themselves."""
+    item = item_for_ref(content, callback_data.value)
+    if profile is not None and item is not None:
+        await tip_feedback.rate(profile.key, content.version, item.id,
+                                callback_data.action == "useful")
+    callback_answer.text = t(f"course-thanks-{callback_data.action}")
+    message = callback.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        await _edit(message, rated_markup(message.reply_markup, callback_data.action, t))
+
+
+def rated_markup(markup: InlineKeyboardMarkup, chosen: str, t: Translator) -> InlineKeyboardMarkup:
+    """The tip's buttons with the chosen rating thanked; the other stays, to change one's mind."""
+    rows = [[_marked(button, chosen, t) for button in row] for row in markup.inline_keyboard]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _marked(button: InlineKeyboardButton, chosen: str, t: Translator) -> InlineKeyboardButton:
+    rating = _rating(button.callback_data)
+    if rating is None:
+        return button
+    label = t(f"course-rated-{rating}" if rating == chosen else f"course-button-{rating}")
+    return button.model_copy(update={"text": label})
+
+
+def _rating(data: str | None) -> str | None:
+    if data is None or not data.startswith(f"{CourseCb.__prefix__}:"):
+        return None
+    action = CourseCb.unpack(data).action
+    return action if action in RATINGS else None
+
+
+async def _edit(message: Message, markup: InlineKeyboardMarkup) -> None:
+    current = message.reply_markup
+    # Telegram refuses an edit that changes nothing: a second tap on the same rating.
+    if current is not None and _same(current, markup):
+        return
+    try:
+        await message.edit_reply_markup(reply_markup=markup)
+    except TelegramBadRequest as error:
+        if "message is not modified" not in error.message:  # two quick taps raced
+            raise
+
+
+def _same(one: InlineKeyboardMarkup, other: InlineKeyboardMarkup) -> bool:
+    return one.model_dump(exclude_none=True) == other.model_dump(exclude_none=True)

@@ -1,0 +1,97 @@
+"""The Read button under a fully neutral notification: edit the message to its content.
+
+The content comes back by id, never from stored clear text: a counsellor's words from the
+encrypted transcript (only the person's own lines), static messages re-rendered from their
+view. A forged or stale button gets a kind alert and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.content_loader import Content
+from bot.i18n import Translator
+from bot.privacy import Vault
+from bot.settings import Settings
+from bot.storage.cases import Cases
+from bot.storage.people import Profile
+from dialogs import travel
+from dialogs.callbacks import ReadCb
+from dialogs.case_jobs import waiting_view
+from dialogs.cases import counsellor_view
+from dialogs.counsellor import rating_view
+from dialogs.discreet import CLOSED, JOINED, LINE, MEDIA, TRAVEL, WAITING, media_source
+from dialogs.screen import View, show
+from dialogs.travel.views import destinations
+
+log = logging.getLogger(__name__)
+
+
+async def read(callback: CallbackQuery, callback_data: ReadCb, bot: Bot, t: Translator,
+               profile: Profile | None, cases: Cases, content: Content, settings: Settings,
+               vault: Vault, callback_answer: CallbackAnswer) -> None:
+    """Show the real message in place (an edit does not notify); refuse kindly otherwise."""
+    view = await revealed(callback_data, t, profile, cases, content, settings, vault) \
+        if profile is not None else None
+    if view is None:
+        callback_answer.text, callback_answer.show_alert = t("notify-gone"), True
+        return
+    await show(callback, view)
+    source = media_source(vault, callback_data.ref) if callback_data.kind == MEDIA else None
+    if source is not None and settings.counsellor_chat_id is not None:
+        await _copy_media(bot, callback.from_user.id, settings.counsellor_chat_id, source[1])
+
+
+async def revealed(data: ReadCb, t: Translator, profile: Profile, cases: Cases,
+                   content: Content, settings: Settings, vault: Vault) -> View | None:
+    """The content behind a Read button, or None when it is not this person's or is gone."""
+    ref = data.ref
+    if data.kind == LINE and ref.isdigit():
+        return await _line(cases, t, profile, int(ref))
+    if data.kind == MEDIA and (source := media_source(vault, ref)) is not None:
+        return await _line(cases, t, profile, source[0])
+    if data.kind == CLOSED and ref.isdigit():
+        case = await cases.get(int(ref))
+        return rating_view(t, case.id) if case and case.person_key == profile.key else None
+    if data.kind == JOINED:
+        return View(t("counsellor-joined"))
+    if data.kind == WAITING:
+        return waiting_view(content, t, settings)
+    if data.kind == TRAVEL:
+        return _travel(content, t, ref)
+    return None
+
+
+async def _line(cases: Cases, t: Translator, profile: Profile, line: int) -> View | None:
+    body = await cases.line(line, profile.key, "counsellor")
+    return counsellor_view(t, body) if body is not None else None
+
+
+async def _copy_media(bot: Bot, chat_id: int, forum: int, message_id: int) -> None:
+    # In a private chat the person's id is the chat id. The text is already shown: a media
+    # message the counsellors deleted since is logged, not turned into an error for them.
+    try:
+        await bot.copy_message(chat_id, forum, message_id)
+    except TelegramBadRequest:
+        log.warning("a counsellor's media could not be copied on Read")
+
+
+def _travel(content: Content, t: Translator, ref: str) -> View | None:
+    # Static content for a destination the button names: nothing personal to leak.
+    offset, _, code = ref.partition(".")
+    known = {d.destination for d in destinations(content)}
+    if offset not in {str(o) for o in travel.OFFSETS} or code not in known:
+        return None
+    return travel.reminder_view(content, t, {"offset": int(offset), "dest": code})
+
+
+def create_router() -> Router:
+    """The Read button's handler."""
+    router = Router(name="reveal")
+    router.callback_query.register(read, ReadCb.filter())
+    return router

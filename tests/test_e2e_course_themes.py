@@ -1,0 +1,209 @@
+"""The course end to end, beyond single tips: theme quizzes, feedback, finishing, quiet hours."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from bot.clock import utc_now
+from bot.content_tool.stats import format_feedback
+from bot.privacy import Vault
+from bot.simulator.state import SimMessage, SimUser
+from bot.storage import migrate
+from bot.storage.database import create_engine, session_factory
+from bot.storage.feedback import Feedback, read_feedback
+from bot.storage.people import People
+from bot.storage.schedules import COURSE
+from dialogs.course_plan import course_plan
+from tests.conftest import TEST_SECRET
+from tests.test_e2e_course import Course, course_bot, join, join_in_khmer, query
+
+FIRST_QUIZ = "How long does one-on-one time with your child need to be to help?"
+
+
+@pytest.fixture
+async def driven(db_url: str) -> AsyncIterator[Course]:
+    """The bot on each database, its nudges driven by hand on a fake clock."""
+    async with course_bot(db_url) as course:
+        yield course
+
+
+async def _tips(c: Course, user: SimUser, days: range) -> list[SimMessage]:
+    """Tick at 19:00 on each day; return what arrived."""
+    arrived = []
+    for day in days:
+        c.at(day, 19)
+        message = await c.tick(user)
+        assert message is not None, f"no tip on {day} December"
+        arrived.append(message)
+    return arrived
+
+
+async def _rows_eventually(c: Course, sql: str, want: list[tuple[object, ...]]) -> None:
+    """The rows once the bot wrote them: it answers the tap first, then stores."""
+    for _ in range(100):
+        if (rows := await query(c, sql)) == want:
+            return
+        await asyncio.sleep(0.05)
+    assert rows == want
+
+
+async def test_a_theme_ends_with_its_quiz_poll_sent_once(driven: Course) -> None:
+    c, dara = driven, driven.sokh.emu.add_user(language_code="en")
+    assert course_plan(c.sokh.app.services.content.current, "3-5").quizzes[2] == "quiz-one-on-one"
+    c.at(1, 12)
+    await join(c, dara)
+    tips = await _tips(c, dara, range(1, 4))
+    assert "Tip 3 of" in tips[2].text and not c.sokh.emu.calls("sendPoll")
+    c.time.advance(2)  # one message a second per chat: the quiz waits its turn
+    poll = await c.tick(dara)
+    assert poll is not None and poll.kind == "poll"
+    sent = c.sokh.emu.calls("sendPoll")[0].params
+    assert (sent["question"], sent["type"], sent["correct_option_id"]) == (FIRST_QUIZ, "quiz", 1)
+    steps = await query(c, "SELECT step FROM outbox WHERE step LIKE '%-q%'")
+    assert [str(s).split("-", 1)[1] for s, in steps] == ["q2"], "its own idempotency key"
+    await c.proactive.nudges.enqueue_due(c.time.now)  # a job run repeated after a crash
+    c.time.advance(2)
+    assert await c.tick(dara) is None and len(c.sokh.emu.calls("sendPoll")) == 1
+    reach = await query(c, "SELECT item_id FROM deliveries WHERE item_id LIKE 'quiz%'")
+    assert reach == [("quiz-one-on-one",)]
+
+
+async def test_next_tip_now_brings_the_quiz_at_the_end_of_a_theme(driven: Course) -> None:
+    c, sokh = driven, driven.sokh
+    dara = sokh.emu.add_user(language_code="en")
+    c.at(1, 12)
+    await join(c, dara)
+    (tip,) = await _tips(c, dara, range(1, 2))
+    second = await sokh.tap(dara, tip, "⏭ Next tip now")
+    polled = sokh.emu.wait_for_bot_message(sokh.chat(dara), 5.0, lambda m: m.kind == "poll")
+    third = await sokh.tap(dara, second, "⏭ Next tip now")
+    assert "Tip 3 of" in third.text
+    assert (await polled).content["poll"]["question"] == FIRST_QUIZ
+    c.at(2, 19)
+    fourth = await c.tick(dara)
+    assert fourth is not None and "Tip 4 of" in fourth.text
+    c.time.advance(2)
+    assert await c.tick(dara) is None, "the quiz came with 'next tip now', not again"
+
+
+async def test_useful_taps_are_counted_once_and_thanked_in_place(driven: Course) -> None:
+    c, sokh = driven, driven.sokh
+    dara, sophea = sokh.emu.add_user(language_code="en"), sokh.emu.add_user(language_code="en")
+    c.at(1, 12)
+    await join(c, dara)
+    await join(c, sophea)
+    (tip,) = await _tips(c, dara, range(1, 2))
+    other = sokh.emu.last_bot_message(sokh.chat(sophea))
+    assert other is not None and "Tip 1 of" in other.text
+    thanked = await sokh.tap(dara, tip, "👍 Useful")
+    assert thanked.message_id == tip.message_id and thanked.text == tip.text
+    assert sokh.emu.buttons(thanked)[:2] == ["✅ Useful: thank you!", "👎 Not useful"]
+    answered = sokh.emu.wait_for_request("answerCallbackQuery")
+    sokh.emu.click(dara, thanked, "✅ Useful: thank you!")  # a double tap stays one vote
+    assert (await answered).params.get("text") == "Thank you! Glad it helps."
+    await _rows_eventually(c, "SELECT useful FROM tip_feedback", [(True,)])
+    await sokh.tap(sophea, other, "👎 Not useful")
+    sql = "SELECT item_id, useful FROM tip_feedback ORDER BY useful"
+    item = "parenting.one-on-one.twenty-minutes"
+    await _rows_eventually(c, sql, [(item, False), (item, True)])
+    counts = await read_feedback(sokh.app.services.settings.database_url)
+    assert format_feedback(counts).splitlines()[1].endswith(f"{item} ({_version(c)}): 1 / 1")
+    changed = await sokh.tap(dara, thanked, "👎 Not useful")
+    assert sokh.emu.buttons(changed)[:2] == ["👍 Useful", "✅ Noted: thank you!"]
+    await _rows_eventually(c, sql, [(item, False), (item, False)])
+    erased = await sokh.app.services.people.forget(sokh.app.services.people.key_for(dara.id))
+    assert erased["tip_feedback"] == 1
+
+
+def _version(c: Course) -> str:
+    return c.sokh.app.services.content.current.version
+
+
+def test_content_stats_shows_feedback_per_item(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'sokh.db'}"
+    asyncio.run(_taps(url, [(1, True), (2, False), (2, False), (3, True)]))
+    assert cli.main(["content", "stats", "--database", url]) == 0
+    out = capsys.readouterr().out
+    assert "feedback per item (content version): useful / not useful" in out
+    assert "  parenting.calm.step-away (v1): 2 / 1" in out
+    nowhere = tmp_path / "none.db"
+    assert cli.main(["content", "stats", "--database", f"sqlite+aiosqlite:///{nowhere}"]) == 0
+    assert "feedback: no database to read" in capsys.readouterr().out
+    assert not nowhere.exists(), "a report creates no database"
+
+
+async def _taps(url: str, taps: list[tuple[int, bool]]) -> None:
+    """Store taps on one tip by people with these Telegram ids."""
+    engine = create_engine(url)
+    await migrate.upgrade(engine)
+    sessions = session_factory(engine)
+    people = People(sessions, Vault(TEST_SECRET.encode()), utc_now)
+    for telegram_id, useful in taps:
+        key = (await people.touch(telegram_id, telegram_id)).key
+        await Feedback(sessions, utc_now).rate(key, "v1", "parenting.calm.step-away", useful)
+    await engine.dispose()
+
+
+async def test_finishing_is_celebrated_and_offers_the_next_age(driven: Course) -> None:
+    c, sokh = driven, driven.sokh
+    dara = sokh.emu.add_user(language_code="en")
+    c.at(1, 12)
+    await join(c, dara)
+    key = sokh.app.services.people.key_for(dara.id)
+    total = len(course_plan(sokh.app.services.content.current, "3-5").items)
+    await sokh.app.services.schedules.change(key, COURSE, step=total)
+    c.at(1, 19)
+    done = await c.tick(dara)
+    assert done is not None and "Well done" in done.text
+    assert sokh.emu.buttons(done)[:2] == ["➡️ Next: the course for 6–11 years",
+                                          "🔁 Start a course again"]
+    hours = await sokh.tap(dara, done, "➡️ Next: the course for 6–11 years")
+    often = await sokh.tap(dara, hours, "☀️ Midday (12:00)")
+    started = await sokh.tap(dara, often, "Every 2 days")
+    assert "first tip arrives on 02/12 12:00" in started.text
+    row = await sokh.app.services.schedules.get(key, COURSE)
+    assert row is not None and (row.age, row.step, row.every_days) == ("6-11", 0, 2)
+    c.at(2, 12)
+    first = await c.tick(dara)
+    total = len(course_plan(sokh.app.services.content.current, "6-11").items)
+    assert first is not None and f"Tip 1 of {total}" in (first.text or "")
+
+
+async def test_quiet_hours_hold_a_due_tip_until_morning_in_sokh_timezone(db_url: str) -> None:
+    # Seoul is two hours ahead of the test clock's Phnom Penh: times follow SOKH_TIMEZONE.
+    async with course_bot(db_url, sokh_timezone="Asia/Seoul", quiet_start_hour=18,
+                          quiet_end_hour=7) as c:
+        dara = c.sokh.emu.add_user(language_code="en")
+        c.at(1, 12)
+        assert "first tip arrives on 01/12 19:00" in (await join(c, dara)).text
+        c.at(1, 17)  # 19:01 in Seoul: due, but inside the quiet hours
+        assert await c.tick(dara) is None
+        assert await query(c, "SELECT status FROM outbox") == [("pending",)]
+        c.at(2, 4, 59)  # 06:59 in Seoul
+        assert await c.tick(dara) is None
+        c.at(2, 5)  # 07:01 in Seoul: morning
+        tip = await c.tick(dara)
+        assert tip is not None and "Tip 1 of" in tip.text
+
+
+async def test_a_khmer_parent_gets_the_quiz_in_khmer(driven: Course) -> None:
+    c, sokh = driven, driven.sokh
+    sophea = sokh.emu.add_user(language_code="km")
+    c.at(1, 6)
+    await join_in_khmer(c, sophea, "រៀងរាល់ថ្ងៃ")
+    key = sokh.app.services.people.key_for(sophea.id)
+    await sokh.app.services.schedules.change(key, COURSE, step=2)  # tip 3 ends the theme
+    c.at(1, 7)
+    tip = await c.tick(sophea)
+    assert tip is not None and "គន្លឹះទី 3" in tip.text
+    c.time.advance(2)
+    poll = await c.tick(sophea)
+    quiz = sokh.app.services.content.current.quiz("quiz-one-on-one")
+    assert poll is not None and quiz is not None
+    assert poll.content["poll"]["question"] == quiz.question.km

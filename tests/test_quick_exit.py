@@ -1,0 +1,170 @@
+"""Quick exit end to end: 'Hide this chat' and /hide leave only a neutral menu (issue 7)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bot.privacy import Vault
+from bot.simulator.state import SimChat, SimMessage, SimUser
+from tests.helpers.harness import TEST_SECRET, Harness, lose_sqlite_database, running_bot
+
+HIDE = "🙈 Hide chat"
+MENU_TITLE = "What would you like to do?"
+TOO_OLD = "older than 2 days could not be removed"
+FORUM_ID = -1001234567890
+
+
+@pytest.fixture
+async def sokh(db_url: str) -> AsyncIterator[Harness]:
+    """The running bot on each database, without counsellors."""
+    async with running_bot(db_url) as harness:
+        yield harness
+    assert not harness.emu.errors, [(r.method, r.description) for r in harness.emu.errors]
+
+
+async def rows(sokh: Harness, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    """Raw rows, to check what storage really holds."""
+    async with sokh.app.services.engine.connect() as conn:
+        return [tuple(row) for row in await conn.execute(text(sql), params)]
+
+
+def only_the_menu(sokh: Harness, chat: SimChat) -> SimMessage:
+    """Assert the chat shows one message, the plain main menu; return it."""
+    visible = sokh.emu.chat_messages(chat)
+    assert len(visible) == 1, [m.text for m in visible]
+    assert visible[0].from_bot and visible[0].text == MENU_TITLE
+    return visible[0]
+
+
+async def crisis_conversation(sokh: Harness, person: SimUser) -> SimMessage:
+    """Risk words, the hotlines, a look at all services; return the last screen."""
+    crisis = await sokh.say(person, "my stepfather hurts me")
+    assert HIDE in sokh.emu.buttons(crisis), "the crisis reply carries the quick exit"
+    await sokh.say(person, "what can I do")
+    help_screen = await sokh.say(person, "/help")
+    assert HIDE in sokh.emu.buttons(help_screen)
+    return help_screen
+
+
+async def test_hide_button_after_a_crisis_leaves_only_the_menu(sokh: Harness) -> None:
+    child = sokh.emu.add_user(first_name="Mony", language_code="en")
+    screen = await crisis_conversation(sokh, child)
+    assert len(sokh.emu.chat_messages(sokh.chat(child))) == 6
+    await sokh.tap(child, screen, HIDE)
+    await sokh.emu.wait_idle()
+    only_the_menu(sokh, sokh.chat(child))
+    assert sokh.emu.calls("deleteMessages"), "deleted in a batch, not one by one"
+    assert not sokh.emu.calls("deleteMessage")
+
+
+async def test_hide_command_clears_the_chat_and_says_nothing_alarming(sokh: Harness) -> None:
+    parent = sokh.emu.add_user(language_code="en")
+    await sokh.say(parent, "/help")
+    await sokh.say(parent, "/hide")
+    await sokh.emu.wait_idle()
+    menu = only_the_menu(sokh, sokh.chat(parent))
+    assert HIDE not in sokh.emu.buttons(menu), "the menu itself is neutral"
+
+
+async def test_sensitive_screens_all_carry_the_button(sokh: Harness) -> None:
+    migrant = sokh.emu.add_user(language_code="en")
+    menu = await sokh.say(migrant, "/menu")
+    help_screen = await sokh.tap(migrant, menu, "🆘 Get help now")
+    finder = await sokh.tap(migrant, help_screen, "🧭 Find the right service")
+    assert HIDE in sokh.emu.buttons(help_screen) and HIDE in sokh.emu.buttons(finder)
+    menu = await sokh.say(migrant, "/menu")
+    topics = await sokh.tap(migrant, menu, "🧳 Safe migration")
+    for topic in ("Warning signs", "If your passport is kept"):
+        page = await sokh.tap(migrant, topics, topic)
+        assert HIDE in sokh.emu.buttons(page), topic
+        topics = await sokh.tap(migrant, page, "‹ Back")
+    assert HIDE not in sokh.emu.buttons(topics), "ordinary screens stay plain"
+
+
+async def test_messages_past_48_hours_are_reported_once(db_url: str) -> None:
+    async with running_bot(db_url) as sokh:
+        child = sokh.emu.add_user(language_code="en")
+        first = sokh.emu.chat_messages(sokh.chat(child))
+        crisis = await sokh.say(child, "my stepfather hurts me")
+        typed = next(m for m in sokh.emu.chat_messages(sokh.chat(child)) if m not in first
+                     and not m.from_bot)
+        typed.date -= 49 * 3600  # the emulator now sees it as sent two days ago
+        menu = await sokh.tap(child, crisis, HIDE)
+        await sokh.emu.wait_idle()
+        assert TOO_OLD in menu.text and MENU_TITLE in menu.text
+        assert sokh.emu.chat_messages(sokh.chat(child)) == [typed, menu]
+        refused = {(r.method, r.description) for r in sokh.emu.errors}
+        assert refused == {("deleteMessages", "Bad Request: message can't be deleted"),
+                           ("deleteMessage", "Bad Request: message can't be deleted for everyone")}
+        again = await sokh.say(child, "/hide")
+        await sokh.emu.wait_idle()
+        assert TOO_OLD not in again.text, "said once, not every time"
+
+
+async def test_trail_keeps_no_readable_id_and_forget_erases_it(sokh: Harness) -> None:
+    child = sokh.emu.add_user(language_code="en")
+    await crisis_conversation(sokh, child)
+    await sokh.emu.wait_idle()  # the bot notes a send once Telegram has answered it
+    await sokh.app.services.quick_exit.trail.flush()
+    kept = await rows(sokh, "SELECT person_key, message_id_enc FROM trail_messages")
+    ids = {m.message_id for m in sokh.emu.chat_messages(sokh.chat(child))}
+    assert len(kept) == len(ids)
+    vault, key = Vault(TEST_SECRET.encode()), Vault(TEST_SECRET.encode()).person_key(child.id)
+    assert {int(vault.decrypt(enc, f"trail:{key}".encode())) for _, enc in kept} == ids
+    # Every stored column but the row's own serial number.
+    stored = ("SELECT person_key, message_id_enc, sent_at FROM trail_messages",
+              "SELECT * FROM trail_state")
+    for query in stored:
+        for row in await rows(sokh, query):
+            cells = [str(cell) for cell in row]
+            assert not any(str(child.id) in cell for cell in cells), "no clear chat id"
+            assert not any(cell.isdigit() and int(cell) in ids for cell in cells)
+    confirm = await sokh.say(child, "/forget")
+    await sokh.tap(child, confirm, "Yes, erase")
+    await asyncio.sleep(1.2)  # two flushes of the buffer: nothing may come back
+    assert await rows(sokh, "SELECT * FROM trail_messages WHERE person_key = :k", k=key) == []
+    assert await rows(sokh, "SELECT * FROM trail_state WHERE person_key = :k", k=key) == []
+
+
+async def test_open_case_stays_open_and_counsellors_see_a_note(db_url: str) -> None:
+    settings: dict[str, Any] = {"counsellor_chat_id": FORUM_ID, "counsellor_language": "en",
+                                "counsellor_open_hour": 0, "counsellor_close_hour": 24}
+    async with running_bot(db_url, **settings) as sokh:
+        vanna = sokh.emu.add_user(first_name="Vanna", language_code="en")
+        forum = sokh.emu.add_group("Counsellors", is_forum=True, admins=[vanna],
+                                   chat_id=FORUM_ID)
+        person = sokh.emu.add_user(language_code="en")
+        crisis = await sokh.say(person, "my stepfather hurts me")
+        consent = await sokh.tap(person, crisis, "💬 Talk to a counsellor")
+        assert HIDE in sokh.emu.buttons(consent)
+        connected = await sokh.tap(person, consent, "✅ Yes, start")
+        assert HIDE in sokh.emu.buttons(connected)
+        await sokh.emu.wait_idle()
+        noted = asyncio.ensure_future(  # a task: the waiter must exist before the tap
+            sokh.emu.wait_for_bot_message(forum, 5.0, lambda m: "cleared" in (m.text or "")))
+        await sokh.tap(person, connected, HIDE)
+        note = await noted
+        assert note.thread_id == max(forum.topics) and "still open" in (note.text or "")
+        only_the_menu(sokh, sokh.chat(person))
+        assert await rows(sokh, "SELECT status FROM cases") == [("waiting",)]
+        copied = sokh.emu.wait_for_bot_message(forum, 5.0, lambda m: m.text == "still there?")
+        sokh.emu.send_text(person, "still there?")
+        assert (await copied).thread_id == note.thread_id, "the conversation goes on"
+    assert not sokh.emu.errors, [(r.method, r.description) for r in sokh.emu.errors]
+
+
+async def test_without_a_database_the_crisis_reply_goes_out_and_hide_is_honest(
+        tmp_path: Path) -> None:
+    async with running_bot(f"sqlite+aiosqlite:///{tmp_path / 'sokh.db'}") as sokh:
+        await lose_sqlite_database(sokh, tmp_path)
+        child = sokh.emu.add_user(language_code="en")
+        crisis = await sokh.say(child, "my stepfather hurts me")
+        assert "1280" in (crisis.text or "")
+        menu = await sokh.tap(child, crisis, HIDE)
+        assert "could not clear the chat" in (menu.text or "") and MENU_TITLE in (menu.text or "")
