@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 SHOWN_PROBLEMS = 30
 
 
-@dataclass(frozen=True)
+# eq=False: a version is itself, so screens built from it can be cached by identity.
+@dataclass(frozen=True, eq=False)
 class Content:
     """Every pack of one content version, ready to serve."""
 

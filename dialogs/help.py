@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
@@ -33,6 +35,7 @@ def call_rows(services: tuple[Service, ...], t: Translator) -> list[Row]:
     ]
 
 
+@lru_cache(maxsize=32)
 def emergency_view(content: Content, t: Translator, lead: str = "") -> View:
     """Emergency numbers only, under an optional lead line; needs nothing but memory."""
     urgent = content.services(emergency_only=True)
@@ -41,6 +44,8 @@ def emergency_view(content: Content, t: Translator, lead: str = "") -> View:
     return View("\n\n".join(lines), (*call_rows(urgent, t), quick_exit_row(t)))
 
 
+# Content and translators are replaced, never changed, on reload: their screens never go stale.
+@lru_cache(maxsize=32)
 def help_view(content: Content, t: Translator) -> View:
     """Emergency numbers first, then the other services, and when they were checked."""
     urgent = content.services(emergency_only=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
@@ -11,6 +13,7 @@ from dialogs.callbacks import CourseCb, MenuCb, Screen, TravelCb
 from dialogs.screen import Row, View, reply, show
 
 
+@lru_cache(maxsize=64)  # translators are replaced, never changed: the menu never goes stale
 def main_menu(t: Translator, lead: str = "") -> View:
     """The menu, optionally under a line of text such as a welcome."""
     text = f"{lead}\n\n{t('menu-title')}" if lead else t("menu-title")

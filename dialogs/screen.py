@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
@@ -22,10 +22,12 @@ class View:
 
     def markup(self) -> InlineKeyboardMarkup | None:
         """The inline keyboard, or None when the view has no buttons."""
-        if not self.rows:
-            return None
-        return _keyboard(tuple(tuple((label, data.pack()) for label, data in row)
-                               for row in self.rows))
+        return _keyboard(self._packed) if self.rows else None
+
+    @cached_property
+    def _packed(self) -> tuple[tuple[tuple[str, str], ...], ...]:
+        # Cached views (menus, help) then pack their callback data once, not per reply.
+        return tuple(tuple((label, data.pack()) for label, data in row) for row in self.rows)
 
 
 @lru_cache(maxsize=1024)
