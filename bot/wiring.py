@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from aiogram import Dispatcher
+from aiogram import Dispatcher, Router
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
@@ -43,6 +43,7 @@ from dialogs import session_private as private_sessions
 from dialogs import sessions as session_form
 from dialogs import settings as preferences
 from dialogs.risk import RiskDetector
+from dialogs.states import concerns_trainers
 
 log = logging.getLogger(__name__)
 
@@ -126,13 +127,23 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
         notify_reveal.create_router(),
         course.create_router(), travel.create_router(),
         # Group sessions answer group commands, so they come before the fallback's group reply.
-        trainer_groups.create_router(), private_sessions.create_router(),
-        session_form.create_router(),
-        session_lists.create_router(), session_rsvp.create_router(),
+        _trainers_router(),
         fallback.create_router(),
     )
     run_sync_filters_inline(dispatcher)
     return dispatcher, in_flight
+
+
+def _trainers_router() -> Router:
+    """The trainers' features, which private messages enter only when they concern them."""
+    router = Router(name="trainers")
+    router.message.filter(concerns_trainers)
+    router.include_routers(
+        trainer_groups.create_router(), private_sessions.create_router(),
+        session_form.create_router(),
+        session_lists.create_router(), session_rsvp.create_router(),
+    )
+    return router
 
 
 def _redis(url: str | None) -> Redis | None:
