@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
-from bot.app import Application
 from bot.autoclean import clean_due, purge_trail
 from bot.simulator.emulator import BotApiEmulator
 from bot.simulator.state import SimUser
-from tests.helpers.harness import TOKEN, Harness, running_bot, settings_for
+from tests.helpers.harness import TOKEN, Harness, running_bot, serving
 
 OFF, ON = "🧹 Clean up after me: off", "🧹 Clean up after me: on"
 MENU_TITLE = "What would you like to do?"
@@ -104,21 +100,6 @@ async def test_ordinary_chats_are_not_cleaned(db_url: str) -> None:
         await settle(sokh)
         clock.advance(hours=1)
         assert await clean(sokh) == 0, "no sensitive screen was shown"
-
-
-@asynccontextmanager
-async def serving(emu: BotApiEmulator, url: str, clock: MovableClock) -> AsyncIterator[Harness]:
-    """One run of the bot against an emulator that outlives it, as a restart would."""
-    app = Application(settings_for(emu, url), clock)
-    await app.prepare()
-    task = asyncio.create_task(app.serve(handle_signals=False))
-    await asyncio.wait_for(app.serving.wait(), 10)
-    try:
-        yield Harness(emu, app)
-    finally:
-        await app.stop()
-        with suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, 30)
 
 
 async def test_a_restart_in_between_loses_nothing(tmp_path: Path) -> None:

@@ -63,17 +63,25 @@ async def running_bot(
     database_url: str, clock: Clock = utc_now, **overrides: Any
 ) -> AsyncIterator[Harness]:
     """Start the emulator and the whole bot (long polling); stop both afterwards."""
-    async with BotApiEmulator(token=TOKEN) as emu:
-        app = Application(settings_for(emu, database_url, **overrides), clock)
-        await app.prepare()
-        serving = asyncio.create_task(app.serve(handle_signals=False))
-        await asyncio.wait_for(app.serving.wait(), 10)
-        try:
-            yield Harness(emu, app)
-        finally:
-            await app.stop()
-            with suppress(asyncio.CancelledError):
-                await asyncio.wait_for(serving, 30)
+    async with BotApiEmulator(token=TOKEN) as emu, serving(emu, database_url, clock,
+                                                          **overrides) as harness:
+        yield harness
+
+
+@asynccontextmanager
+async def serving(emu: BotApiEmulator, database_url: str, clock: Clock = utc_now,
+                  **overrides: Any) -> AsyncIterator[Harness]:
+    """One run of the bot against an emulator that may outlive it, as across a restart."""
+    app = Application(settings_for(emu, database_url, **overrides), clock)
+    await app.prepare()
+    task = asyncio.create_task(app.serve(handle_signals=False))
+    await asyncio.wait_for(app.serving.wait(), 10)
+    try:
+        yield Harness(emu, app)
+    finally:
+        await app.stop()
+        with suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 30)
 
 
 async def lose_sqlite_database(harness: Harness, folder: Path, name: str = "sokh.db") -> None:
