@@ -58,7 +58,7 @@ class TrailRecorder:
         pending.active[key] = max(at, pending.active.get(key, at))
         # Activity alone creates no row: a tap just after /forget must not bring one back.
         if message_id is not None or sensitive:
-            pending.chats[key] = chat_id
+            pending.owners.add(key)
         if message_id is not None:
             pending.messages.append((key, message_id, at))
         if sensitive:
@@ -109,7 +109,7 @@ class TrailRecorder:
 def _merge(older: Pending, newer: Pending) -> Pending:
     """Put a failed batch back in front of what arrived meanwhile."""
     merged = Pending(messages=(older.messages + newer.messages)[-MAX_BUFFERED:],
-                     chats={**older.chats, **newer.chats},
+                     owners=older.owners | newer.owners,
                      active={**older.active, **newer.active},
                      sensitive={**newer.sensitive, **older.sensitive},
                      languages={**older.languages, **newer.languages})

@@ -82,10 +82,10 @@ class QuickExit:
         await bot.send_message(chat_id, view.text, reply_markup=view.markup(),
                                disable_notification=silent)
 
-    async def set_auto_clean(self, person_key: str, chat_id: int, on: bool) -> bool:
+    async def set_auto_clean(self, person_key: str, on: bool) -> bool:
         """Store the person's choice; False when the database is unavailable."""
         try:
-            await self.trail.store.set_auto_clean(person_key, chat_id, on)
+            await self.trail.store.set_auto_clean(person_key, on)
         except (SQLAlchemyError, OSError):
             log.warning("could not store the auto-clean choice", exc_info=True)
             return False
@@ -130,8 +130,8 @@ class QuickExit:
 async def toggle_auto_clean(callback: CallbackQuery, callback_data: AutoCleanCb,
                             quick_exit: QuickExit, vault: Vault) -> bool:
     """Store the switch tapped in a private chat; return the setting now in force."""
-    chat_id = callback.from_user.id  # a private chat's id is the person's id
-    saved = await quick_exit.set_auto_clean(vault.person_key(chat_id), chat_id, callback_data.on)
+    person_key = vault.person_key(callback.from_user.id)
+    saved = await quick_exit.set_auto_clean(person_key, callback_data.on)
     return callback_data.on if saved else not callback_data.on
 
 

@@ -295,7 +295,6 @@ class TrailState(Base):
     __table_args__ = (Index("ix_trail_state_due", "next_due_at"),)
 
     person_key: Mapped[str] = mapped_column(String(40), primary_key=True)
-    chat_id_enc: Mapped[str] = mapped_column(Text)
     auto_clean: Mapped[bool] = mapped_column(Boolean, default=False)
     # The language the person was last answered in, for the menu a clean-up leaves.
     language: Mapped[str | None] = mapped_column(String(8))

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.privacy import Vault
-from bot.storage.models import TrailMessage, TrailState, UTCDateTime
+from bot.storage.models import Person, TrailMessage, TrailState, UTCDateTime
 
 # Telegram lets a bot delete messages of a private chat for 48 hours, no longer.
 WINDOW = timedelta(hours=48)
@@ -28,7 +28,7 @@ class Pending:
     """What one flush writes: message ids, activity and sensitive marks, per person."""
 
     messages: list[tuple[str, int, datetime]] = field(default_factory=list)
-    chats: dict[str, int] = field(default_factory=dict)
+    owners: set[str] = field(default_factory=set)  # whose state row must exist
     active: dict[str, datetime] = field(default_factory=dict)
     sensitive: dict[str, datetime] = field(default_factory=dict)
     languages: dict[str, str] = field(default_factory=dict)
@@ -68,11 +68,9 @@ class TrailStore:
     async def save(self, pending: Pending) -> None:
         """Write one buffer's worth in a single transaction (a few statements, not per row)."""
         async with self._sessions.begin() as session:
-            if pending.chats:
+            if pending.owners:
                 await session.execute(_insert_states(session), [
-                    {"person_key": key, "auto_clean": False,
-                     "chat_id_enc": self._vault.encrypt_chat_id(chat, key)}
-                    for key, chat in pending.chats.items()])
+                    {"person_key": key, "auto_clean": False} for key in pending.owners])
             if pending.sensitive:
                 await session.execute(_MARK_SENSITIVE, [
                     {"key": key, "at": at} for key, at in pending.sensitive.items()])
@@ -113,12 +111,11 @@ class TrailStore:
             state = await session.get(TrailState, person_key)
         return bool(state and state.auto_clean)
 
-    async def set_auto_clean(self, person_key: str, chat_id: int, on: bool) -> None:
+    async def set_auto_clean(self, person_key: str, on: bool) -> None:
         """Switch auto-clean on or off (the state row is created if this is its first use)."""
         async with self._sessions.begin() as session:
-            await session.execute(_insert_states(session), [{
-                "person_key": person_key, "auto_clean": on,
-                "chat_id_enc": self._vault.encrypt_chat_id(chat_id, person_key)}])
+            await session.execute(_insert_states(session), [
+                {"person_key": person_key, "auto_clean": on}])
             state = await session.get(TrailState, person_key)
             assert state is not None
             state.auto_clean = on
@@ -137,11 +134,13 @@ class TrailStore:
             claimed = (update(_STATE).where(_STATE.c.person_key.in_(due.scalar_subquery()),
                                             _STATE.c.next_due_at <= now)
                        .values(next_due_at=None)
-                       .returning(_STATE.c.person_key, _STATE.c.chat_id_enc,
-                                  _STATE.c.language))
-            rows = (await session.execute(claimed)).all()
-        return [DueClean(key, self._vault.decrypt_chat_id(enc, key), language)
-                for key, enc, language in rows]
+                       .returning(_STATE.c.person_key, _STATE.c.language))
+            languages = {key: language for key, language in await session.execute(claimed)}
+            # The chat id to clean is the one `people` keeps to reply; one copy, not two.
+            chats = await session.execute(select(Person.key, Person.chat_id_enc).where(
+                Person.key.in_(languages)))
+        return [DueClean(key, self._vault.decrypt_chat_id(enc, key), languages[key])
+                for key, enc in chats]
 
     async def purge(self) -> int:
         """Drop ids past Telegram's 48 h window, noting whose were lost; return how many."""

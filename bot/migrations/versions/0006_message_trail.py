@@ -32,7 +32,6 @@ def upgrade() -> None:
     op.create_table(
         "trail_state",
         sa.Column("person_key", sa.String(40), nullable=False),
-        sa.Column("chat_id_enc", sa.Text(), nullable=False),
         sa.Column("auto_clean", sa.Boolean(), nullable=False),
         sa.Column("language", sa.String(8), nullable=True),
         sa.Column("last_activity_at", WHEN, nullable=True),
