@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 from aiogram import Bot, Dispatcher
@@ -64,6 +65,15 @@ class Application:
             await self.dispatcher.stop_polling()
 
 
+def _freeze_startup_heap() -> None:
+    # Only the process's entry point may freeze: the heap is the process's, not the app's.
+    # Content, locales and libraries are a few hundred thousand objects that live as long as
+    # the process; left in the collector's oldest generation, every full collection walked
+    # them all (a 0.2 s pause, several a minute under load). Frozen, collections skip them.
+    gc.collect()
+    gc.freeze()
+
+
 async def run(config: Settings) -> None:
     """Start the bot against TELEGRAM_API_URL and serve until SIGTERM."""
     application = Application(config)
@@ -72,6 +82,7 @@ async def run(config: Settings) -> None:
     except BaseException:
         await application.bot.session.close()
         raise
+    _freeze_startup_heap()
     await application.serve()
 
 
