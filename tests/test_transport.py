@@ -1,0 +1,57 @@
+"""The bot's JSON session sends what aiogram's own form builder would, over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram import Bot
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputPollOption
+
+from bot.simulator import BotApiEmulator
+from bot.transport import create_bot
+from tests.helpers.harness import TOKEN, settings_for
+
+
+@pytest.fixture
+async def sent() -> AsyncIterator[tuple[BotApiEmulator, Bot]]:
+    async with BotApiEmulator(token=TOKEN) as emu:
+        bot = create_bot(settings_for(emu, "sqlite+aiosqlite://"))
+        try:
+            yield emu, bot
+        finally:
+            await bot.session.close()
+
+
+async def test_unset_fields_stay_out_and_set_ones_keep_their_value(
+    sent: tuple[BotApiEmulator, Bot],
+) -> None:
+    emu, bot = sent
+    user = emu.add_user("Dara", None, "en")
+    chat = emu.private_chat(user)
+    emu.send_text(user, "/start")  # a person writes first: bots cannot
+    markup = InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text="Menu", callback_data="m:menu"),
+        InlineKeyboardButton(text="Site", url="https://example.org"),
+    ]])
+    await bot.send_message(chat.id, "<b>Hi</b>", reply_markup=markup)
+    await bot.send_poll(chat.id, "Which?", [InputPollOption(text="a"), InputPollOption(text="b")],
+                        type="quiz", correct_option_id=0, is_anonymous=False)
+
+    message = emu.calls("sendMessage")[-1].params
+    assert message == {
+        "chat_id": chat.id, "text": "<b>Hi</b>", "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True}, "disable_web_page_preview": True,
+        "reply_markup": {"inline_keyboard": [[
+            {"text": "Menu", "callback_data": "m:menu"},
+            {"text": "Site", "url": "https://example.org"},
+        ]]},
+    }
+    poll = emu.calls("sendPoll")[-1].params
+    # Zero and False are values, not absences: only None and "" are left out.
+    assert poll["correct_option_id"] == 0
+    assert poll["is_anonymous"] is False
+    # Defaults reach nested objects too: the bot's HTML parse mode.
+    assert poll["options"] == [{"text": "a", "text_parse_mode": "HTML"},
+                               {"text": "b", "text_parse_mode": "HTML"}]
+    assert "explanation" not in poll
