@@ -130,6 +130,9 @@ async def test_good_html_becomes_entities(emu: BotApiEmulator, bot: Bot, dara: S
     with pytest.raises(TelegramBadRequest, match="reserved"):
         await bot.send_message(dara.id, "Hello.", parse_mode="MarkdownV2")
     assert emu.chat_messages(emu.private_chat(dara))[-1].text == "A & B l s x ក<"
+    # Offsets count UTF-16 units: an emoji before a tag moves it by two.
+    astral = await bot.send_message(dara.id, "😀 ក<i>x</i>&#128512;<b>y</b>", parse_mode="HTML")
+    assert [(e.type, e.offset) for e in astral.entities or []] == [("italic", 4), ("bold", 7)]
 
 
 async def test_callback_data_is_limited_to_64_bytes(bot: Bot, dara: SimUser) -> None:

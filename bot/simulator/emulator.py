@@ -148,7 +148,9 @@ class BotApiEmulator(Observer):
                 raise ApiError(404, "Not Found")
             uploads = uploads or {}
             merged = {**params, **{k: v for k, v in uploads.items() if k in spec.fields}}
-            checked = _attach(self.spec.validate(spec, merged), uploads)
+            checked = self.spec.validate(spec, merged)
+            if uploads:
+                checked = _attach(checked, uploads)
             record.params = checked
             self._check_limits(spec.name, checked)
             record.result = await self._dispatch(spec, checked)

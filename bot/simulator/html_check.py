@@ -30,6 +30,7 @@ _TAGS = {
 }
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]+);")
+_MARKUP_RE = re.compile(r"[<&]")
 _NAME_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*")
 _ATTR_RE = re.compile(
     r"""\s*([a-zA-Z_:][a-zA-Z0-9_:.-]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?"""
@@ -169,23 +170,26 @@ def parse_html(src: str) -> tuple[str, list[Entity]]:
     entities: list[Entity] = []
     i = 0
     while i < len(src):
-        char = src[i]
-        if char == "<":
-            if src.startswith("</", i):
-                entity, i = _end_tag(src, i, stack, pos)
-                if entity:
-                    entities.append(entity)
-                continue
+        special = _MARKUP_RE.search(src, i)
+        end = special.start() if special else len(src)
+        if end > i:
+            # Plain text up to the next tag or entity, taken as one run rather than by char.
+            run = src[i:end]
+            out.append(run)
+            pos += utf16_len(run)
+            i = end
+        elif src.startswith("</", i):
+            entity, i = _end_tag(src, i, stack, pos)
+            if entity:
+                entities.append(entity)
+        elif src[i] == "<":
             frame, i = _start_tag(src, i)
             frame.start = pos
             stack.append(frame)
-            continue
-        if char == "&":
-            char, i = _decode_entity(src, i)
         else:
-            i += 1
-        out.append(char)
-        pos += 2 if ord(char) > 0xFFFF else 1
+            char, i = _decode_entity(src, i)
+            out.append(char)
+            pos += utf16_len(char)
     if stack:
         raise EntityError(
             f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"'

@@ -56,6 +56,8 @@ class FieldSpec:
     name: str
     types: tuple[str, ...]
     required: bool
+    # An object or array field, checked as JSON; worked out once, not per request.
+    is_object: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,23 +87,23 @@ class Spec:
             )
         raw = json.loads(source.read_text(encoding="utf-8"))
         self.version: str = raw.get("version", "")
+        self.type_names: set[str] = set(raw["types"])
         self.methods: dict[str, MethodSpec] = {}
         for name, body in raw["methods"].items():
-            fields = {
-                f["name"]: FieldSpec(f["name"], tuple(f["types"]), bool(f["required"]))
-                for f in body.get("fields", [])
-            }
+            fields = {f["name"]: self._field(f) for f in body.get("fields", [])}
             spec = MethodSpec(name, fields, tuple(body.get("returns", [])))
             self.methods[name.lower()] = spec
         self.types: dict[str, dict[str, FieldSpec]] = {
-            name: {
-                f["name"]: FieldSpec(f["name"], tuple(f["types"]), bool(f["required"]))
-                for f in body.get("fields", [])
-            }
+            name: {f["name"]: self._field(f) for f in body.get("fields", [])}
             for name, body in raw["types"].items()
             if "fields" in body and "subtypes" not in body
         }
-        self.type_names: set[str] = set(raw["types"])
+
+    def _field(self, raw: dict[str, Any]) -> FieldSpec:
+        types = tuple(raw["types"])
+        is_object = any(t.startswith("Array of") or t in self.type_names
+                        for t in types if t != "InputFile")
+        return FieldSpec(raw["name"], types, bool(raw["required"]), is_object)
 
     def method(self, name: str) -> MethodSpec | None:
         """Look a method up case-insensitively, as Telegram does."""
@@ -127,7 +129,7 @@ class Spec:
             if any(t == "InputFile" or t.startswith("Input") for t in types):
                 return value
             raise bad_request(f'field "{fspec.name}" can\'t be a file')
-        if any(t.startswith("Array of") or t in self.type_names for t in types if t != "InputFile"):
+        if fspec.is_object:
             return self._coerce_object(fspec, value)
         if "Integer" in types:
             number = _as_int(value)
