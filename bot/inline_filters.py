@@ -12,19 +12,28 @@ from collections.abc import Callable
 from typing import Any
 
 from aiogram import Router
+from aiogram.dispatcher.event.handler import HandlerObject
+from aiogram.dispatcher.event.telegram import TelegramEventObserver
 
 
 def run_sync_filters_inline(router: Router) -> int:
     """Make every synchronous filter under `router` run on the loop; return how many."""
     changed = 0
     for observer in router.observers.values():
-        for handler in observer.handlers:
+        for handler in _handlers(observer):
             for event_filter in handler.filters or ():
                 if not event_filter.awaitable:
                     event_filter.callback = _awaitable(event_filter.callback)
                     event_filter.awaitable = True
                     changed += 1
     return changed + sum(run_sync_filters_inline(sub) for sub in router.sub_routers)
+
+
+def _handlers(observer: TelegramEventObserver) -> list[HandlerObject]:
+    # A router's own filters (`router.message.filter(...)`) sit on a handler aiogram keeps
+    # private; missed, they hopped to a thread for every message the router saw.
+    root: HandlerObject | None = getattr(observer, "_handler", None)
+    return [*observer.handlers, *([root] if root is not None else [])]
 
 
 def _awaitable(check: Callable[..., Any]) -> Callable[..., Any]:

@@ -43,7 +43,7 @@ from dialogs import session_private as private_sessions
 from dialogs import sessions as session_form
 from dialogs import settings as preferences
 from dialogs.risk import RiskDetector
-from dialogs.states import concerns_trainers
+from dialogs.states import concerns_flows, concerns_trainers
 
 log = logging.getLogger(__name__)
 
@@ -117,10 +117,19 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     dispatcher.callback_query.outer_middleware(throttle)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.errors.register(errors.on_error)
-    # Order matters: feature routers first; fallback last, because it catches everything.
-    # Crisis triage comes before everything: risk words get the emergency numbers first.
-    dispatcher.include_routers(
-        crisis.create_router(), quick_exit_flow.create_router(),
+    # Order matters: crisis triage first, so risk words get the emergency numbers before
+    # anything else; then the feature flows; the fallback last, because it catches everything.
+    dispatcher.include_routers(crisis.create_router(), _flows_router(), fallback.create_router())
+    run_sync_filters_inline(dispatcher)
+    return dispatcher, in_flight
+
+
+def _flows_router() -> Router:
+    """Every feature's router, which private messages enter only when they concern a flow."""
+    router = Router(name="flows")
+    router.message.filter(concerns_flows)
+    router.include_routers(
+        quick_exit_flow.create_router(),
         onboarding.create_router(), menu.create_router(), browse.create_router(),
         hotlines.create_router(), referral.create_router(), counsellor.create_router(),
         preferences.create_router(), notify_settings.create_router(),
@@ -128,10 +137,8 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
         course.create_router(), travel.create_router(),
         # Group sessions answer group commands, so they come before the fallback's group reply.
         _trainers_router(),
-        fallback.create_router(),
     )
-    run_sync_filters_inline(dispatcher)
-    return dispatcher, in_flight
+    return router
 
 
 def _trainers_router() -> Router:

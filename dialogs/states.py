@@ -59,3 +59,15 @@ def concerns_trainers(message: Message, raw_state: str | None = None) -> bool:
         return True
     command = (message.text or "").partition(" ")[0].partition("@")[0].lower()
     return command in PRIVATE_TRAINER_COMMANDS
+
+
+def concerns_flows(message: Message, raw_state: str | None = None) -> bool:
+    """Whether a message may belong to a feature flow rather than to the fallback.
+
+    In private, flows take only commands and the answers to their forms; crisis triage has
+    already run. Other private text skips the flows' routers and their filters: walking them
+    cost as much as the rest of the reply.
+    """
+    if message.chat.type != ChatType.PRIVATE or raw_state is not None:
+        return True
+    return (message.text or message.caption or "").lstrip().startswith("/")
