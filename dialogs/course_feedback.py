@@ -24,8 +24,8 @@ async def feedback(callback: CallbackQuery, callback_data: CourseCb, t: Translat
     """Count the tap (a second one replaces the first) and thank in the buttons themselves."""
     item = item_for_ref(content, callback_data.value)
     if profile is not None and item is not None:
-        await tip_feedback.rate(profile.key, content.version, item.id,
-                                callback_data.action == "useful")
+        await tip_feedback.rate(profile.key, item.id, callback_data.action == "useful",
+                                current_version=content.version)
     callback_answer.text = t(f"course-thanks-{callback_data.action}")
     message = callback.message
     if isinstance(message, Message) and message.reply_markup is not None:

@@ -146,8 +146,25 @@ async def _taps(url: str, taps: list[tuple[int, bool]]) -> None:
     people = People(sessions, Vault(TEST_SECRET.encode()), utc_now)
     for telegram_id, useful in taps:
         key = (await people.touch(telegram_id, telegram_id)).key
-        await Feedback(sessions, utc_now).rate(key, "v1", "parenting.calm.step-away", useful)
+        await Feedback(sessions, utc_now).rate(key, "parenting.calm.step-away", useful, "v1")
     await engine.dispose()
+
+
+async def test_a_tap_counts_for_the_content_version_the_tip_was_sent_in(db_url: str) -> None:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine)
+    sessions = session_factory(engine)
+    people = People(sessions, Vault(TEST_SECRET.encode()), utc_now)
+    feedback = Feedback(sessions, utc_now)
+    sent, unsent = (await people.touch(1, 1)).key, (await people.touch(2, 2)).key
+    await people.record_delivery(sent, "2026-10-01", "parenting.calm.step-away")
+    await people.record_delivery(sent, "2026-11-01", "parenting.calm.step-away")
+    # Content reloaded to 2026-11-20 since; the taps come after.
+    await feedback.rate(sent, "parenting.calm.step-away", True, "2026-11-20")
+    await feedback.rate(unsent, "parenting.calm.step-away", False, "2026-11-20")
+    counts = {(c.content_version, c.useful, c.useless) for c in await feedback.counts()}
+    await engine.dispose()
+    assert counts == {("2026-11-01", 1, 0), ("2026-11-20", 0, 1)}
 
 
 async def test_finishing_is_celebrated_and_offers_the_next_age(driven: Course) -> None:

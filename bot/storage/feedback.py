@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 
 from bot.clock import Clock, utc_now
 from bot.storage.database import session_factory
-from bot.storage.models import TipFeedback
+from bot.storage.models import Delivery, TipFeedback
 
 __all__ = ["Feedback", "FeedbackCount", "read_feedback"]
 
@@ -34,11 +34,16 @@ class Feedback:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessions, self._clock = sessions, clock
 
-    async def rate(self, key: str, version: str, item_id: str, useful: bool) -> None:
-        """Record a tap; a second tap by the same person replaces the first, never adds."""
-        values = {"person_key": key, "item_id": item_id, "content_version": version,
-                  "useful": useful, "at": self._clock()}
+    async def rate(self, key: str, item_id: str, useful: bool, current_version: str) -> None:
+        """Record a tap; a second tap by the same person replaces the first, never adds.
+
+        The vote counts for the content version the tip was sent in, which a reload since
+        may have replaced; `current_version` only when no delivery of it is on record.
+        """
         async with self._sessions.begin() as session:
+            version = await _delivered_version(session, key, item_id) or current_version
+            values = {"person_key": key, "item_id": item_id, "content_version": version,
+                      "useful": useful, "at": self._clock()}
             dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
             query = dialect.insert(TipFeedback).values(**values)
             query = query.on_conflict_do_update(
@@ -56,6 +61,13 @@ class Feedback:
             rows = (await session.execute(query)).all()
         return [FeedbackCount(item, version, int(yes), int(total) - int(yes))
                 for item, version, yes, total in rows]
+
+
+async def _delivered_version(session: AsyncSession, key: str, item_id: str) -> str | None:
+    query = (select(Delivery.content_version)
+             .where(Delivery.person_key == key, Delivery.item_id == item_id)
+             .order_by(Delivery.delivered_at.desc(), Delivery.id.desc()).limit(1))
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def read_feedback(url: str) -> list[FeedbackCount] | None:
