@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.collector import quiet_collector
 from bot.simulator import BotApiEmulator, SimUser
 from bot.simulator.state import SimChat, SimMessage
 from tests.helpers.harness import TEST_SECRET, TOKEN
@@ -81,7 +82,8 @@ async def relay_metrics() -> dict[str, float]:
             try:
                 people = [emu.add_user(f"P{n}", None, "en") for n in range(CASES)]
                 await asyncio.gather(*(_open_case(emu, p) for p in people))
-                await asyncio.gather(*(_person(emu, forum, p, latencies) for p in people))
+                with quiet_collector():
+                    await asyncio.gather(*(_person(emu, forum, p, latencies) for p in people))
             finally:
                 process.send_signal(signal.SIGTERM)
                 await process.wait()

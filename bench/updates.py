@@ -7,17 +7,15 @@ people share this one. Both bots face the same script from the same people.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import signal
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from bench.collector import quiet_collector
 from bot.simulator import BotApiEmulator, SimUser
 from tests.helpers.harness import TEST_SECRET, TOKEN
 
@@ -65,7 +63,7 @@ async def measure(command: list[str]) -> dict[str, float]:
             people = [emu.add_user(f"P{n}", None, "en") for n in range(PEOPLE)]
             latencies: list[float] = []
             later: list[float] = []  # all but each person's first message
-            with _quiet_collector():
+            with quiet_collector():
                 started = time.perf_counter()
                 await asyncio.gather(*(_person(emu, user, latencies, later) for user in people))
                 elapsed = time.perf_counter() - started
@@ -75,19 +73,6 @@ async def measure(command: list[str]) -> dict[str, float]:
     cuts = statistics.quantiles(latencies, n=100)
     return {"per_s": len(latencies) / elapsed, "p50_ms": cuts[49], "p99_ms": cuts[98],
             "p99_later_ms": statistics.quantiles(later, n=100)[98], "errors": errors}
-
-
-@contextmanager
-def _quiet_collector() -> Iterator[None]:
-    # This process is the load generator and the emulator, not the bot under test. Its
-    # heap (the Bot API spec, every recorded request) made full collections pause it for
-    # up to 0.3 s mid-run, stalling whichever bot was being measured.
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 async def updates_metrics(rounds: int = 5) -> dict[str, object]:
