@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,22 +12,12 @@ from bot.content_loader import ContentStore, load_content
 from bot.content_tool.source import read_content
 from bot.content_tool.stats import format_stats, pack_stats
 from bot.content_tool.yamlsrc import FolderFiles, line_of, parse_yaml
-
-BASE = Path(__file__).parent / "data" / "content_bad" / "base"
+from tests.helpers.content_files import BASE, copy_of, edit
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(BASE, target)
-    return target
-
-
-def edit(folder: Path, name: str, old: str, new: str) -> None:
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    return copy_of(BASE, tmp_path)
 
 
 def test_load_refuses_bad_content_naming_file_line_and_item(folder: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,22 +16,9 @@ from bot.content_tool.source import read_content
 from bot.content_tool.spreadsheet import export_xlsx, import_xlsx
 from bot.content_tool.yamlout import plain
 from bot.content_tool.yamlsrc import FolderFiles
+from tests.helpers.content_files import BASE, copy_of, edit
 
-BASE = Path(__file__).parent / "data" / "content_bad" / "base"
 SHIPPED = Path(__file__).resolve().parent.parent / "content"
-
-
-def copy_of(source: Path, tmp_path: Path, name: str = "content") -> Path:
-    target = tmp_path / name
-    shutil.copytree(source, target)
-    return target
-
-
-def edit(folder: Path, name: str, old: str, new: str) -> None:
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def raw_data(folder: Path) -> dict[str, object]:

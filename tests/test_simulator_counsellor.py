@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.simulator import DEMO_COUNSELLOR_CHAT_ID
-from tests.helpers.page import counsellor_answers, say, sokh_page, start_in_english
-from tests.test_simulator_page import ARTIFACTS, CHROMIUM
+from tests.helpers.page import (
+    ARTIFACTS,
+    counsellor_answers,
+    needs_chromium,
+    say,
+    sokh_page,
+    start_in_english,
+)
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian chromium is not installed at /usr/bin/chromium")
+pytestmark = needs_chromium
 
 
 async def test_person_and_counsellor_talk_through_the_page(tmp_path: Path) -> None:

@@ -14,22 +14,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
 from bot.app import Application
 from bot.clock import utc_now
 from bot.group_reminders import GroupReminders
 from bot.simulator.demo import setup_demo
 from bot.simulator.emulator import BotApiEmulator
 from tests.helpers.harness import TOKEN, settings_for
+from tests.helpers.page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from tests.test_sender import ZONE
-from tests.test_simulator_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian chromium is not installed at /usr/bin/chromium")
+pytestmark = needs_chromium
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from aiogram import Dispatcher, F, Router
@@ -13,13 +12,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.simulator import BotApiEmulator
 from bot.simulator.demo import setup_demo
 from tests.helpers.emulator_client import polling
+from tests.helpers.page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 FONT_LOADED = """async () => {
   await document.fonts.ready;
   const faces = [...document.fonts].filter(f => f.family.includes("Noto Sans Khmer"));
@@ -29,8 +23,7 @@ FONT_LOADED = """async () => {
   };
 }"""
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian chromium is not installed at /usr/bin/chromium")
+pytestmark = needs_chromium
 
 
 def echo_dispatcher() -> Dispatcher:

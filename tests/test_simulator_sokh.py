@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.helpers.harness import running_simulator
-from tests.test_simulator_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.helpers.page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian chromium is not installed at /usr/bin/chromium")
+pytestmark = needs_chromium
 
 
 async def test_a_parent_chats_with_sokh_in_both_languages(tmp_path: Path) -> None:

@@ -7,12 +7,23 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from bot.simulator.emulator import BotApiEmulator
 from tests.helpers.harness import running_simulator
-from tests.test_simulator_page import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# `make test` installs Chromium; a bare `pytest` on a machine without it skips these only.
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
+                                    reason="Debian chromium is not installed at /usr/bin/chromium")
 
 
 @asynccontextmanager
