@@ -14,7 +14,8 @@ from tests.helpers.harness import TOKEN, settings_for
 
 
 @pytest.fixture
-async def sent() -> AsyncIterator[tuple[BotApiEmulator, Bot]]:
+async def sokh_bot() -> AsyncIterator[tuple[BotApiEmulator, Bot]]:
+    """The bot's own Bot and session, speaking to the emulator."""
     async with BotApiEmulator(token=TOKEN) as emu:
         bot = create_bot(settings_for(emu, "sqlite+aiosqlite://"))
         try:
@@ -24,9 +25,9 @@ async def sent() -> AsyncIterator[tuple[BotApiEmulator, Bot]]:
 
 
 async def test_unset_fields_stay_out_and_set_ones_keep_their_value(
-    sent: tuple[BotApiEmulator, Bot],
+    sokh_bot: tuple[BotApiEmulator, Bot],
 ) -> None:
-    emu, bot = sent
+    emu, bot = sokh_bot
     user = emu.add_user("Dara", None, "en")
     chat = emu.private_chat(user)
     emu.send_text(user, "/start")  # a person writes first: bots cannot
