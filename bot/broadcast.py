@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import utc_now
+from bot.clock import Clock, utc_now
 from bot.content_loader import ContentStore
 from bot.outbox.store import PENDING, SENDING, NewMessage, Outbox
 from bot.settings import Settings
@@ -36,7 +37,7 @@ def add_broadcast_command(commands: Any) -> None:
     parser.add_argument("--age", help="with --course: only this age group (0-2, 3-5, ...)")
     parser.add_argument("--dry-run", action="store_true", help="only count who it reaches")
     parser.add_argument("--no-wait", action="store_true", help="queue and return")
-    parser.set_defaults(handler=lambda args: asyncio.run(broadcast(args, Settings())))
+    parser.set_defaults(handler=lambda args: asyncio.run(broadcast(args, Settings(), utc_now)))
 
 
 def segment(args: argparse.Namespace) -> Any:
@@ -53,7 +54,7 @@ def segment(args: argparse.Namespace) -> Any:
     return query
 
 
-async def broadcast(args: argparse.Namespace, config: Settings) -> int:
+async def broadcast(args: argparse.Namespace, config: Settings, clock: Clock) -> int:
     """Count, or queue and follow, one broadcast; return the exit status."""
     if ContentStore(config.content_dir).current.item(args.item) is None:
         print(f"no content item {args.item!r}", file=sys.stderr)
@@ -65,7 +66,7 @@ async def broadcast(args: argparse.Namespace, config: Settings) -> int:
             people = (await conn.execute(segment(args))).all()
         print(f"{args.item} reaches {len(people)} people")
         if not args.dry_run and people:
-            await queue(engine, args.item, people)
+            await queue(engine, args.item, people, clock())
             if not args.no_wait:
                 await follow(engine, campaign_of(args.item), len(people))
     finally:
@@ -78,9 +79,9 @@ def campaign_of(item: str) -> str:
     return f"b:{item}"[:40]
 
 
-async def queue(engine: AsyncEngine, item: str, people: Any) -> None:
-    """Queue the item for everyone in the segment; a repeat queues nothing twice."""
-    now, outbox = utc_now(), Outbox(session_factory(engine))
+async def queue(engine: AsyncEngine, item: str, people: Any, now: datetime) -> None:
+    """Queue the item, due at `now`, for everyone in the segment; a repeat queues nothing twice."""
+    outbox = Outbox(session_factory(engine))
     rows = [NewMessage(key, campaign_of(item), "1", enc, language or "km",
                        {"kind": "item", "item": item}, now) for key, enc, language in people]
     for start in range(0, len(rows), 5000):

@@ -22,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.clock import utc_now
 from bot.nudges import Nudges
 from bot.outbox.store import Claimed, NewMessage, insert_ignoring_duplicates
 from bot.sender import Rendered
@@ -201,4 +202,5 @@ def start(reminders: GroupReminders, scheduler: AsyncIOScheduler, bot: Bot) -> N
     if not any(isinstance(m, ForumThreads) for m in bot.session.middleware):
         bot.session.middleware(ForumThreads())
     scheduler.add_job(reminders.job, "interval", seconds=JOB_INTERVAL_S, id="group-reminders",
-                      replace_existing=True, next_run_time=reminders._services.clock())
+                      # APScheduler runs on real time, whatever clock the rows use.
+                      replace_existing=True, next_run_time=utc_now())

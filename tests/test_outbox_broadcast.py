@@ -28,12 +28,12 @@ async def test_dry_run_counts_the_segment(db_url: str, vault: Vault,
         for language in ("en", "km", "km"):
             await rig.person(language)
         config = Settings(database_url=db_url)
-        assert await broadcast(_args(dry_run=True, language="km"), config) == 0
+        assert await broadcast(_args(dry_run=True, language="km"), config, rig.time) == 0
         assert f"{ITEM} reaches 2 people" in capsys.readouterr().out
-        await broadcast(_args(dry_run=True, course=True), config)
+        await broadcast(_args(dry_run=True, course=True), config, rig.time)
         assert "reaches 0 people" in capsys.readouterr().out
         assert await rig.outbox.counts() == {}
-        assert await broadcast(_args(item="no.such.item"), config) == 2
+        assert await broadcast(_args(item="no.such.item"), config, rig.time) == 2
 
 
 async def test_broadcast_goes_out_once_in_each_language(db_url: str, vault: Vault) -> None:
@@ -41,8 +41,8 @@ async def test_broadcast_goes_out_once_in_each_language(db_url: str, vault: Vaul
         dara, _ = await rig.person("en")
         sophea, _ = await rig.person("km")
         config = Settings(database_url=db_url)
-        await broadcast(_args(), config)
-        await broadcast(_args(), config)
+        await broadcast(_args(), config, rig.time)
+        await broadcast(_args(), config, rig.time)
         assert await rig.outbox.counts() == {"pending": 2}, "a repeat queues nothing twice"
         sender = rig.sender()
         sender.render = _nudges(rig).render
