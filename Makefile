@@ -42,7 +42,7 @@ test-dates: $(STAMP) system-deps
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy bot dialogs tests bench run_bot.py
+	$(VENV)/bin/mypy bot dialogs simulator tests bench run_bot.py
 	$(VENV)/bin/moz-l10n lint locales
 	$(VENV)/bin/moz-l10n compare --json --source $(CURDIR)/locales/en $(CURDIR)/locales/km \
 	  | $(PY) -c 'import json,sys; r=json.load(sys.stdin); print(r); sys.exit(any(v["missing"] or v["errors"] for v in r.values()))'

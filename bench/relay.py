@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from bench.collector import quiet_collector
-from bot.simulator import BotApiEmulator, SimUser
-from bot.simulator.state import SimChat, SimMessage
+from simulator import BotApiEmulator, SimUser
+from simulator.state import SimChat, SimMessage
 from tests.helpers.harness import TEST_SECRET, TOKEN
 
 CASES, MESSAGES_EACH = 50, 10

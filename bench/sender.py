@@ -24,18 +24,18 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import utc_now
-from bot.outbox.quiet import QuietHours
-from bot.outbox.store import Claimed, NewMessage, Outbox
-from bot.privacy import Vault
-from bot.sender import Rendered, Sender, SenderConfig
-from bot.simulator import BotApiEmulator
-from bot.simulator.limits import RateLimiter
+from bot.proactive.outbox import Claimed, NewMessage, Outbox
+from bot.proactive.quiet import QuietHours
+from bot.proactive.sender import Rendered, Sender, SenderConfig
+from bot.runtime.clock import utc_now
+from bot.runtime.transport import create_bot
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
 from bot.storage.models import OutboxRow, Person, Schedule
 from bot.storage.people import People
-from bot.transport import create_bot
+from bot.storage.vault import Vault
+from simulator import BotApiEmulator
+from simulator.limits import RateLimiter
 from tests.helpers.databases import postgres_database
 from tests.helpers.harness import TEST_SECRET, settings_for
 
@@ -153,10 +153,10 @@ async def paid(url: str, rows: int = 5000) -> float:
 
 async def enqueue_100k(folder: str, rows: int = 100_000) -> float:
     """Seconds for the nudge job to turn `rows` due course schedules into outbox rows."""
-    from bot.content_loader import ContentStore
-    from bot.i18n import Locales
-    from bot.nudges import Nudges
-    from bot.settings import REPO_ROOT, Settings
+    from bot.content.i18n import Locales
+    from bot.content.store import ContentStore
+    from bot.proactive.nudges import Nudges
+    from bot.runtime.settings import REPO_ROOT, Settings
 
     engine = create_engine(f"sqlite+aiosqlite:///{folder}/enqueue.db")
     await migrate.upgrade(engine)
@@ -221,7 +221,7 @@ async def child(url: str, api: str) -> None:
     """A sole sender process: take back claimed rows, send everything, report peak memory."""
     from pydantic import SecretStr
 
-    from bot.settings import Settings
+    from bot.runtime.settings import Settings
     from tests.helpers.harness import TOKEN
 
     engine = create_engine(url)

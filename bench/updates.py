@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.collector import quiet_collector
-from bot.simulator import BotApiEmulator, SimUser
+from simulator import BotApiEmulator, SimUser
 from tests.helpers.harness import TEST_SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,24 +13,24 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import errors
-from bot.clock import Clock, utc_now
-from bot.content_loader import ContentStore
-from bot.fsm_keys import PseudonymousKeyBuilder
-from bot.i18n import Locales
-from bot.inline_filters import run_sync_filters_inline
-from bot.middlewares import ContextMiddleware, InFlightMiddleware
-from bot.outbox.store import Outbox
-from bot.privacy import Vault
-from bot.resilient_storage import ResilientStorage
-from bot.settings import Settings
+from bot.content.i18n import Locales
+from bot.content.store import ContentStore
+from bot.pipeline import errors
+from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
+from bot.pipeline.inline_filters import run_sync_filters_inline
+from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
+from bot.pipeline.resilient_storage import ResilientStorage
+from bot.pipeline.throttle import Limiter, MemoryLimiter, RedisLimiter, ThrottleMiddleware
+from bot.proactive.outbox import Outbox
+from bot.runtime.clock import Clock, utc_now
+from bot.runtime.settings import Settings
 from bot.storage import migrate
 from bot.storage.cases import Cases
 from bot.storage.database import create_engine, session_factory
 from bot.storage.feedback import Feedback
 from bot.storage.people import People
 from bot.storage.schedules import Schedules
-from bot.throttle import Limiter, MemoryLimiter, RedisLimiter, ThrottleMiddleware
+from bot.storage.vault import Vault
 from dialogs import browse, counsellor, course, crisis, fallback, menu, onboarding, referral, travel
 from dialogs import discreet as notify_settings
 from dialogs import groups as trainer_groups

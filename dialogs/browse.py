@@ -11,9 +11,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.content import Quiz
-from bot.content_loader import Content
-from bot.i18n import Translator
+from bot.content.i18n import Translator
+from bot.content.model import Quiz
+from bot.content.store import Content
 from bot.storage.people import People, Profile
 from dialogs.callbacks import MenuCb, QuizCb, Screen, TopicCb
 from dialogs.hide import hide_button

@@ -8,9 +8,9 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from apscheduler.schedulers.base import BaseScheduler
 
-from bot.content_loader import Content, ContentStore
-from bot.i18n import Locales, Translator
-from bot.settings import Settings
+from bot.content.i18n import Locales, Translator
+from bot.content.store import Content, ContentStore
+from bot.runtime.settings import Settings
 from bot.storage.cases import Cases
 from bot.storage.people import People
 from dialogs.callbacks import ReadCb

@@ -20,12 +20,12 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.clock import Clock
-from bot.i18n import Locales, Translator
-from bot.privacy import Vault
-from bot.settings import Settings
+from bot.content.i18n import Locales, Translator
+from bot.runtime.clock import Clock
+from bot.runtime.settings import Settings
 from bot.storage.cases import TAKEN, CaseInfo, Cases
 from bot.storage.people import People
+from bot.storage.vault import Vault
 from dialogs.callbacks import ReadCb, TakeCb
 from dialogs.discreet import CLOSED, JOINED, NEUTRAL, line_read, present, send_sensitive
 from dialogs.risk import RiskDetector

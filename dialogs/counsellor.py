@@ -17,13 +17,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.clock import Clock
-from bot.content_loader import Content
-from bot.i18n import Locales, Translator
-from bot.privacy import Vault
-from bot.settings import Settings
+from bot.content.i18n import Locales, Translator
+from bot.content.store import Content
+from bot.runtime.clock import Clock
+from bot.runtime.settings import Settings
 from bot.storage.cases import CaseInfo, Cases
 from bot.storage.people import Profile
+from bot.storage.vault import Vault
 from dialogs import cases as forum
 from dialogs.callbacks import AutoCleanCb, CaseCb, MenuCb, RateCb, Screen
 from dialogs.help import emergency_view

@@ -10,12 +10,12 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.clock import Clock
-from bot.content import AGES, Item
-from bot.content_loader import Content
-from bot.i18n import Translator
-from bot.outbox.store import Outbox
-from bot.settings import Settings
+from bot.content.i18n import Translator
+from bot.content.model import AGES, Item
+from bot.content.store import Content
+from bot.proactive.outbox import Outbox
+from bot.runtime.clock import Clock
+from bot.runtime.settings import Settings
 from bot.storage.people import People, Profile
 from bot.storage.schedules import ACTIVE, COURSE, DONE, PAUSED, Schedules, next_at_hour
 from dialogs.browse import quiz_poll

@@ -6,8 +6,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.content_loader import Content
-from bot.i18n import Translator
+from bot.content.i18n import Translator
+from bot.content.store import Content
 from bot.storage.feedback import Feedback
 from bot.storage.people import Profile
 from dialogs.callbacks import CourseCb

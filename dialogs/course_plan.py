@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from bot.content import CourseWeek, Item
-from bot.content_loader import Content
+from bot.content.model import CourseWeek, Item
+from bot.content.store import Content
 
 __all__ = ["CoursePlan", "course_items", "course_plan", "item_for_ref", "tip_ref"]
 

@@ -16,8 +16,8 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message, TelegramObject, Update
 
-from bot.content_loader import Content
-from bot.i18n import Locales, Translator
+from bot.content.i18n import Locales, Translator
+from bot.content.store import Content
 from dialogs.callbacks import CaseCb
 from dialogs.counsellor import CaseStates
 from dialogs.help import emergency_view

@@ -13,9 +13,9 @@ import hmac
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Translator
-from bot.privacy import Vault
+from bot.content.i18n import Translator
 from bot.storage.people import DEFAULT_NOTIFY, People, Profile
+from bot.storage.vault import Vault
 from dialogs.callbacks import MenuCb, NotifyCb, ReadCb, Screen
 from dialogs.menu import menu_row
 from dialogs.screen import View, show

@@ -15,7 +15,7 @@ from aiogram.types import (
 )
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import Translator
+from bot.content.i18n import Translator
 from bot.storage.people import People
 from dialogs.menu import main_menu
 from dialogs.screen import reply, show

@@ -11,13 +11,13 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Chat, ChatMemberUpdated, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import LANGUAGES, Locales, Translator
-from bot.privacy import Vault
+from bot.content.i18n import LANGUAGES, Locales, Translator
 from bot.storage.database import session_factory
 from bot.storage.group_sessions import SessionStore
 from bot.storage.groups import ACTIVE, PAUSED, GroupStore
 from bot.storage.models import Group
 from bot.storage.profile_cache import TTLCache
+from bot.storage.vault import Vault
 from dialogs.callbacks import GroupCb
 from dialogs.screen import View, show
 from dialogs.text import escape

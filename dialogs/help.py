@@ -9,9 +9,9 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.content import Service
-from bot.content_loader import Content
-from bot.i18n import Translator
+from bot.content.i18n import Translator
+from bot.content.model import Service
+from bot.content.store import Content
 from dialogs.callbacks import CallCb, MenuCb, ReferralCb, Screen
 from dialogs.hide import quick_exit_row
 from dialogs.screen import Row, View, reply, show

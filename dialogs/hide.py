@@ -1,6 +1,6 @@
 """Quick exit: 'Hide this chat' and /hide delete the conversation and leave a neutral menu.
 
-The same routine runs by itself for people who chose 'Clean up after me' (bot/autoclean.py).
+The same routine runs by itself for people who chose 'Clean up after me' (auto-clean).
 Telegram lets a bot delete messages of a private chat for 48 hours; older ones stay, and
 the person is told so once. See docs/quick-exit.md.
 """
@@ -20,14 +20,14 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.clock import Clock
-from bot.i18n import Locales, Translator
-from bot.privacy import Vault
-from bot.settings import Settings
+from bot.content.i18n import Locales, Translator
+from bot.pipeline.trail import IncomingTrail, OutgoingTrail, TrailRecorder
+from bot.runtime.clock import Clock
+from bot.runtime.settings import Settings
 from bot.storage.cases import Cases
 from bot.storage.database import session_factory
 from bot.storage.trail import WINDOW, Kept, TrailStore
-from bot.trail import IncomingTrail, OutgoingTrail, TrailRecorder
+from bot.storage.vault import Vault
 from dialogs.callbacks import AutoCleanCb, HideCb
 from dialogs.menu import main_menu, menu_row
 from dialogs.screen import Row

@@ -8,7 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Translator
+from bot.content.i18n import Translator
 from dialogs.callbacks import CourseCb, MenuCb, Screen, TravelCb
 from dialogs.screen import Row, View, reply, show
 

@@ -9,7 +9,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.i18n import LANGUAGES, Locales, Translator
+from bot.content.i18n import LANGUAGES, Locales, Translator
 from bot.storage.people import People, Profile
 from dialogs.callbacks import LanguageCb, MenuCb, Screen
 from dialogs.menu import main_menu

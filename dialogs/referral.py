@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery
 
-from bot.content import Service
-from bot.content_loader import Content
-from bot.i18n import Translator
+from bot.content.i18n import Translator
+from bot.content.model import Service
+from bot.content.store import Content
 from dialogs.callbacks import MenuCb, ReferralCb, Screen
 from dialogs.help import call_rows, service_line
 from dialogs.hide import quick_exit_row

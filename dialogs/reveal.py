@@ -14,12 +14,12 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.content_loader import Content
-from bot.i18n import Translator
-from bot.privacy import Vault
-from bot.settings import Settings
+from bot.content.i18n import Translator
+from bot.content.store import Content
+from bot.runtime.settings import Settings
 from bot.storage.cases import Cases
 from bot.storage.people import Profile
+from bot.storage.vault import Vault
 from dialogs import travel
 from dialogs.callbacks import ReadCb
 from dialogs.case_jobs import waiting_view

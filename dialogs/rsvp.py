@@ -11,12 +11,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.content_loader import Content
-from bot.i18n import Locales, Translator
-from bot.privacy import Vault
-from bot.settings import Settings
+from bot.content.i18n import Locales, Translator
+from bot.content.store import Content
+from bot.runtime.settings import Settings
 from bot.storage.group_sessions import SessionStore
 from bot.storage.groups import GroupStore
+from bot.storage.vault import Vault
 from dialogs.callbacks import AttendanceCb, RsvpCb
 from dialogs.screen import View, show
 from dialogs.sessions import local

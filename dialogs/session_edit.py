@@ -13,13 +13,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.content_loader import Content
-from bot.i18n import Locales, Translator
-from bot.privacy import Vault
-from bot.settings import Settings
+from bot.content.i18n import Locales, Translator
+from bot.content.store import Content
+from bot.runtime.settings import Settings
 from bot.storage.group_sessions import SCHEDULED, SessionStore
 from bot.storage.groups import GroupStore
 from bot.storage.models import GroupSession
+from bot.storage.vault import Vault
 from dialogs.callbacks import SessionCb
 from dialogs.groups import Admins, group_t, may_schedule
 from dialogs.screen import Row, View, reply, show

@@ -9,9 +9,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ForceReply, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import Locales, Translator
-from bot.privacy import Vault
+from bot.content.i18n import Locales, Translator
 from bot.storage.groups import ACTIVE, GroupStore
+from bot.storage.vault import Vault
 from dialogs.callbacks import SessionCb
 from dialogs.groups import Admins, group_t, may_schedule
 from dialogs.screen import Row, View, reply

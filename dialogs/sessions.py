@@ -11,14 +11,14 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ForceReply, Message, User
 
-from bot.clock import Clock
-from bot.content_loader import Content
-from bot.i18n import Locales, Translator
-from bot.privacy import Vault
-from bot.settings import Settings
+from bot.content.i18n import Locales, Translator
+from bot.content.store import Content
+from bot.runtime.clock import Clock
+from bot.runtime.settings import Settings
 from bot.storage.group_sessions import Plan, SessionStore
 from bot.storage.groups import GroupStore
 from bot.storage.models import Group, GroupSession
+from bot.storage.vault import Vault
 from dialogs.callbacks import SessionCb
 from dialogs.groups import Admins, group_t, groups_only, known_group, may_schedule
 from dialogs.screen import Row, View, reply, show

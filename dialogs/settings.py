@@ -9,9 +9,9 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.i18n import Translator
-from bot.privacy import Vault
+from bot.content.i18n import Translator
 from bot.storage.people import People, Profile
+from bot.storage.vault import Vault
 from dialogs import discreet
 from dialogs.callbacks import AutoCleanCb, CourseCb, ForgetCb, MenuCb, Screen
 from dialogs.hide import QuickExit, auto_clean_row, toggle_auto_clean

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import Locales
-from bot.privacy import Vault
-from bot.settings import REPO_ROOT
+from bot.content.i18n import Locales
+from bot.runtime.settings import REPO_ROOT
+from bot.storage.vault import Vault
 from tests.helpers.databases import database_url
 
 TEST_SECRET = "test-secret-key-for-sokh-0123456789"

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bot.autoclean import clean_due, purge_trail
-from bot.simulator.emulator import BotApiEmulator
-from bot.simulator.state import SimUser
+from bot.proactive.autoclean import clean_due, purge_trail
+from simulator.emulator import BotApiEmulator
+from simulator.state import SimUser
 from tests.helpers.harness import TOKEN, Harness, running_bot, serving
 
 OFF, ON = "🧹 Clean up after me: off", "🧹 Clean up after me: on"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError
-from bot.content_loader import ContentStore, load_content
-from bot.content_tool.source import read_content
-from bot.content_tool.stats import format_stats, pack_stats
-from bot.content_tool.yamlsrc import FolderFiles, line_of, parse_yaml
+from bot.content.model import ContentError
+from bot.content.store import ContentStore, load_content
+from bot.content.tool.source import read_content
+from bot.content.tool.stats import format_stats, pack_stats
+from bot.content.tool.yamlsrc import FolderFiles, line_of, parse_yaml
 from tests.helpers.content_files import BASE, copy_of, edit
 
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.content_tool import render
-from bot.content_tool.render import html_error
-from bot.content_tool.source import Problem
-from bot.content_tool.validate import validate_folder
+from bot.content.tool import render
+from bot.content.tool.render import html_error
+from bot.content.tool.source import Problem
+from bot.content.tool.validate import validate_folder
 
 DATA = Path(__file__).parent / "data" / "content_bad"
 CASES: list[dict[str, Any]] = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))

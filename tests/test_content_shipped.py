@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content import AGES
-from bot.content_loader import Content, load_content
-from bot.content_tool.cli import add_content_commands
-from bot.content_tool.render import (
+from bot.content.model import AGES
+from bot.content.store import Content, load_content
+from bot.content.tool.cli import add_content_commands
+from bot.content.tool.render import (
     LOCALE_MARGIN,
     html_error,
     pack_messages,
     render_item,
     visible_length,
 )
-from bot.content_tool.stats import pack_stats
-from bot.content_tool.validate import validate_folder
+from bot.content.tool.stats import pack_stats
+from bot.content.tool.validate import validate_folder
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARENTING_THEMES = {"one-on-one", "keep-positive", "routines", "calm", "discipline",

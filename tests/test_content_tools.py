@@ -9,13 +9,13 @@ from pathlib import Path
 import openpyxl  # type: ignore[import-untyped]
 import pytest
 
-from bot.content_tool.cli import add_content_commands
-from bot.content_tool.diff import diff_content, files_for, format_diff
-from bot.content_tool.flatten import flatten, unflatten
-from bot.content_tool.source import read_content
-from bot.content_tool.spreadsheet import export_xlsx, import_xlsx
-from bot.content_tool.yamlout import plain
-from bot.content_tool.yamlsrc import FolderFiles
+from bot.content.tool.cli import add_content_commands
+from bot.content.tool.diff import diff_content, files_for, format_diff
+from bot.content.tool.flatten import flatten, unflatten
+from bot.content.tool.source import read_content
+from bot.content.tool.spreadsheet import export_xlsx, import_xlsx
+from bot.content.tool.yamlout import plain
+from bot.content.tool.yamlsrc import FolderFiles
 from tests.helpers.content_files import BASE, copy_of, edit
 
 SHIPPED = Path(__file__).resolve().parent.parent / "content"

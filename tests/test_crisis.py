@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.content_loader import ContentStore
-from bot.i18n import Locales
-from bot.settings import REPO_ROOT, Settings
+from bot.content.i18n import Locales
+from bot.content.store import ContentStore
+from bot.runtime.settings import REPO_ROOT, Settings
 from bot.storage.cases import ALIAS_LETTERS, new_alias
 from dialogs.counsellor import consent_view, entry_view, is_open_now
 from dialogs.crisis import crisis_view, written_language

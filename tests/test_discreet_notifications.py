@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.simulator.state import SimMessage, SimUser
+from simulator.state import SimMessage, SimUser
 from tests.helpers.harness import Harness, running_bot
 from tests.test_e2e_counsellor import TAKE, Desk, desk, rows
 from tests.test_e2e_course import Course, course  # noqa: F401  (the fixture)

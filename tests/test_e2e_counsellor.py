@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bot.simulator.state import SimChat, SimMessage, SimUser
+from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.harness import Harness, running_bot
 
 FORUM_ID = -1001234567890

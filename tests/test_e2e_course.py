@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.nudges import Proactive
-from bot.sender import Sender
-from bot.simulator.state import SimMessage, SimUser
+from bot.proactive.nudges import Proactive
+from bot.proactive.sender import Sender
+from simulator.state import SimMessage, SimUser
 from tests.helpers.harness import Harness, running_bot
 from tests.test_sender import ZONE, FakeTime
 
@@ -151,7 +151,7 @@ async def query(c: Course, sql: str) -> list[tuple[object, ...]]:
 async def test_the_nudge_job_is_one_periodic_job_in_memory(course: Course) -> None:
     from apscheduler.jobstores.memory import MemoryJobStore
 
-    from bot.scheduling import create_scheduler
+    from bot.proactive.jobs import create_scheduler
 
     services = course.sokh.app.services
     scheduler = create_scheduler(services.content, services.clock, "Asia/Phnom_Penh")

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.commands import GROUP_COMMANDS
-from bot.i18n import LANGUAGES, Locales
-from bot.simulator.state import SimMessage
+from bot.content.i18n import LANGUAGES, Locales
+from bot.runtime.commands import GROUP_COMMANDS
 from dialogs.session_edit import FIELDS
 from dialogs.sessions import REMINDERS
+from simulator.state import SimMessage
 from tests.helpers.groups import GroupWorld, group_world, query
 
 

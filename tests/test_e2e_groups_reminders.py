@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.simulator.state import Topic
+from simulator.state import Topic
 from tests.helpers.groups import GroupWorld, group_world, query
 from tests.test_e2e_groups import schedule_weekly
 

@@ -10,8 +10,8 @@ import aiohttp
 import asyncpg
 from pydantic import SecretStr
 
-from bot.app import Application
-from bot.simulator.emulator import BotApiEmulator
+from bot.runtime.app import Application
+from simulator.emulator import BotApiEmulator
 from tests.helpers.databases import POSTGRES_ADMIN_DSN, postgres_database
 from tests.helpers.harness import TOKEN, Harness, lose_sqlite_database, running_bot, settings_for
 from tests.helpers.process import answers_help, bot_process

@@ -28,7 +28,7 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from bot.simulator import BotApiEmulator, SimUser
+from simulator import BotApiEmulator, SimUser
 from tests.helpers.emulator_client import bot_for, polling, raw_call
 
 NOT_MODIFIED = "message is not modified"

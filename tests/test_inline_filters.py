@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Chat, Message, Update, User
 
-from bot.inline_filters import run_sync_filters_inline
+from bot.pipeline.inline_filters import run_sync_filters_inline
 
 
 async def test_router_and_handler_filters_run_without_a_thread_hop() -> None:

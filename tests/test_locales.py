@@ -6,8 +6,8 @@ import ast
 import re
 from pathlib import Path
 
-from bot.commands import COMMANDS
-from bot.i18n import LANGUAGES, Locales
+from bot.content.i18n import LANGUAGES, Locales
+from bot.runtime.commands import COMMANDS
 
 KHMER = re.compile(r"[\u1780-\u17FF]")
 

@@ -8,15 +8,15 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from bot.content_loader import ContentStore
-from bot.i18n import Locales
-from bot.nudges import Nudges
-from bot.outbox.store import NewMessage
-from bot.privacy import Vault
-from bot.settings import REPO_ROOT
+from bot.content.i18n import Locales
+from bot.content.store import ContentStore
+from bot.proactive.nudges import Nudges
+from bot.proactive.outbox import NewMessage
+from bot.runtime.settings import REPO_ROOT
 from bot.storage.database import session_factory
 from bot.storage.models import OutboxRow
 from bot.storage.schedules import COURSE, DONE, TRAVEL, Schedules, next_at_hour
+from bot.storage.vault import Vault
 from dialogs.course_plan import course_items
 from dialogs.travel import next_step
 from tests.helpers.databases import postgres_database

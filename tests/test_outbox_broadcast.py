@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.broadcast import broadcast, follow
-from bot.privacy import Vault
-from bot.settings import Settings
+from bot.proactive.broadcast import broadcast, follow
+from bot.runtime.settings import Settings
+from bot.storage.vault import Vault
 from tests.test_outbox import CONTENT, _nudges
 from tests.test_sender import rig_on, sent_to
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.outbox.store import NewMessage
-from bot.privacy import Vault
+from bot.proactive.outbox import NewMessage
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
 from bot.storage.groups import ACTIVE, PAUSED, GroupStore
+from bot.storage.vault import Vault
 from tests.test_sender import rig_on
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from bot.privacy import Vault
+from bot.storage.vault import Vault
 
 
 def test_person_key_is_stable_keyed_and_hides_the_id(vault: Vault) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.privacy import Vault
-from bot.simulator.state import SimChat, SimMessage, SimUser
+from bot.storage.vault import Vault
+from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.harness import TEST_SECRET, Harness, lose_sqlite_database, running_bot
 
 HIDE = "🙈 Hide chat"

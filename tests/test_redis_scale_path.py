@@ -11,9 +11,9 @@ from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
-from bot.fsm_keys import PseudonymousKeyBuilder
-from bot.privacy import Vault
-from bot.throttle import MemoryLimiter, RedisLimiter
+from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
+from bot.pipeline.throttle import MemoryLimiter, RedisLimiter
+from bot.storage.vault import Vault
 from tests.helpers.databases import REDIS_TEST_URL
 
 USER_ID = 555000111

@@ -7,9 +7,9 @@ import shutil
 import signal
 from pathlib import Path
 
-from bot.content_loader import ContentStore
-from bot.reload import reload_content
-from bot.simulator.emulator import BotApiEmulator
+from bot.content.store import ContentStore
+from bot.runtime.reload import reload_content
+from simulator.emulator import BotApiEmulator
 from tests.helpers.harness import TOKEN
 from tests.helpers.process import answers_help, bot_process
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
 
-from bot.clock import utc_now
-from bot.reports import as_csv, session_report
+from bot.runtime.clock import utc_now
+from bot.runtime.reports import as_csv, session_report
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
 from bot.storage.group_sessions import HELD, Plan, SessionStore

@@ -15,17 +15,17 @@ from aiogram import Bot
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.outbox.limits import SendLimits
-from bot.outbox.quiet import QuietHours
-from bot.outbox.store import Claimed, NewMessage, Outbox
-from bot.privacy import Vault
-from bot.sender import Rendered, Sender, SenderConfig
-from bot.simulator.emulator import BotApiEmulator
-from bot.simulator.state import SimUser
+from bot.proactive.limits import SendLimits
+from bot.proactive.outbox import Claimed, NewMessage, Outbox
+from bot.proactive.quiet import QuietHours
+from bot.proactive.sender import Rendered, Sender, SenderConfig
+from bot.runtime.transport import create_bot
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
 from bot.storage.people import People
-from bot.transport import create_bot
+from bot.storage.vault import Vault
+from simulator.emulator import BotApiEmulator
+from simulator.state import SimUser
 from tests.helpers.harness import TOKEN, settings_for
 
 ZONE = ZoneInfo("Asia/Phnom_Penh")

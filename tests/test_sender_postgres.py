@@ -8,9 +8,9 @@ from collections import Counter
 
 from sqlalchemy import insert
 
-from bot.outbox.store import NewMessage
-from bot.privacy import Vault
+from bot.proactive.outbox import NewMessage
 from bot.storage.models import Person
+from bot.storage.vault import Vault
 from tests.helpers.databases import postgres_database
 from tests.test_sender import Rig, rig_on
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.simulator import DEMO_COUNSELLOR_CHAT_ID
+from simulator import DEMO_COUNSELLOR_CHAT_ID
 from tests.helpers.page import (
     ARTIFACTS,
     counsellor_answers,

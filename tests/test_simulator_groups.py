@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.app import Application
-from bot.clock import utc_now
-from bot.group_reminders import GroupReminders
-from bot.simulator.demo import setup_demo
-from bot.simulator.emulator import BotApiEmulator
+from bot.proactive.group_reminders import GroupReminders
+from bot.runtime.app import Application
+from bot.runtime.clock import utc_now
+from simulator.demo import setup_demo
+from simulator.emulator import BotApiEmulator
 from tests.helpers.harness import TOKEN, settings_for
 from tests.helpers.page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from tests.test_sender import ZONE

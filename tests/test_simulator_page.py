@@ -9,8 +9,8 @@ from aiogram import Dispatcher, F, Router
 from aiogram.filters import CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.simulator import BotApiEmulator
-from bot.simulator.demo import setup_demo
+from simulator import BotApiEmulator
+from simulator.demo import setup_demo
 from tests.helpers.emulator_client import polling
 from tests.helpers.page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import inspect, text
 
-from bot.privacy import Vault
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
 from bot.storage.people import People
+from bot.storage.vault import Vault
 
 USER_ID, CHAT_ID = 987654321, 987654321
 

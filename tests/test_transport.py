@@ -8,8 +8,8 @@ import pytest
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputPollOption
 
-from bot.simulator import BotApiEmulator
-from bot.transport import create_bot
+from bot.runtime.transport import create_bot
+from simulator import BotApiEmulator
 from tests.helpers.harness import TOKEN, settings_for
 
 

@@ -10,9 +10,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
-from bot.privacy import Vault
+from bot.runtime.clock import Clock
 from bot.storage.models import Case, CaseAudit, CaseMessage
+from bot.storage.vault import Vault
 
 WAITING, TAKEN, CLOSED = "waiting", "taken", "closed"
 # No 0/O, 1/I/L: aliases are read aloud and typed by counsellors.

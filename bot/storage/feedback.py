@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.clock import Clock, utc_now
+from bot.runtime.clock import Clock, utc_now
 from bot.storage.database import session_factory
 from bot.storage.models import Delivery, TipFeedback
 

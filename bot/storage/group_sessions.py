@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
+from bot.runtime.clock import Clock
 from bot.storage.models import GroupSession, SessionRsvp
 
 SCHEDULED, CANCELLED, HELD = "scheduled", "cancelled", "held"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
+from bot.runtime.clock import Clock
 from bot.storage.models import Group, GroupSession, GroupTrainer
 
 ACTIVE, PAUSED = "active", "paused"

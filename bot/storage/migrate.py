@@ -9,11 +9,11 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config() -> Config:
-    """Alembic configuration without an alembic.ini: everything lives in bot/migrations."""
+    """Alembic configuration without an alembic.ini: everything lives in bot/storage/migrations."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
-from bot.privacy import Vault
+from bot.runtime.clock import Clock
 from bot.storage.models import Base, Delivery, Person
 from bot.storage.profile_cache import TTLCache
+from bot.storage.vault import Vault
 
 # Writing last_seen on every update would double the writes for nothing useful.
 LAST_SEEN_RESOLUTION = timedelta(minutes=10)

@@ -1,6 +1,6 @@
 """The message trail: encrypted message ids per person for 48 h, and auto-clean state.
 
-Nothing here is written per message: bot/trail.py buffers and calls `save` about twice a
+Nothing here is written per message: bot/pipeline/trail.py buffers and calls `save` about twice a
 second with everything seen since. See docs/quick-exit.md.
 """
 
@@ -15,9 +15,9 @@ from sqlalchemy import Table, and_, bindparam, case, delete, func, select, updat
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
-from bot.privacy import Vault
+from bot.runtime.clock import Clock
 from bot.storage.models import Person, TrailMessage, TrailState, UTCDateTime
+from bot.storage.vault import Vault
 
 # Telegram lets a bot delete messages of a private chat for 48 hours, no longer.
 WINDOW = timedelta(hours=48)

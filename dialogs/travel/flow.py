@@ -10,11 +10,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.clock import Clock
-from bot.content_loader import Content
-from bot.i18n import Translator
-from bot.outbox.store import Outbox
-from bot.settings import Settings
+from bot.content.i18n import Translator
+from bot.content.store import Content
+from bot.proactive.outbox import Outbox
+from bot.runtime.clock import Clock
+from bot.runtime.settings import Settings
 from bot.storage.people import Profile
 from bot.storage.schedules import ACTIVE, TRAVEL, Schedules
 from dialogs.callbacks import TravelCb

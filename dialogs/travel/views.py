@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.content import Topic
-from bot.content_loader import Content
-from bot.i18n import Translator
+from bot.content.i18n import Translator
+from bot.content.model import Topic
+from bot.content.store import Content
 from bot.storage.schedules import at_local_hour
 from dialogs.callbacks import MenuCb, Screen, TopicCb, TravelCb
 from dialogs.help import service_line

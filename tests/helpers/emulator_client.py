@@ -13,7 +13,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.simulator import BotApiEmulator
+from simulator import BotApiEmulator
 
 
 def bot_for(emu: BotApiEmulator, parse_mode: str | None = None) -> Bot:

@@ -9,10 +9,10 @@ from datetime import datetime
 
 from sqlalchemy import text
 
-from bot.group_reminders import GroupReminders, attach
-from bot.nudges import Proactive
-from bot.sender import Sender
-from bot.simulator.state import SimChat, SimMessage, SimUser
+from bot.proactive.group_reminders import GroupReminders, attach
+from bot.proactive.nudges import Proactive
+from bot.proactive.sender import Sender
+from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.harness import Harness, running_bot
 from tests.test_sender import ZONE, FakeTime
 

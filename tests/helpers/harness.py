@@ -11,12 +11,12 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.app import Application
-from bot.clock import Clock, utc_now
-from bot.settings import Settings
-from bot.simulator.demo import setup_demo
-from bot.simulator.emulator import BotApiEmulator
-from bot.simulator.state import SimChat, SimMessage, SimUser
+from bot.runtime.app import Application
+from bot.runtime.clock import Clock, utc_now
+from bot.runtime.settings import Settings
+from simulator.demo import setup_demo
+from simulator.emulator import BotApiEmulator
+from simulator.state import SimChat, SimMessage, SimUser
 
 TOKEN = "123456:TEST-TOKEN"
 TEST_SECRET = "test-secret-key-for-sokh-0123456789"

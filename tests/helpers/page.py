@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot.simulator.emulator import BotApiEmulator
+from simulator.emulator import BotApiEmulator
 from tests.helpers.harness import running_simulator
 
 if TYPE_CHECKING:

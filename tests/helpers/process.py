@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.simulator.emulator import BotApiEmulator
+from simulator.emulator import BotApiEmulator
 from tests.helpers.harness import TEST_SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent.parent

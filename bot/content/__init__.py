@@ -1,0 +1,1 @@
+"""Content packs and interface strings: typed model, atomic store, Fluent locales, tools."""

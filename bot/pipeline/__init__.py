@@ -1,0 +1,1 @@
+"""An update's way through the bot: middlewares, flood limits, FSM storage, the message trail."""

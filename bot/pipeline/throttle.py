@@ -1,0 +1,96 @@
+"""Flood control: a person who floods the bot is slowed down, everyone else is not."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict, deque
+from typing import Any, Protocol
+
+from aiogram import BaseMiddleware
+from aiogram.enums import ChatType
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot.pipeline.middlewares import Handler
+from bot.storage.vault import Vault
+
+log = logging.getLogger(__name__)
+
+
+class Limiter(Protocol):
+    async def count(self, key: str) -> int:
+        """Record one event for `key`; return how many fell in the current window."""
+
+
+class MemoryLimiter:
+    """Sliding window per key, for a single process."""
+
+    def __init__(self, window_s: float) -> None:
+        self._window = window_s
+        self._events: defaultdict[str, deque[float]] = defaultdict(deque)
+
+    async def count(self, key: str) -> int:
+        now, events = time.monotonic(), self._events[key]
+        while events and now - events[0] > self._window:
+            events.popleft()
+        events.append(now)
+        if len(self._events) > 50_000:
+            self._forget_idle(now)
+        return len(events)
+
+    def _forget_idle(self, now: float) -> None:
+        idle = [k for k, e in self._events.items() if not e or now - e[-1] > self._window]
+        for key in idle:
+            del self._events[key]
+
+
+class RedisLimiter:
+    """Fixed window per key in Redis, shared by every bot process."""
+
+    def __init__(self, redis: Redis, window_s: float) -> None:
+        self._redis, self._window = redis, window_s
+        self._fallback = MemoryLimiter(window_s)
+
+    async def count(self, key: str) -> int:
+        try:
+            return await self._count(key)
+        except (RedisError, OSError):
+            # Redis down must not silence anyone: limit this process alone meanwhile.
+            log.warning("flood limiter: Redis unreachable, counting in memory")
+            return await self._fallback.count(key)
+
+    async def _count(self, key: str) -> int:
+        slot = int(time.time() / self._window)
+        name = f"sokh:flood:{key}:{slot}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, max(1, int(self._window * 2)))
+            total, _ = await pipe.execute()
+        return int(total)
+
+
+class ThrottleMiddleware(BaseMiddleware):
+    """Drops a private chat's updates over the limit, telling the person once per window."""
+
+    def __init__(self, limiter: Limiter, limit: int, vault: Vault) -> None:
+        self._limiter, self._limit, self._vault = limiter, limit, vault
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        if user is None or chat is None or chat.type != ChatType.PRIVATE:
+            return await handler(event, data)
+        seen = await self._limiter.count(self._vault.person_key(user.id))
+        if seen <= self._limit:
+            return await handler(event, data)
+        if seen == self._limit + 1:
+            await _tell(event, data["t"]("fallback-too-fast"))
+        log.info("flood: dropped an update over the per-person limit")
+        return None
+
+
+async def _tell(event: TelegramObject, text: str) -> None:
+    if isinstance(event, Message | CallbackQuery):
+        await event.answer(text)

@@ -1,0 +1,81 @@
+"""Command line: `python run_bot.py [run|simulator|db upgrade|content validate|report sessions]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from aiogram.exceptions import TelegramNetworkError
+
+from bot.content.model import ContentError
+from bot.content.tool.cli import add_content_commands
+from bot.proactive.broadcast import add_broadcast_command
+from bot.runtime import app
+from bot.runtime.logs import setup_logging
+from bot.runtime.reports import add_report_commands
+from bot.runtime.settings import Settings
+from bot.storage import migrate
+from bot.storage.database import create_engine
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the chosen command; return the exit status."""
+    args = _parser().parse_args(argv)
+    setup_logging()
+    try:
+        return int(args.handler(args) or 0)
+    except ContentError as error:
+        print(f"Content is invalid, not starting: {error}", file=sys.stderr)
+        return 2
+    except TelegramNetworkError as error:
+        print(f"Cannot reach the Bot API server (TELEGRAM_API_URL): {error}", file=sys.stderr)
+        return 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="run_bot.py", description="Sokh chatbot")
+    parser.set_defaults(handler=_run)
+    commands = parser.add_subparsers(title="commands")
+    commands.add_parser("run", help="run the bot (the simulator if BOT_TOKEN is unset)")
+    commands.add_parser("simulator", help="run the local simulator and the bot").set_defaults(
+        handler=_simulator
+    )
+    db = commands.add_parser("db", help="database tasks").add_subparsers(required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db_upgrade)
+    content = commands.add_parser("content", help="content tasks").add_subparsers(required=True)
+    add_content_commands(content)
+    add_report_commands(commands)
+    add_broadcast_command(commands)
+    return parser
+
+
+def _run(_: argparse.Namespace) -> int:
+    config = Settings()
+    if config.bot_token is None:
+        return _simulator(_)
+    asyncio.run(app.run(config))
+    return 0
+
+
+def _simulator(_: argparse.Namespace) -> int:
+    # Imported here: a production install carries no simulator (it lives beside bot/).
+    from simulator.run import run as run_simulator
+
+    asyncio.run(run_simulator(Settings()))
+    return 0
+
+
+def _db_upgrade(_: argparse.Namespace) -> int:
+    async def upgrade() -> None:
+        engine = create_engine(Settings().database_url)
+        await migrate.upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(upgrade())
+    print("database is at the newest migration")
+    return 0

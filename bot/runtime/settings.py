@@ -1,0 +1,69 @@
+"""All configuration, read once from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Environment contract from DESIGN.md; names match the variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///data/sokh.db"
+    redis_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1:8443"
+    counsellor_chat_id: int | None = None
+    # Counsellor path (docs/counsellor.md): hours in SOKH_TIMEZONE, waiting rule, retention.
+    counsellor_language: str = "km"
+    counsellor_open_hour: int = Field(default=8, ge=0, le=24)
+    counsellor_close_hour: int = Field(default=17, ge=0, le=24)
+    counsellor_wait_minutes: int = Field(default=15, ge=1)
+    case_retention_days: int = Field(default=30, ge=0)
+    sokh_secret_key: SecretStr | None = None
+    sokh_timezone: str = "Asia/Phnom_Penh"
+    # Proactive messages (docs/nudges.md): quiet hours in SOKH_TIMEZONE, paid broadcast.
+    quiet_start_hour: int = Field(default=21, ge=0, le=23)
+    quiet_end_hour: int = Field(default=7, ge=0, le=23)
+    allow_paid_broadcast: bool = False
+    outbox_sender: bool = True
+    content_dir: Path = REPO_ROOT / "content"
+    locales_dir: Path = REPO_ROOT / "locales"
+    show_draft_content: bool = True
+    flood_limit: int = Field(default=6, ge=1)
+    flood_window_s: float = Field(default=2.0, gt=0)
+    # Quick exit (docs/quick-exit.md): minutes of silence before 'Clean up after me' runs.
+    auto_clean_minutes: int = Field(default=15, ge=1)
+
+    @field_validator("sokh_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)
+        return value
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The zone in which schedules are shown to people."""
+        return ZoneInfo(self.sokh_timezone)
+
+    @property
+    def webhook_host_port(self) -> tuple[str, int]:
+        """Split WEBHOOK_LISTEN into host and port."""
+        host, _, port = self.webhook_listen.rpartition(":")
+        return host or "127.0.0.1", int(port)
+
+    def secret_key_bytes(self) -> bytes:
+        """The master secret; required before any person can be stored."""
+        if self.sokh_secret_key is None:
+            raise RuntimeError("SOKH_SECRET_KEY is required (see README: Configuration)")
+        return self.sokh_secret_key.get_secret_value().encode()

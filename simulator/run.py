@@ -1,0 +1,45 @@
+"""`make run` without BOT_TOKEN: the local Bot API emulator and web chat, with the real bot."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from bot.runtime import app
+from bot.runtime.settings import Settings
+from simulator.demo import DEMO_COUNSELLOR_CHAT_ID
+from simulator.emulator import run_simulator_server
+
+log = logging.getLogger(__name__)
+SIMULATOR_TOKEN = "123456:SIMULATOR"
+SIMULATOR_HOST, SIMULATOR_PORT = "127.0.0.1", 8080
+
+
+def simulator_secret(folder: Path) -> str:
+    """A secret key made once under data/, so pseudonyms survive simulator restarts."""
+    path = folder / "simulator-secret.key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+async def run(config: Settings) -> None:
+    """Serve the emulator on 127.0.0.1:8080 and run the unchanged bot against it."""
+    emulator = await run_simulator_server(SIMULATOR_HOST, SIMULATOR_PORT, SIMULATOR_TOKEN)
+    secret = config.sokh_secret_key or SecretStr(simulator_secret(Path("data")))
+    bot_config = config.model_copy(update={
+        "bot_token": SecretStr(SIMULATOR_TOKEN), "sokh_secret_key": secret,
+        "telegram_api_url": emulator.base_url, "webhook_url": None,
+        # The demo's Counsellors forum, so a person can reach a counsellor in the simulator.
+        "counsellor_chat_id": config.counsellor_chat_id or DEMO_COUNSELLOR_CHAT_ID,
+    })
+    log.info("Simulator: open http://%s:%d in a browser", SIMULATOR_HOST, SIMULATOR_PORT)
+    try:
+        await app.run(bot_config)
+    finally:
+        await emulator.stop()
