@@ -153,7 +153,6 @@ async def paid(url: str, rows: int = 5000) -> float:
 
 async def enqueue_100k(folder: str, rows: int = 100_000) -> float:
     """Seconds for the nudge job to turn `rows` due course schedules into outbox rows."""
-    from bot.content.i18n import Locales
     from bot.content.store import ContentStore
     from bot.proactive.nudges import Nudges
     from bot.runtime.settings import REPO_ROOT, Settings
@@ -169,8 +168,7 @@ async def enqueue_100k(folder: str, rows: int = 100_000) -> float:
         await conn.execute(insert(Person), people)
         await conn.execute(insert(Schedule), due)
     zone = Settings().timezone
-    nudges = Nudges(session_factory(engine), ContentStore(REPO_ROOT / "content"),
-                    Locales(REPO_ROOT / "locales"), zone)
+    nudges = Nudges(session_factory(engine), ContentStore(REPO_ROOT / "content"), zone)
     started = time.perf_counter()
     assert await nudges.enqueue_due(now) == rows
     elapsed = time.perf_counter() - started

@@ -1,51 +1,86 @@
-"""One factory that builds everything: the bot process and the tests both call it."""
+"""The one place that wires Sokh: storage, the update pipeline, the flows in their order, the
+renderers of proactive messages and the scheduler's jobs. The process and the tests call it.
+
+Nothing else attaches or swaps parts at run time, and this is the only module of bot/ that
+imports dialogs/.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from aiogram import Dispatcher, Router
+from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from apscheduler.triggers.cron import CronTrigger
 from redis.asyncio import Redis
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.content.i18n import Locales
 from bot.content.store import ContentStore
-from bot.pipeline import errors
 from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
 from bot.pipeline.inline_filters import run_sync_filters_inline
 from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
 from bot.pipeline.resilient_storage import ResilientStorage
 from bot.pipeline.throttle import Limiter, MemoryLimiter, RedisLimiter, ThrottleMiddleware
+from bot.pipeline.trail import IncomingTrail, OutgoingTrail, TrailRecorder
+from bot.proactive.group_reminders import CAMPAIGN as GROUP_CAMPAIGN
+from bot.proactive.group_reminders import GroupReminders
+from bot.proactive.jobs import Job, add_jobs, create_scheduler, every, warn_stale_services
+from bot.proactive.nudges import Nudges
 from bot.proactive.outbox import Outbox
+from bot.proactive.quiet import QuietHours
+from bot.proactive.render import Renderers
+from bot.proactive.sender import Sender, SenderConfig
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.settings import Settings
 from bot.storage import migrate
 from bot.storage.cases import Cases
 from bot.storage.database import create_engine, session_factory
 from bot.storage.feedback import Feedback
+from bot.storage.group_sessions import SessionStore
+from bot.storage.groups import GroupStore
 from bot.storage.people import People
 from bot.storage.schedules import Schedules
+from bot.storage.trail import TrailStore
 from bot.storage.vault import Vault
-from dialogs import browse, counsellor, course, crisis, fallback, menu, onboarding, referral, travel
-from dialogs import discreet as notify_settings
-from dialogs import groups as trainer_groups
-from dialogs import help as hotlines
-from dialogs import hide as quick_exit_flow
-from dialogs import reveal as notify_reveal
-from dialogs import rsvp as session_rsvp
-from dialogs import session_list as session_lists
-from dialogs import session_private as private_sessions
-from dialogs import sessions as session_form
-from dialogs import settings as preferences
+from dialogs import (
+    browse,
+    crisis,
+    errors,
+    fallback,
+    hotlines,
+    menu,
+    onboarding,
+    preferences,
+    referral,
+    travel,
+)
+from dialogs.callbacks import HideCb
+from dialogs.counsellor import person
+from dialogs.counsellor.jobs import purge_cases, tell_waiting
+from dialogs.course import flow as course
+from dialogs.course import nudges as course_nudges
+from dialogs.groups import membership, rsvp, session_form, session_list, session_private
+from dialogs.groups import nudges as group_nudges
+from dialogs.notifications import discreet, reveal
+from dialogs.quick_exit import flow as quick_exit
+from dialogs.quick_exit.jobs import clean_due, purge_trail
 from dialogs.risk import RiskDetector
 from dialogs.states import concerns_flows, concerns_trainers
+from dialogs.travel import nudges as travel_nudges
 
 log = logging.getLogger(__name__)
+SHUTDOWN_GRACE_S = 20.0
 
 
 @dataclass
@@ -62,14 +97,13 @@ class Services:
     redis: Redis | None
     risk: RiskDetector
     cases: Cases
+    quick_exit: quick_exit.QuickExit
     schedules: Schedules = field(init=False)
     outbox: Outbox = field(init=False)
-    quick_exit: quick_exit_flow.QuickExit = field(init=False)
 
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
         self.schedules, self.outbox = Schedules(sessions), Outbox(sessions)
-        self.quick_exit = quick_exit_flow.build(self)
 
     async def close(self) -> None:
         """Release the database pool and the Redis connection."""
@@ -85,34 +119,32 @@ async def build_services(config: Settings, clock: Clock = utc_now) -> Services:
     vault = Vault(config.secret_key_bytes())
     engine = create_engine(config.database_url)
     await migrate.upgrade(engine)
-    people = People(session_factory(engine), vault, clock)
-    redis = _redis(config.redis_url)
+    sessions = session_factory(engine)
+    people = People(sessions, vault, clock)
     # Loaded once, kept in memory: the crisis reply must not need the database.
     risk = RiskDetector.from_file(config.content_dir / "risk_terms.yaml")
-    cases = Cases(session_factory(engine), vault, clock)
-    return Services(config, content, locales, engine, vault, people, clock, redis, risk, cases)
+    cases = Cases(sessions, vault, clock)
+    silence = timedelta(minutes=config.auto_clean_minutes)
+    trail = TrailRecorder(TrailStore(sessions, vault, clock, silence), vault, clock)
+    hide = quick_exit.QuickExit(trail, cases, config, locales, clock)
+    return Services(config, content, locales, engine, vault, people, clock,
+                    _redis(config.redis_url), risk, cases, hide)
 
 
 def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware]:
     """The dispatcher with middlewares and routers in their one true order."""
-    dispatcher = Dispatcher(
-        storage=_fsm_storage(services), content_store=services.content,
-        locales=services.locales, people=services.people, vault=services.vault,
-        settings=services.settings, clock=services.clock,
-        schedules=services.schedules, outbox=services.outbox,
-        tip_feedback=Feedback(session_factory(services.engine), services.clock),
-        risk=services.risk, cases=services.cases, quick_exit=services.quick_exit,
-        **trainer_groups.dependencies(services),
-    )
+    dispatcher = Dispatcher(storage=_fsm_storage(services), **_handler_data(services))
     in_flight = InFlightMiddleware()
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(
         ContextMiddleware(services.content, services.locales, services.people,
                           urgent=crisis.urgent_update(services.risk))
     )
-    throttle = ThrottleMiddleware(_limiter(services), services.settings.flood_limit, services.vault)
     # The trail notes messages before the throttle, which may drop some (docs/quick-exit.md).
-    quick_exit_flow.attach(services.quick_exit, dispatcher)
+    incoming = IncomingTrail(services.quick_exit.trail)
+    for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
+        observer.outer_middleware(incoming)
+    throttle = ThrottleMiddleware(_limiter(services), services.settings.flood_limit, services.vault)
     dispatcher.message.outer_middleware(throttle)
     dispatcher.callback_query.outer_middleware(throttle)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
@@ -124,16 +156,29 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     return dispatcher, in_flight
 
 
+def _handler_data(services: Services) -> dict[str, Any]:
+    """What handlers receive by name (dispatcher data)."""
+    sessions, clock = session_factory(services.engine), services.clock
+    return {
+        "content_store": services.content, "locales": services.locales,
+        "people": services.people, "vault": services.vault, "settings": services.settings,
+        "clock": clock, "schedules": services.schedules, "outbox": services.outbox,
+        "tip_feedback": Feedback(sessions, clock), "risk": services.risk,
+        "cases": services.cases, "quick_exit": services.quick_exit,
+        "groups": GroupStore(sessions, clock), "group_sessions": SessionStore(sessions, clock),
+        "admins": membership.Admins(),
+    }
+
+
 def _flows_router() -> Router:
     """Every feature's router, which private messages enter only when they concern a flow."""
     router = Router(name="flows")
     router.message.filter(concerns_flows)
     router.include_routers(
-        quick_exit_flow.create_router(),
+        quick_exit.create_router(),
         onboarding.create_router(), menu.create_router(), browse.create_router(),
-        hotlines.create_router(), referral.create_router(), counsellor.create_router(),
-        preferences.create_router(), notify_settings.create_router(),
-        notify_reveal.create_router(),
+        hotlines.create_router(), referral.create_router(), person.create_router(),
+        preferences.create_router(), discreet.create_router(), reveal.create_router(),
         course.create_router(), travel.create_router(),
         # Group sessions answer group commands, so they come before the fallback's group reply.
         _trainers_router(),
@@ -146,11 +191,108 @@ def _trainers_router() -> Router:
     router = Router(name="trainers")
     router.message.filter(concerns_trainers)
     router.include_routers(
-        trainer_groups.create_router(), private_sessions.create_router(),
-        session_form.create_router(),
-        session_lists.create_router(), session_rsvp.create_router(),
+        membership.create_router(), session_private.create_router(),
+        session_form.create_router(), session_list.create_router(), rsvp.create_router(),
     )
     return router
+
+
+def renderers(content: ContentStore, locales: Locales, zone: ZoneInfo) -> Renderers:
+    """Each flow's renderers of the outbox rows it queues, by campaign and payload kind."""
+    return Renderers(content, locales, {
+        "tip": course_nudges.tip, "done": course_nudges.done, "quiz": course_nudges.quiz,
+        "travel": travel_nudges.reminder,
+        "item": browse.item_message,
+        (GROUP_CAMPAIGN, "reminder"): partial(group_nudges.reminder, zone=zone),
+        (GROUP_CAMPAIGN, "pin"): group_nudges.pin,
+        (GROUP_CAMPAIGN, "tip"): group_nudges.tip,
+        (GROUP_CAMPAIGN, "attendance"): partial(group_nudges.attendance, zone=zone),
+    })
+
+
+class Proactive:
+    """What Sokh sends on its own: the jobs that fill the outbox, and the sender."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        settings, sessions = services.settings, session_factory(services.engine)
+        self.nudges = Nudges(sessions, services.content, settings.timezone)
+        self.reminders = GroupReminders(sessions, services.clock)
+        self.renderers = renderers(services.content, services.locales, settings.timezone)
+        self.quiet = QuietHours(settings.quiet_start_hour, settings.quiet_end_hour,
+                                settings.timezone)
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def sender(self, bot: Bot, **overrides: Any) -> Sender:
+        """A sender on this bot; SQLite has one sender, PostgreSQL may have several."""
+        s = self.services
+        sole = s.engine.dialect.name == "sqlite"
+        options = {"paid": s.settings.allow_paid_broadcast, "exclusive": sole, **overrides}
+        return Sender(bot, s.outbox, s.people, s.vault, self.renderers.render, s.clock,
+                      self.quiet, SenderConfig(**options))
+
+    async def enqueue(self) -> int:
+        """The periodic job: due schedules become outbox rows."""
+        try:
+            return await self.nudges.enqueue_due(self.services.clock())
+        except (SQLAlchemyError, OSError):
+            log.warning("could not queue due nudges; the next run tries again", exc_info=True)
+            return 0
+
+    def start_sender(self, bot: Bot) -> None:
+        """Send from the outbox in this process, when the settings say so."""
+        if self.services.settings.outbox_sender:
+            self._task = asyncio.create_task(self.sender(bot).run(self._stop))
+
+    async def stop(self) -> None:
+        """Let the sender finish its batch and stop."""
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+
+
+def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
+    """Every periodic job of the process, in one table."""
+    s, hide = services, services.quick_exit
+    return (
+        Job("stale-services", warn_stale_services, CronTrigger(hour=8), (s.content, s.clock)),
+        Job("nudges", proactive.enqueue, every(seconds=60), at_once=True),
+        Job("group-reminders", proactive.reminders.job, every(seconds=60), at_once=True),
+        Job("trail-autoclean", clean_due, every(seconds=20), (bot, hide)),
+        Job("trail-purge", purge_trail, every(minutes=10), (hide,)),
+        Job("cases-waiting", tell_waiting, every(minutes=1),
+            (bot, s.cases, s.locales, s.content, s.settings, s.people)),
+        Job("cases-purge", purge_cases, every(hours=1), (s.cases, s.settings)),
+    )
+
+
+def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
+    """Dispatcher plus the start-up and shutdown hooks that own the scheduler and storage."""
+    dispatcher, in_flight = build_dispatcher(services)
+    scheduler = create_scheduler(services.settings.sokh_timezone)
+    proactive = Proactive(services)
+
+    async def on_startup(bot: Bot) -> None:
+        # First, so every message sent from now on is in the trail (docs/quick-exit.md).
+        bot.session.middleware(OutgoingTrail(services.quick_exit.trail, HideCb().pack()))
+        services.quick_exit.trail.start()
+        add_jobs(scheduler, jobs(services, bot, proactive))
+        proactive.start_sender(bot)
+        scheduler.start()
+
+    async def on_shutdown(bot: Bot) -> None:
+        # Let updates already taken from Telegram finish before closing the database.
+        await in_flight.drain(SHUTDOWN_GRACE_S)
+        scheduler.shutdown(wait=False)
+        await proactive.stop()
+        await services.quick_exit.trail.stop()  # write the buffered trail: a restart loses nothing
+        await services.close()
+        log.info("Sokh stopped cleanly")
+
+    dispatcher.startup.register(on_startup)
+    dispatcher.shutdown.register(on_shutdown)
+    return dispatcher, proactive
 
 
 def _redis(url: str | None) -> Redis | None:

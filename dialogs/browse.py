@@ -14,10 +14,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.content.i18n import Translator
 from bot.content.model import Quiz
 from bot.content.store import Content
+from bot.proactive.outbox import Claimed
+from bot.proactive.sender import Rendered
 from bot.storage.people import People, Profile
 from dialogs.callbacks import MenuCb, QuizCb, Screen, TopicCb
-from dialogs.hide import hide_button
 from dialogs.menu import menu_row
+from dialogs.quick_exit.flow import hide_button
 from dialogs.screen import Row, View, show
 from dialogs.text import escape
 
@@ -131,3 +133,11 @@ def create_router() -> Router:
     router.callback_query.register(open_page, TopicCb.filter(F.area.in_(PACK_OF_SCREEN.values())))
     router.callback_query.register(send_quiz, QuizCb.filter())
     return router
+
+
+def item_message(row: Claimed, content: Content, t: Translator) -> Rendered | None:
+    """A broadcast content item, as plain text in the person's language."""
+    item = content.item(str(row.payload["item"]))
+    if item is None:
+        return None
+    return Rendered(escape(item.text.get(t.language)), None, (content.version, item.id))

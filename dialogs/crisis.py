@@ -19,8 +19,8 @@ from aiogram.types import Message, TelegramObject, Update
 from bot.content.i18n import Locales, Translator
 from bot.content.store import Content
 from dialogs.callbacks import CaseCb
-from dialogs.counsellor import CaseStates
-from dialogs.help import emergency_view
+from dialogs.counsellor.person import CaseStates
+from dialogs.hotlines import emergency_view
 from dialogs.risk import RiskDetector, RiskMatch
 from dialogs.screen import View, reply
 

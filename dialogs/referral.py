@@ -9,8 +9,8 @@ from bot.content.i18n import Translator
 from bot.content.model import Service
 from bot.content.store import Content
 from dialogs.callbacks import MenuCb, ReferralCb, Screen
-from dialogs.help import call_rows, service_line
-from dialogs.hide import quick_exit_row
+from dialogs.hotlines import call_rows, service_line
+from dialogs.quick_exit.flow import quick_exit_row
 from dialogs.screen import Row, View, show
 from dialogs.text import escape
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bot.proactive.autoclean import clean_due, purge_trail
+from dialogs.quick_exit.jobs import clean_due, purge_trail
 from simulator.emulator import BotApiEmulator
 from simulator.state import SimUser
 from tests.helpers.harness import TOKEN, Harness, running_bot, serving

@@ -8,7 +8,7 @@ from bot.content.i18n import Locales
 from bot.content.store import ContentStore
 from bot.runtime.settings import REPO_ROOT, Settings
 from bot.storage.cases import ALIAS_LETTERS, new_alias
-from dialogs.counsellor import consent_view, entry_view, is_open_now
+from dialogs.counsellor.person import consent_view, entry_view, is_open_now
 from dialogs.crisis import crisis_view, written_language
 
 

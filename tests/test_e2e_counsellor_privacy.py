@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.case_jobs import purge_cases, tell_waiting
+from dialogs.counsellor.jobs import purge_cases, tell_waiting
 from tests.test_e2e_counsellor import TAKE, Desk, desk, rows
 
 PHRASE = "my uncle Sokunthea in Battambang took my passport"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.proactive.nudges import Proactive
 from bot.proactive.sender import Sender
+from bot.wiring import Proactive
 from simulator.state import SimMessage, SimUser
 from tests.helpers.harness import Harness, running_bot
 from tests.test_sender import ZONE, FakeTime
@@ -151,12 +151,13 @@ async def query(c: Course, sql: str) -> list[tuple[object, ...]]:
 async def test_the_nudge_job_is_one_periodic_job_in_memory(course: Course) -> None:
     from apscheduler.jobstores.memory import MemoryJobStore
 
-    from bot.proactive.jobs import create_scheduler
+    from bot.proactive.jobs import add_jobs, create_scheduler
+    from bot.wiring import jobs
 
-    services = course.sokh.app.services
-    scheduler = create_scheduler(services.content, services.clock, "Asia/Phnom_Penh")
-    course.proactive.start(course.sokh.app.bot, scheduler)
-    course.proactive.start(course.sokh.app.bot, scheduler)  # a restart re-adds, never doubles
+    services, bot = course.sokh.app.services, course.sokh.app.bot
+    scheduler = create_scheduler("Asia/Phnom_Penh")
+    add_jobs(scheduler, jobs(services, bot, course.proactive))
+    add_jobs(scheduler, jobs(services, bot, course.proactive))  # a restart re-adds, never doubles
     scheduler.start(paused=True)
     job = scheduler.get_job("nudges")
     assert job is not None and [j.id for j in scheduler.get_jobs()].count("nudges") == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.course import course_plan
 from bot.content.tool.stats import format_feedback
 from bot.runtime import cli
 from bot.runtime.clock import utc_now
@@ -17,7 +18,6 @@ from bot.storage.feedback import Feedback, read_feedback
 from bot.storage.people import People
 from bot.storage.schedules import COURSE
 from bot.storage.vault import Vault
-from dialogs.course_plan import course_plan
 from simulator.state import SimMessage, SimUser
 from tests.conftest import TEST_SECRET
 from tests.test_e2e_course import Course, course_bot, join, join_in_khmer, query

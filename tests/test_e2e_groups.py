@@ -8,8 +8,8 @@ import pytest
 
 from bot.content.i18n import LANGUAGES, Locales
 from bot.runtime.commands import GROUP_COMMANDS
-from dialogs.session_edit import FIELDS
-from dialogs.sessions import REMINDERS
+from dialogs.groups.session_edit import FIELDS
+from dialogs.groups.session_form import REMINDERS
 from simulator.state import SimMessage
 from tests.helpers.groups import GroupWorld, group_world, query
 

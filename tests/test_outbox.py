@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from bot.content.i18n import Locales
+from bot.content.course import course_items
 from bot.content.store import ContentStore
+from bot.proactive.countdown import next_step
 from bot.proactive.nudges import Nudges
 from bot.proactive.outbox import NewMessage
 from bot.runtime.settings import REPO_ROOT
@@ -17,8 +18,6 @@ from bot.storage.database import session_factory
 from bot.storage.models import OutboxRow
 from bot.storage.schedules import COURSE, DONE, TRAVEL, Schedules, next_at_hour
 from bot.storage.vault import Vault
-from dialogs.course_plan import course_items
-from dialogs.travel import next_step
 from tests.helpers.databases import postgres_database
 from tests.test_sender import ZONE, Rig, rig_on
 
@@ -26,7 +25,7 @@ CONTENT = ContentStore(REPO_ROOT / "content")
 
 
 def _nudges(rig: Rig) -> Nudges:
-    return Nudges(session_factory(rig.engine), CONTENT, Locales(REPO_ROOT / "locales"), ZONE)
+    return Nudges(session_factory(rig.engine), CONTENT, ZONE)
 
 
 async def _rows(rig: Rig) -> list[tuple[str, str, dict[str, Any]]]:

@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 
+from bot.content.i18n import Locales
 from bot.proactive.broadcast import broadcast, follow
-from bot.runtime.settings import Settings
+from bot.runtime.settings import REPO_ROOT, Settings
 from bot.storage.vault import Vault
-from tests.test_outbox import CONTENT, _nudges
-from tests.test_sender import rig_on, sent_to
+from bot.wiring import renderers
+from tests.test_outbox import CONTENT
+from tests.test_sender import ZONE, rig_on, sent_to
 
 ITEM = CONTENT.current.course()[0].items[0]
 
@@ -45,7 +47,7 @@ async def test_broadcast_goes_out_once_in_each_language(db_url: str, vault: Vaul
         await broadcast(_args(), config, rig.time)
         assert await rig.outbox.counts() == {"pending": 2}, "a repeat queues nothing twice"
         sender = rig.sender()
-        sender.render = _nudges(rig).render
+        sender.render = renderers(CONTENT, Locales(REPO_ROOT / "locales"), ZONE).render
         assert await sender.run_once() == 2
         item = CONTENT.current.item(ITEM)
         assert item is not None

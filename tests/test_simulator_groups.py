@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.proactive.group_reminders import GroupReminders
 from bot.runtime.app import Application
 from bot.runtime.clock import utc_now
 from simulator.demo import setup_demo
@@ -98,7 +97,7 @@ async def test_a_trainer_runs_a_weekly_series_in_the_group_view(tmp_path: Path) 
     clock = ShiftedClock()
     clock.jump(1, 12)
     async with simulator(url, clock) as (emu, app), async_playwright() as pw:
-        reminders = GroupReminders(app.services)
+        reminders = app.proactive.reminders
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = await browser.new_page(viewport={"width": 420, "height": 760})

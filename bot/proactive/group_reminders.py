@@ -7,26 +7,15 @@ The outbox keeps Telegram's 20 messages a minute per group. A group's rows name 
 from __future__ import annotations
 
 import logging
-from contextvars import ContextVar
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from aiogram import Bot
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
-from aiogram.methods import Response, SendMessage, SendVenue, TelegramMethod
-from aiogram.methods.base import TelegramType
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.proactive.nudges import Nudges
-from bot.proactive.outbox import Claimed, NewMessage, insert_ignoring_duplicates
-from bot.proactive.sender import Rendered
-from bot.runtime.clock import utc_now
-from bot.storage.database import session_factory
+from bot.proactive.outbox import NewMessage, insert_ignoring_duplicates
+from bot.runtime.clock import Clock
 from bot.storage.group_sessions import (
     FOLLOW_UP_AFTER,
     HELD,
@@ -37,75 +26,21 @@ from bot.storage.group_sessions import (
 )
 from bot.storage.groups import ACTIVE
 from bot.storage.models import Group, GroupSession, Person
-from dialogs.rsvp import Reminder, attendance_view, reminder_view
-from dialogs.sessions import local
-
-if TYPE_CHECKING:
-    from bot.proactive.nudges import Proactive
-    from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 CAMPAIGN = "group"
-JOB_INTERVAL_S = 60
 BATCH = 500
-
-
-# The sender draws each row and sends it in one task; the drawing notes the forum topic here
-# and ForumThreads adds it to that task's sendMessage (the outbox's API has no topic field).
-FORUM_THREAD: ContextVar[int | None] = ContextVar("forum_thread", default=None)
-
-
-class ForumThreads(BaseRequestMiddleware):
-    """Send a group reminder into the forum topic its sessions were set up in."""
-
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
-                      method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
-        thread = FORUM_THREAD.get()
-        if thread is not None and isinstance(method, SendMessage | SendVenue):
-            method.message_thread_id = method.message_thread_id or thread
-        return await make_request(bot, method)
-
-
-class GroupNudges(Nudges):
-    """The nudge renderer, plus the group messages (reminder, tip, attendance prompt)."""
-
-    def render(self, row: Claimed) -> Rendered | None:
-        """Group rows from their payload; everything else as before."""
-        FORUM_THREAD.set(row.payload.get("thread") if row.campaign == CAMPAIGN else None)
-        if row.campaign != CAMPAIGN:
-            return super().render(row)
-        content, t, p = self._content.current, self._locales.get(row.language), row.payload
-        topic = content.topic("parenting", str(p.get("topic")))
-        name = topic.title.get(t.language) if topic else str(p.get("topic"))
-        when = local(datetime.fromisoformat(p["starts"]), self._zone)
-        if p["kind"] == "reminder":
-            reminder = Reminder(int(p["session"]), p["title"], name, when, p["place"])
-            view = reminder_view(reminder, t, int(p["coming"]), int(p["missing"]))
-        elif p["kind"] == "attendance":
-            view = attendance_view(p["title"], when, int(p["session"]), t)
-        elif p["kind"] == "pin":
-            venue = {"latitude": float(p["lat"]), "longitude": float(p["lon"]),
-                     "title": p["title"], "address": p["place"]}
-            return Rendered("", venue=venue)
-        elif topic is not None:
-            item = topic.items[int(p["n"]) % len(topic.items)]
-            text = t("rsvp-tip", topic=name, tip=item.text.get(t.language))
-            return Rendered(text, None, (content.version, item.id))
-        else:
-            return None
-        return Rendered(view.text, view.markup())
 
 
 class GroupReminders:
     """The periodic job: sessions whose next step is due go to the outbox."""
 
-    def __init__(self, services: Services) -> None:
-        self._services = services
-        self._sessions = session_factory(services.engine)
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions, self._clock = sessions, clock
 
     async def enqueue_due(self) -> int:
         """Queue every due reminder or follow-up and move each session on; return how many."""
-        now = self._services.clock()
+        now = self._clock()
         query = (select(GroupSession, Group.language, Group.thread_id)
                  .join(Group, Group.id == GroupSession.group_id)
                  .where(GroupSession.status == SCHEDULED, GroupSession.next_due_at <= now,
@@ -187,20 +122,3 @@ class GroupReminders:
         except (SQLAlchemyError, OSError):
             log.warning("could not queue group reminders; the next run tries again", exc_info=True)
             return 0
-
-
-def attach(proactive: Proactive) -> GroupReminders:
-    """Teach the sender to draw group messages; return the job that queues them."""
-    services = proactive.services
-    proactive.nudges = GroupNudges(session_factory(services.engine), services.content,
-                                   services.locales, services.settings.timezone)
-    return GroupReminders(services)
-
-
-def start(reminders: GroupReminders, scheduler: AsyncIOScheduler, bot: Bot) -> None:
-    """Add the periodic job (in-memory store, re-added at every start); topics in forums."""
-    if not any(isinstance(m, ForumThreads) for m in bot.session.middleware):
-        bot.session.middleware(ForumThreads())
-    scheduler.add_job(reminders.job, "interval", seconds=JOB_INTERVAL_S, id="group-reminders",
-                      # APScheduler runs on real time, whatever clock the rows use.
-                      replace_existing=True, next_run_time=utc_now())

@@ -1,14 +1,23 @@
-"""APScheduler with a handful of periodic jobs; per-person schedules are rows, not jobs."""
+"""APScheduler with a handful of periodic jobs; per-person schedules are rows, not jobs.
+
+The jobs themselves are declared in one table in bot/wiring.py; this module turns such a
+table into scheduler jobs with the defaults every one of them needs.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.content.store import ContentStore
-from bot.runtime.clock import Clock
+from bot.runtime.clock import Clock, utc_now
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(days=365)
@@ -16,14 +25,34 @@ STALE_AFTER = timedelta(days=365)
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
 
 
-def create_scheduler(content: ContentStore, clock: Clock, timezone: str) -> AsyncIOScheduler:
-    """The scheduler with every periodic job, in the in-memory job store."""
-    scheduler = AsyncIOScheduler(timezone=timezone, job_defaults=JOB_DEFAULTS)
-    scheduler.add_job(
-        warn_stale_services, "cron", hour=8, args=[content, clock],
-        id="stale-services", replace_existing=True,
-    )
-    return scheduler
+@dataclass(frozen=True)
+class Job:
+    """One periodic job: its id, what it calls with which arguments, and when."""
+
+    id: str
+    func: Callable[..., Any]
+    trigger: IntervalTrigger | CronTrigger
+    args: tuple[Any, ...] = field(default=())
+    at_once: bool = False  # also run right at start, not only after the first interval
+
+
+def every(**interval: int) -> IntervalTrigger:
+    """An interval trigger: every(seconds=20), every(minutes=10), every(hours=1)."""
+    return IntervalTrigger(**interval)
+
+
+def create_scheduler(timezone: str) -> AsyncIOScheduler:
+    """A scheduler on the in-memory job store with the defaults every job needs."""
+    return AsyncIOScheduler(timezone=timezone, job_defaults=JOB_DEFAULTS)
+
+
+def add_jobs(scheduler: AsyncIOScheduler, jobs: Iterable[Job]) -> None:
+    """Add (or re-add, never double) every job of the table."""
+    for job in jobs:
+        # APScheduler runs on real time, whatever clock the rows use.
+        start = {"next_run_time": utc_now()} if job.at_once else {}
+        scheduler.add_job(job.func, job.trigger, args=list(job.args), id=job.id,
+                          replace_existing=True, **start)
 
 
 async def warn_stale_services(content: ContentStore, clock: Clock) -> list[str]:

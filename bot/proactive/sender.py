@@ -43,6 +43,7 @@ class Rendered:
     item: tuple[str, str] | None = None  # (content version, item id)
     poll: dict[str, Any] | None = None  # sendPoll arguments: a quiz poll instead of `text`
     venue: dict[str, Any] | None = None  # sendVenue arguments: a place's pin instead of `text`
+    thread: int | None = None  # the forum topic a group's message belongs in
 
 
 Render = Callable[[Claimed], Rendered | None]
@@ -168,10 +169,11 @@ class Sender:
             await self.bot.send_poll(chat_id, **rendered.poll, allow_paid_broadcast=paid)
             return
         if rendered.venue is not None:
-            await self.bot.send_venue(chat_id, **rendered.venue, allow_paid_broadcast=paid)
+            await self.bot.send_venue(chat_id, **rendered.venue, allow_paid_broadcast=paid,
+                                      message_thread_id=rendered.thread)
             return
         await self.bot.send_message(chat_id, rendered.text, reply_markup=rendered.markup,
-                                    allow_paid_broadcast=paid)
+                                    allow_paid_broadcast=paid, message_thread_id=rendered.thread)
 
     async def _settle(self, out: Outcomes) -> None:
         now = self.clock()

@@ -6,22 +6,14 @@ import asyncio
 import gc
 import logging
 
-from aiogram import Bot, Dispatcher
-
-from bot.proactive import group_reminders
-from bot.proactive.autoclean import start_trail
-from bot.proactive.jobs import create_scheduler
-from bot.proactive.nudges import Proactive
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.commands import register_commands
 from bot.runtime.reload import reload_on_sighup
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot, run_polling, run_webhook, stop_on_signals
-from bot.wiring import Services, build_dispatcher, build_services
-from dialogs.case_jobs import add_case_jobs
+from bot.wiring import assemble, build_services
 
 log = logging.getLogger(__name__)
-SHUTDOWN_GRACE_S = 20.0
 
 
 class Application:
@@ -36,7 +28,7 @@ class Application:
     async def prepare(self) -> None:
         """Load content, migrate the database and register commands; fails fast."""
         self.services = await build_services(self.config, self.clock)
-        self.dispatcher = assemble(self.services)
+        self.dispatcher, self.proactive = assemble(self.services)
         self.dispatcher.startup.register(self._started)
         await register_commands(self.bot, self.services.locales)
         me = await self.bot.get_me()
@@ -84,33 +76,3 @@ async def run(config: Settings) -> None:
         raise
     _freeze_startup_heap()
     await application.serve()
-
-
-def assemble(services: Services) -> Dispatcher:
-    """Dispatcher plus the start-up and shutdown hooks that own the scheduler and storage."""
-    dispatcher, in_flight = build_dispatcher(services)
-    scheduler = create_scheduler(services.content, services.clock, services.settings.sokh_timezone)
-    proactive = Proactive(services)
-    reminders = group_reminders.attach(proactive)
-
-    async def on_startup(bot: Bot) -> None:
-        # First, so every message sent from now on is in the trail (docs/quick-exit.md).
-        start_trail(services.quick_exit, bot, scheduler)
-        add_case_jobs(scheduler, bot, services.cases, services.locales, services.content,
-                      services.settings, services.people)
-        proactive.start(bot, scheduler)
-        group_reminders.start(reminders, scheduler, bot)
-        scheduler.start()
-
-    async def on_shutdown(bot: Bot) -> None:
-        # Let updates already taken from Telegram finish before closing the database.
-        await in_flight.drain(SHUTDOWN_GRACE_S)
-        scheduler.shutdown(wait=False)
-        await proactive.stop()
-        await services.quick_exit.trail.stop()  # write the buffered trail: a restart loses nothing
-        await services.close()
-        log.info("Sokh stopped cleanly")
-
-    dispatcher.startup.register(on_startup)
-    dispatcher.shutdown.register(on_shutdown)
-    return dispatcher

@@ -28,7 +28,7 @@ class Profile:
     key: str
     language: str | None
     is_new: bool
-    notify: str = DEFAULT_NOTIFY  # how sensitive proactive messages look (dialogs/discreet.py)
+    notify: str = DEFAULT_NOTIFY  # how sensitive proactive messages look (docs/notifications.md)
 
 
 class People:

@@ -1,6 +1,6 @@
-"""The travel countdown flow (flow.py), its views and reminders (views.py), dates (dates.py)."""
+"""The travel countdown flow (flow.py), its views (views.py), dates (dates.py), nudges."""
 
 from dialogs.travel.flow import create_router
-from dialogs.travel.views import OFFSETS, next_step, reminder_view
+from dialogs.travel.views import reminder_view
 
-__all__ = ["OFFSETS", "create_router", "next_step", "reminder_view"]
+__all__ = ["create_router", "reminder_view"]

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.content.i18n import Translator
 from bot.content.store import Content
+from bot.proactive.countdown import next_step
 from bot.proactive.outbox import Outbox
 from bot.runtime.clock import Clock
 from bot.runtime.settings import Settings
@@ -25,7 +26,6 @@ from dialogs.travel.views import (
     calendar_view,
     country,
     destination_view,
-    next_step,
     status_view,
 )
 

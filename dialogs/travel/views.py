@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.content.i18n import Translator
 from bot.content.model import Topic
 from bot.content.store import Content
-from bot.storage.schedules import at_local_hour
 from dialogs.callbacks import MenuCb, Screen, TopicCb, TravelCb
-from dialogs.help import service_line
+from dialogs.hotlines import service_line
 from dialogs.menu import menu_row
 from dialogs.screen import Row, View
 from dialogs.text import escape
-
-# Days relative to the travel date: reminders before, the morning itself, a check-in after.
-OFFSETS = (-14, -7, -3, -1, 0, 3)
-REMINDER_HOUR = 8
-
-
-def next_step(travel_date: date, step: int, now: datetime,
-              zone: ZoneInfo) -> tuple[int, datetime | None]:
-    """The first step from `step` on that is still ahead, and when it is due."""
-    for index in range(step, len(OFFSETS)):
-        due = at_local_hour(travel_date + timedelta(days=OFFSETS[index]), REMINDER_HOUR, zone)
-        if due > now:
-            return index, due
-    return len(OFFSETS), None
 
 
 def destinations(content: Content) -> tuple[Topic, ...]:

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import text
 
-from bot.proactive.group_reminders import GroupReminders, attach
-from bot.proactive.nudges import Proactive
+from bot.proactive.group_reminders import GroupReminders
 from bot.proactive.sender import Sender
+from bot.wiring import Proactive
 from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.harness import Harness, running_bot
 from tests.test_sender import ZONE, FakeTime
@@ -78,7 +78,7 @@ async def group_world(db_url: str) -> AsyncIterator[GroupWorld]:
     time = FakeTime()
     async with running_bot(db_url, time, outbox_sender=False) as sokh:
         proactive = Proactive(sokh.app.services)
-        reminders = attach(proactive)
+        reminders = proactive.reminders
         sender = proactive.sender(sokh.app.bot)
         sender.limits.monotonic = time.monotonic
         emu = sokh.emu

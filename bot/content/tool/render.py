@@ -35,7 +35,7 @@ def render_item(topic: Topic, index: int, language: str) -> str:
 
 
 def render_service(service: Service, language: str) -> str:
-    """One service line as dialogs/help.py lays it out, in Telegram HTML."""
+    """One service line as dialogs/hotlines.py lays it out, in Telegram HTML."""
     def esc(text: str) -> str:
         return html.escape(text, quote=False)
 

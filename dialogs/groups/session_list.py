@@ -19,11 +19,11 @@ from bot.storage.group_sessions import SCHEDULED, SessionStore
 from bot.storage.groups import GroupStore
 from bot.storage.models import Group
 from bot.storage.vault import Vault
-from dialogs import session_edit
 from dialogs.callbacks import SessionCb
-from dialogs.groups import Admins, group_t, groups_only, known_group, may_schedule
+from dialogs.groups import session_edit
+from dialogs.groups.membership import Admins, group_t, groups_only, known_group, may_schedule
+from dialogs.groups.session_form import ask, local, parse_time, summary
 from dialogs.screen import Row, View, show
-from dialogs.sessions import ask, local, parse_time, summary
 from dialogs.states import MoveForm
 
 WHEN = re.compile(r"^\s*(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\s+(\S+)\s*$")

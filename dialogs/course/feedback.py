@@ -6,12 +6,12 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.content.course import item_for_ref
 from bot.content.i18n import Translator
 from bot.content.store import Content
 from bot.storage.feedback import Feedback
 from bot.storage.people import Profile
 from dialogs.callbacks import CourseCb
-from dialogs.course_plan import item_for_ref
 
 __all__ = ["RATINGS", "feedback", "rated_markup"]
 

@@ -20,7 +20,7 @@ from bot.storage.groups import GroupStore
 from bot.storage.models import Group, GroupSession
 from bot.storage.vault import Vault
 from dialogs.callbacks import SessionCb
-from dialogs.groups import Admins, group_t, groups_only, known_group, may_schedule
+from dialogs.groups.membership import Admins, group_t, groups_only, known_group, may_schedule
 from dialogs.screen import Row, View, reply, show
 from dialogs.states import SessionForm
 from dialogs.text import escape

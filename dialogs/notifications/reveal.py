@@ -16,16 +16,25 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.i18n import Translator
 from bot.content.store import Content
+from bot.proactive.countdown import OFFSETS
 from bot.runtime.settings import Settings
 from bot.storage.cases import Cases
 from bot.storage.people import Profile
 from bot.storage.vault import Vault
 from dialogs import travel
 from dialogs.callbacks import ReadCb
-from dialogs.case_jobs import waiting_view
-from dialogs.cases import counsellor_view
-from dialogs.counsellor import rating_view
-from dialogs.discreet import CLOSED, JOINED, LINE, MEDIA, TRAVEL, WAITING, media_source
+from dialogs.counsellor.forum import counsellor_view
+from dialogs.counsellor.jobs import waiting_view
+from dialogs.counsellor.person import rating_view
+from dialogs.notifications.discreet import (
+    CLOSED,
+    JOINED,
+    LINE,
+    MEDIA,
+    TRAVEL,
+    WAITING,
+    media_source,
+)
 from dialogs.screen import View, show
 from dialogs.travel.views import destinations
 
@@ -85,7 +94,7 @@ def _travel(content: Content, t: Translator, ref: str) -> View | None:
     # Static content for a destination the button names: nothing personal to leak.
     offset, _, code = ref.partition(".")
     known = {d.destination for d in destinations(content)}
-    if offset not in {str(o) for o in travel.OFFSETS} or code not in known:
+    if offset not in {str(o) for o in OFFSETS} or code not in known:
         return None
     return travel.reminder_view(content, t, {"offset": int(offset), "dest": code})
 

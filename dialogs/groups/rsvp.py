@@ -18,8 +18,8 @@ from bot.storage.group_sessions import SessionStore
 from bot.storage.groups import GroupStore
 from bot.storage.vault import Vault
 from dialogs.callbacks import AttendanceCb, RsvpCb
+from dialogs.groups.session_form import local
 from dialogs.screen import View, show
-from dialogs.sessions import local
 from dialogs.states import AttendanceForm
 from dialogs.text import escape
 

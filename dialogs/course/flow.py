@@ -10,6 +10,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.content.course import course_plan, tip_ref
 from bot.content.i18n import Translator
 from bot.content.model import AGES, Item
 from bot.content.store import Content
@@ -20,8 +21,7 @@ from bot.storage.people import People, Profile
 from bot.storage.schedules import ACTIVE, COURSE, DONE, PAUSED, Schedules, next_at_hour
 from dialogs.browse import quiz_poll
 from dialogs.callbacks import CourseCb
-from dialogs.course_feedback import RATINGS, feedback
-from dialogs.course_plan import course_plan, tip_ref
+from dialogs.course.feedback import RATINGS, feedback
 from dialogs.menu import menu_row
 from dialogs.screen import View, reply, show
 from dialogs.text import escape

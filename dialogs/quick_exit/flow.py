@@ -10,10 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command
@@ -21,19 +19,15 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.content.i18n import Locales, Translator
-from bot.pipeline.trail import IncomingTrail, OutgoingTrail, TrailRecorder
+from bot.pipeline.trail import TrailRecorder
 from bot.runtime.clock import Clock
 from bot.runtime.settings import Settings
 from bot.storage.cases import Cases
-from bot.storage.database import session_factory
-from bot.storage.trail import WINDOW, Kept, TrailStore
+from bot.storage.trail import WINDOW, Kept
 from bot.storage.vault import Vault
 from dialogs.callbacks import AutoCleanCb, HideCb
 from dialogs.menu import main_menu, menu_row
 from dialogs.screen import Row
-
-if TYPE_CHECKING:
-    from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 BATCH = 100  # deleteMessages takes at most 100 ids
@@ -180,25 +174,3 @@ def create_router() -> Router:
     router.callback_query.register(hide_tapped, HideCb.filter(),
                                    F.message.chat.type == ChatType.PRIVATE)
     return router
-
-
-def build(services: Services) -> QuickExit:
-    """The quick-exit routine with its recorder, from the long-lived services."""
-    sessions = session_factory(services.engine)
-    silence = timedelta(minutes=services.settings.auto_clean_minutes)
-    store = TrailStore(sessions, services.vault, services.clock, silence)
-    recorder = TrailRecorder(store, services.vault, services.clock)
-    return QuickExit(recorder, services.cases, services.settings, services.locales,
-                     services.clock)
-
-
-def attach(quick_exit: QuickExit, dispatcher: Dispatcher) -> None:
-    """Note the person's messages and taps in private chats, before flood limits drop any."""
-    incoming = IncomingTrail(quick_exit.trail)
-    for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
-        observer.outer_middleware(incoming)
-
-
-def attach_bot(quick_exit: QuickExit, bot: Bot) -> None:
-    """Note every message the bot sends to a private chat, replies and proactive alike."""
-    bot.session.middleware(OutgoingTrail(quick_exit.trail, HideCb().pack()))

@@ -6,7 +6,6 @@ import logging
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
-from apscheduler.schedulers.base import BaseScheduler
 
 from bot.content.i18n import Locales, Translator
 from bot.content.store import Content, ContentStore
@@ -14,8 +13,8 @@ from bot.runtime.settings import Settings
 from bot.storage.cases import Cases
 from bot.storage.people import People
 from dialogs.callbacks import ReadCb
-from dialogs.discreet import WAITING, send_sensitive
-from dialogs.help import emergency_view
+from dialogs.hotlines import emergency_view
+from dialogs.notifications.discreet import WAITING, send_sensitive
 from dialogs.screen import View
 
 log = logging.getLogger(__name__)
@@ -49,13 +48,3 @@ async def purge_cases(cases: Cases, settings: Settings) -> int:
     if purged:
         log.info("purged %d closed case(s) past retention", purged)
     return purged
-
-
-def add_case_jobs(scheduler: BaseScheduler, bot: Bot, cases: Cases, locales: Locales,
-                  content: ContentStore, settings: Settings, people: People) -> None:
-    """Register the waiting check (every minute) and the retention purge (hourly)."""
-    scheduler.add_job(tell_waiting, "interval", minutes=1, id="cases-waiting",
-                      args=[bot, cases, locales, content, settings, people],
-                      replace_existing=True)
-    scheduler.add_job(purge_cases, "interval", hours=1, id="cases-purge",
-                      args=[cases, settings], replace_existing=True)

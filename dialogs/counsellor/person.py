@@ -24,11 +24,11 @@ from bot.runtime.settings import Settings
 from bot.storage.cases import CaseInfo, Cases
 from bot.storage.people import Profile
 from bot.storage.vault import Vault
-from dialogs import cases as forum
 from dialogs.callbacks import AutoCleanCb, CaseCb, MenuCb, RateCb, Screen
-from dialogs.help import emergency_view
-from dialogs.hide import QuickExit, auto_clean_row, quick_exit_row, toggle_auto_clean
+from dialogs.counsellor import forum
+from dialogs.hotlines import emergency_view
 from dialogs.menu import main_menu
+from dialogs.quick_exit.flow import QuickExit, auto_clean_row, quick_exit_row, toggle_auto_clean
 from dialogs.risk import RiskDetector
 from dialogs.screen import View, reply, show
 

@@ -12,10 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.content.i18n import Translator
 from bot.storage.people import People, Profile
 from bot.storage.vault import Vault
-from dialogs import discreet
 from dialogs.callbacks import AutoCleanCb, CourseCb, ForgetCb, MenuCb, Screen
-from dialogs.hide import QuickExit, auto_clean_row, toggle_auto_clean
 from dialogs.menu import main_menu, menu_row
+from dialogs.notifications import discreet
+from dialogs.quick_exit.flow import QuickExit, auto_clean_row, toggle_auto_clean
 from dialogs.screen import View, reply, show
 
 log = logging.getLogger(__name__)

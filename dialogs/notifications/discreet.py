@@ -3,7 +3,7 @@
 Lock screens show a message's first words. Every proactive message about a sensitive topic
 goes through `present`: 'discreet' (the default) puts a neutral first line before the real
 text; 'neutral' sends only that line with a Read button, and the tap edits the message in
-place to the real content (dialogs/reveal.py). docs/notifications.md lists the paths.
+place to the real content (reveal.py beside this file). docs/notifications.md lists them.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from bot.content.i18n import Locales, Translator
 from bot.storage.groups import ACTIVE, GroupStore
 from bot.storage.vault import Vault
 from dialogs.callbacks import SessionCb
-from dialogs.groups import Admins, group_t, may_schedule
+from dialogs.groups.membership import Admins, group_t, may_schedule
 from dialogs.screen import Row, View, reply
 from dialogs.states import SessionForm
 from dialogs.text import escape

@@ -21,9 +21,9 @@ from bot.storage.groups import GroupStore
 from bot.storage.models import GroupSession
 from bot.storage.vault import Vault
 from dialogs.callbacks import SessionCb
-from dialogs.groups import Admins, group_t, may_schedule
+from dialogs.groups.membership import Admins, group_t, may_schedule
+from dialogs.groups.session_form import ask, pin_of, summary
 from dialogs.screen import Row, View, reply, show
-from dialogs.sessions import ask, pin_of, summary
 from dialogs.states import EditForm
 
 FIELDS = ("title", "topic", "place")

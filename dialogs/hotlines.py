@@ -13,7 +13,7 @@ from bot.content.i18n import Translator
 from bot.content.model import Service
 from bot.content.store import Content
 from dialogs.callbacks import CallCb, MenuCb, ReferralCb, Screen
-from dialogs.hide import quick_exit_row
+from dialogs.quick_exit.flow import quick_exit_row
 from dialogs.screen import Row, View, reply, show
 from dialogs.text import escape
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
@@ -12,8 +11,6 @@ from aiogram.types import CallbackQuery, Chat, ChatMemberUpdated, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.i18n import LANGUAGES, Locales, Translator
-from bot.storage.database import session_factory
-from bot.storage.group_sessions import SessionStore
 from bot.storage.groups import ACTIVE, PAUSED, GroupStore
 from bot.storage.models import Group
 from bot.storage.profile_cache import TTLCache
@@ -21,9 +18,6 @@ from bot.storage.vault import Vault
 from dialogs.callbacks import GroupCb
 from dialogs.screen import View, show
 from dialogs.text import escape
-
-if TYPE_CHECKING:
-    from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 groups_only = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
@@ -48,13 +42,6 @@ class Admins:
             found = frozenset(m.user.id for m in members)
             self._cache.put(str(chat_id), found)
         return found
-
-
-def dependencies(services: Services) -> dict[str, Any]:
-    """What group handlers receive as dispatcher data."""
-    sessions = session_factory(services.engine)
-    return {"groups": GroupStore(sessions, services.clock),
-            "group_sessions": SessionStore(sessions, services.clock), "admins": Admins()}
 
 
 def group_t(group: Group | None, locales: Locales, fallback: Translator) -> Translator:

@@ -27,7 +27,14 @@ from bot.storage.cases import TAKEN, CaseInfo, Cases
 from bot.storage.people import People
 from bot.storage.vault import Vault
 from dialogs.callbacks import ReadCb, TakeCb
-from dialogs.discreet import CLOSED, JOINED, NEUTRAL, line_read, present, send_sensitive
+from dialogs.notifications.discreet import (
+    CLOSED,
+    JOINED,
+    NEUTRAL,
+    line_read,
+    present,
+    send_sensitive,
+)
 from dialogs.risk import RiskDetector
 from dialogs.screen import View
 from dialogs.text import escape
@@ -128,7 +135,7 @@ async def send_to_person(bot: Bot, t: Translator, case: CaseInfo, message: Messa
                          mode: str, read: ReadCb) -> None:
     """Re-send a counsellor's message as 'Counsellor:' without their name, discreetly."""
     if message.text is not None or mode == NEUTRAL:
-        # Fully neutral media wait behind Read too: the tap copies them (dialogs/reveal.py).
+        # Fully neutral media wait behind Read too: the tap copies them (notifications/reveal.py).
         view = counsellor_view(t, transcript_text(message))
         await send_sensitive(bot, case.chat_id, view, t, mode, read)
         return
@@ -201,7 +208,7 @@ async def not_a_counsellor(callback: CallbackQuery) -> None:
 
 
 def closer(rating_view: RatingView) -> Callable[..., object]:
-    """The /close handler, given the person's closing screen (it lives in dialogs.counsellor)."""
+    """The /close handler, given the person's closing screen (from the person's side)."""
     async def close_case(message: Message, bot: Bot, cases: Cases, locales: Locales,
                          settings: Settings, fsm_storage: BaseStorage, people: People) -> None:
         """End the case: tell both sides, close the topic, offer the person a rating."""

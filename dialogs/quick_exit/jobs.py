@@ -10,14 +10,11 @@ import logging
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
-from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
-from dialogs.hide import QuickExit, attach_bot
+from dialogs.quick_exit.flow import QuickExit
 
 log = logging.getLogger(__name__)
-CHECK_EVERY_S = 20
-PURGE_EVERY_MIN = 10
 
 
 async def clean_due(bot: Bot, quick_exit: QuickExit) -> int:
@@ -46,18 +43,3 @@ async def purge_trail(quick_exit: QuickExit) -> int:
     if dropped:
         log.info("dropped %d message id(s) past 48 hours", dropped)
     return dropped
-
-
-def add_trail_jobs(scheduler: BaseScheduler, bot: Bot, quick_exit: QuickExit) -> None:
-    """Register the auto-clean check and the 48-hour purge (job defaults: coalesce, grace)."""
-    scheduler.add_job(clean_due, "interval", seconds=CHECK_EVERY_S, id="trail-autoclean",
-                      args=[bot, quick_exit], replace_existing=True)
-    scheduler.add_job(purge_trail, "interval", minutes=PURGE_EVERY_MIN, id="trail-purge",
-                      args=[quick_exit], replace_existing=True)
-
-
-def start_trail(quick_exit: QuickExit, bot: Bot, scheduler: BaseScheduler) -> None:
-    """Record the bot's sends, start the trail's flusher, and add the trail's jobs."""
-    attach_bot(quick_exit, bot)
-    quick_exit.trail.start()
-    add_trail_jobs(scheduler, bot, quick_exit)

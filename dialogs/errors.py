@@ -1,4 +1,4 @@
-"""Last line of defence: log the failure without personal data, and never go silent."""
+"""Last line of defence: log a failure without personal data, and never go silent."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aiogram.types import ErrorEvent
 
 from bot.content.i18n import Locales, language_from_telegram
 from bot.content.store import ContentStore
-from dialogs.help import emergency_view
+from dialogs.hotlines import emergency_view
 
 log = logging.getLogger(__name__)
 

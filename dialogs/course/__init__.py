@@ -1,0 +1,1 @@
+"""The parenting course: joining and pace (flow.py), ratings (feedback.py), nudges."""
