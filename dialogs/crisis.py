@@ -19,10 +19,10 @@ from aiogram.types import Message, TelegramObject, Update
 from bot.content.i18n import Locales, Translator
 from bot.content.store import Content
 from dialogs.callbacks import CaseCb
-from dialogs.counsellor.person import CaseStates
 from dialogs.hotlines import emergency_view
 from dialogs.risk import RiskDetector, RiskMatch
 from dialogs.screen import View, reply
+from dialogs.states import CaseStates
 
 log = logging.getLogger(__name__)
 KHMER_SCRIPT = re.compile(r"[\u1780-\u17FF]")

@@ -7,6 +7,18 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
 
+class CaseStates(StatesGroup):
+    """A person with an open case: what they write goes to the counsellors."""
+
+    open = State()
+
+
+class TravelForm(StatesGroup):
+    """Waiting for a typed travel date."""
+
+    date = State()
+
+
 class SessionForm(StatesGroup):
     """/session: title → topic → day → time → place → pin → repeat → reminders."""
 

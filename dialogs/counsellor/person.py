@@ -14,7 +14,6 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.content.i18n import Locales, Translator
@@ -31,15 +30,10 @@ from dialogs.menu import main_menu
 from dialogs.quick_exit.flow import QuickExit, auto_clean_row, quick_exit_row, toggle_auto_clean
 from dialogs.risk import RiskDetector
 from dialogs.screen import View, reply, show
+from dialogs.states import CaseStates
 
 log = logging.getLogger(__name__)
 private = F.chat.type == ChatType.PRIVATE
-
-
-class CaseStates(StatesGroup):
-    """A person with an open case: what they write goes to the counsellors."""
-
-    open = State()
 
 
 def is_open_now(settings: Settings, now: datetime) -> bool:

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.content.i18n import Translator
@@ -21,6 +20,7 @@ from bot.storage.schedules import ACTIVE, TRAVEL, Schedules
 from dialogs.callbacks import TravelCb
 from dialogs.menu import menu_row
 from dialogs.screen import View, reply, show
+from dialogs.states import TravelForm
 from dialogs.travel.dates import parse_date
 from dialogs.travel.views import (
     calendar_view,
@@ -30,12 +30,6 @@ from dialogs.travel.views import (
 )
 
 FURTHEST = timedelta(days=730)
-
-
-class TravelForm(StatesGroup):
-    """Waiting for a typed travel date."""
-
-    date = State()
 
 
 def _today(clock: Clock, settings: Settings) -> date:
