@@ -94,6 +94,20 @@ def test_export_then_import_is_lossless(source: Path, tmp_path: Path) -> None:
     assert sheets(again) == sheets(book)
 
 
+def test_export_writes_formula_looking_text_as_text(tmp_path: Path) -> None:
+    folder = copy_of(SHIPPED, tmp_path)
+    path = folder / "migration.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  en: Safe migration", "  en: '=HYPERLINK(\"x\")'", 1),
+                    encoding="utf-8")
+    book = tmp_path / "content.xlsx"
+    export_xlsx(folder, book)
+    cells = [c for s in openpyxl.load_workbook(book).worksheets for row in s.iter_rows()
+             for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert import_xlsx(book, folder).problems == [], "the text comes back exactly"
+
+
 def sheets(book: Path) -> dict[str, list[tuple[object, ...]]]:
     workbook = openpyxl.load_workbook(book)
     return {s.title: list(s.iter_rows(values_only=True)) for s in workbook.worksheets}

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.runtime.settings import Settings
+from bot.runtime.sheets import as_text_cells, csv_cell
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
 from bot.storage.group_sessions import CANCELLED, HELD, rsvp_counts
@@ -82,7 +83,7 @@ def as_csv(lines: Sequence[Line]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    writer.writerows(astuple(line) for line in lines)
+    writer.writerows([csv_cell(value) for value in astuple(line)] for line in lines)
     return out.getvalue()
 
 
@@ -94,6 +95,7 @@ def write_xlsx(lines: Sequence[Line], path: Path) -> None:
     sheet.append(list(HEADER))
     for line in lines:
         sheet.append(list(astuple(line)))
+    as_text_cells(sheet)
     book.save(path)
 
 

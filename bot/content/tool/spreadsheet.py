@@ -21,6 +21,7 @@ from bot.content.tool.source import Problem, read_content
 from bot.content.tool.validate import validate_folder
 from bot.content.tool.yamlout import dump_yaml, header_of, plain
 from bot.content.tool.yamlsrc import FolderFiles, parse_yaml
+from bot.runtime.sheets import as_text_cells
 
 __all__ = ["ImportResult", "export_xlsx", "import_xlsx"]
 
@@ -53,6 +54,7 @@ def _write_sheet(sheet: Any, rows: list[Row]) -> None:
     sheet.append(COLUMNS)
     for row in rows:
         sheet.append([row.key, row.en, row.km, row.value])
+    as_text_cells(sheet)
     for cells in sheet.iter_rows():
         for cell in cells:
             cell.number_format = "@"  # text: spreadsheet programs must not turn 1280 into a number
