@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from aiogram.exceptions import TelegramNetworkError
+from pydantic import ValidationError
 
 from bot.content.model import ContentError
 from bot.content.tool.cli import add_content_commands
@@ -31,6 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except ContentError as error:
         print(f"Content is invalid, not starting: {error}", file=sys.stderr)
+        return 2
+    except ValidationError as error:
+        print(f"Configuration is invalid, not starting: {error}", file=sys.stderr)
         return 2
     except TelegramNetworkError as error:
         print(f"Cannot reach the Bot API server (TELEGRAM_API_URL): {error}", file=sys.stderr)

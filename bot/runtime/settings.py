@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# Telegram takes 1-256 characters of A-Za-z0-9_- as a webhook secret; fewer than 32 is guessable.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{32,256}")
 
 
 class Settings(BaseSettings):
@@ -50,6 +53,14 @@ class Settings(BaseSettings):
     def _known_timezone(cls, value: str) -> str:
         ZoneInfo(value)
         return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_strong_secret(self) -> Settings:
+        # An empty secret would switch aiogram's check off: anyone could post updates.
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if self.webhook_url and not WEBHOOK_SECRET.fullmatch(secret):
+            raise ValueError("WEBHOOK_SECRET must be 32 to 256 characters of A-Z a-z 0-9 _ -")
+        return self
 
     @property
     def timezone(self) -> ZoneInfo:

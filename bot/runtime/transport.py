@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import signal
 from typing import Any
@@ -92,6 +93,16 @@ async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool 
     )
 
 
+class SecretRequestHandler(SimpleRequestHandler):
+    """aiogram's webhook handler, refusing any header but the exact secret with 401."""
+
+    def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
+        """Compare as bytes, so a header of any characters is refused, never a crash."""
+        expected = (self.secret_token or "").encode()
+        given = telegram_secret_token.encode("utf-8", "surrogateescape")
+        return bool(expected) and hmac.compare_digest(given, expected)
+
+
 async def run_webhook(
     dispatcher: Dispatcher, bot: Bot, config: Settings, stop: asyncio.Event
 ) -> None:
@@ -101,7 +112,7 @@ async def run_webhook(
     secret = config.webhook_secret.get_secret_value()
     app = web.Application()
     path = urlsplit(config.webhook_url).path or "/"
-    SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=path)
+    SecretRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
     runner = web.AppRunner(app)
     await runner.setup()
