@@ -34,7 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Content is invalid, not starting: {error}", file=sys.stderr)
         return 2
     except ValidationError as error:
-        print(f"Configuration is invalid, not starting: {error}", file=sys.stderr)
+        # Only the messages: pydantic's own text repeats the input, secrets included.
+        problems = "; ".join(str(e["msg"]) for e in error.errors())
+        print(f"Configuration is invalid, not starting: {problems}", file=sys.stderr)
         return 2
     except TelegramNetworkError as error:
         print(f"Cannot reach the Bot API server (TELEGRAM_API_URL): {error}", file=sys.stderr)
