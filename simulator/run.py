@@ -28,16 +28,30 @@ def simulator_secret(folder: Path) -> str:
     return path.read_text().strip()
 
 
+def simulator_settings(config: Settings, folder: Path, api_url: str) -> Settings:
+    """The bot's settings for the simulator: always its own database, key and no Redis.
+
+    A .env written for production must never let the simulator's outbox sender and
+    auto-clean consume real people's rows against the emulator.
+    """
+    return config.model_copy(update={
+        "bot_token": SecretStr(SIMULATOR_TOKEN),
+        "sokh_secret_key": SecretStr(simulator_secret(folder)),
+        "database_url": f"sqlite+aiosqlite:///{folder / 'simulator.db'}", "redis_url": None,
+        "telegram_api_url": api_url, "webhook_url": None,
+        # The demo's Counsellors forum, so a person can reach a counsellor in the simulator.
+        "counsellor_chat_id": DEMO_COUNSELLOR_CHAT_ID,
+    })
+
+
 async def run(config: Settings) -> None:
     """Serve the emulator on 127.0.0.1:8080 and run the unchanged bot against it."""
     emulator = await run_simulator_server(SIMULATOR_HOST, SIMULATOR_PORT, SIMULATOR_TOKEN)
-    secret = config.sokh_secret_key or SecretStr(simulator_secret(Path("data")))
-    bot_config = config.model_copy(update={
-        "bot_token": SecretStr(SIMULATOR_TOKEN), "sokh_secret_key": secret,
-        "telegram_api_url": emulator.base_url, "webhook_url": None,
-        # The demo's Counsellors forum, so a person can reach a counsellor in the simulator.
-        "counsellor_chat_id": config.counsellor_chat_id or DEMO_COUNSELLOR_CHAT_ID,
-    })
+    bot_config = simulator_settings(config, Path("data"), emulator.base_url)
+    default_db = Settings.model_fields["database_url"].default
+    if config.sokh_secret_key is not None or config.database_url != default_db:
+        log.info("Simulator: DATABASE_URL, SOKH_SECRET_KEY and REDIS_URL are not used; "
+                 "it keeps its own database and key under data/")
     log.info("Simulator: open http://%s:%d in a browser", SIMULATOR_HOST, SIMULATOR_PORT)
     try:
         await app.run(bot_config)

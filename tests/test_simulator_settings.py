@@ -1,0 +1,25 @@
+"""The simulator never runs on production data, whatever .env says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from bot.runtime.settings import Settings
+from simulator.run import SIMULATOR_TOKEN, simulator_settings
+
+
+def test_production_database_key_and_redis_are_not_used(tmp_path: Path) -> None:
+    production = Settings(bot_token=SecretStr("1:real"), sokh_secret_key=SecretStr("p" * 40),
+                          database_url="postgresql+asyncpg://sokh@db.example/sokh",
+                          redis_url="redis://cache.example:6379/0", counsellor_chat_id=-100123)
+    sim = simulator_settings(production, tmp_path, "http://127.0.0.1:8080")
+    assert sim.database_url == f"sqlite+aiosqlite:///{tmp_path / 'simulator.db'}"
+    assert sim.redis_url is None and sim.counsellor_chat_id != -100123
+    assert sim.bot_token is not None and sim.bot_token.get_secret_value() == SIMULATOR_TOKEN
+    key = sim.secret_key_bytes()
+    assert key != b"p" * 40 and len(key) >= 32
+    again = simulator_settings(production, tmp_path, "http://127.0.0.1:8080")
+    assert again.secret_key_bytes() == key, "the simulator's key survives restarts"
+    assert (tmp_path / "simulator-secret.key").stat().st_mode & 0o077 == 0
