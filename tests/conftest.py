@@ -10,6 +10,7 @@ import pytest
 from bot.content.i18n import Locales
 from bot.runtime.settings import REPO_ROOT
 from bot.storage.vault import Vault
+from tests.helpers.course import DialogCourse, course_dialog
 from tests.helpers.databases import database_url
 from tests.helpers.dialog_client import DialogClient, dialog_client
 
@@ -47,3 +48,10 @@ async def dialog(tmp_path: Path) -> AsyncIterator[DialogClient]:
     async with dialog_client(tmp_path) as client:
         yield client
     assert not client.emu.errors, [(r.method, r.description) for r in client.emu.errors]
+
+
+@pytest.fixture
+async def course(tmp_path: Path) -> AsyncIterator[DialogCourse]:
+    """The dialog client with its nudges and sender driven by hand on a fake clock."""
+    async with course_dialog(tmp_path) as driven:
+        yield driven

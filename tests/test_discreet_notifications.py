@@ -1,20 +1,27 @@
-"""Discreet notifications end to end: a neutral first line, fully neutral with Read, forgeries."""
+"""Discreet notifications: a neutral first line, fully neutral with Read, forgeries.
+
+Counsellor replies go end to end over HTTP; the settings and the travel countdown are fed
+to the dispatcher in-process.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import text
+
 from simulator.state import SimMessage, SimUser
-from tests.helpers.harness import Harness, running_bot
+from tests.helpers.course import DialogCourse
+from tests.helpers.dialog_client import DialogClient
+from tests.helpers.harness import Harness
 from tests.test_e2e_counsellor import TAKE, Desk, desk, rows
-from tests.test_e2e_course import Course, course  # noqa: F401  (the fixture)
 
 NEUTRAL = "You have a new message from Sokh."
 READ = "📖 Read"
 LISTEN = "I am here to listen."
 
 
-async def choose(sokh: Harness, user: SimUser, style: str, language: str = "English",
+async def choose(sokh: DialogClient | Harness, user: SimUser, style: str, language: str = "English",
                  settings: str = "⚙️ Settings",
                  notifications: str = "🔔 Notifications") -> SimMessage:
     """Start, pick a language, open Settings → Notifications and tap a style."""
@@ -118,25 +125,25 @@ async def test_a_forged_or_stale_read_is_refused_kindly(db_url: str) -> None:
         assert d.sokh.chat(d.person).messages[note.message_id].text == NEUTRAL
 
 
-async def _plan_trip(sokh: Harness, user: SimUser, day: str) -> None:
+async def _plan_trip(sokh: DialogClient, user: SimUser, day: str) -> None:
     where = await sokh.tap(user, await sokh.say(user, "/menu"), "✈️ Travel countdown")
     calendar = await sokh.tap(user, where, "Working in Thailand")
     saved = await sokh.tap(user, calendar, day)
     assert "Thailand" in saved.text
 
 
-async def _begin(sokh: Harness, user: SimUser) -> SimMessage:
+async def _begin(sokh: DialogClient, user: SimUser) -> SimMessage:
     return await sokh.tap(user, await sokh.say(user, "/start"), "English")
 
 
-async def _start_course(sokh: Harness, user: SimUser) -> None:
+async def _start_course(sokh: DialogClient, user: SimUser) -> None:
     screen = await sokh.tap(user, await _begin(sokh, user), "📬 Parenting course")
     for label in ("▶️ Start the course", "3–5 years", "🌙 Evening (19:00)", "Every day"):
         screen = await sokh.tap(user, screen, label)
 
 
 async def test_travel_messages_start_neutral_and_parenting_tips_do_not(
-        course: Course) -> None:  # noqa: F811
+        course: DialogCourse) -> None:
     c, sokh = course, course.sokh
     c.at(1, 10)
     parent, traveller, hidden = (sokh.emu.add_user(language_code="en") for _ in range(3))
@@ -162,31 +169,33 @@ async def test_travel_messages_start_neutral_and_parenting_tips_do_not(
     assert sokh.emu.buttons(shown) == ["✅ Yes, I arrived safely", "🆘 I need help"]
 
 
-async def test_the_setting_speaks_khmer_too(db_url: str) -> None:
-    async with running_bot(db_url) as sokh:
-        user = sokh.emu.add_user(language_code="km")
-        chosen = await choose(sokh, user, "អព្យាក្រឹតទាំងស្រុង", "ខ្មែរ", "⚙️ ការកំណត់",
-                              "🔔 ការជូនដំណឹង")
-        assert "អ្នកមានសារថ្មីពីសុខ។" in chosen.text
-        assert sokh.emu.buttons(chosen)[:2] == ["ដោយសម្ងាត់", "✅ អព្យាក្រឹតទាំងស្រុង"]
-        assert await rows(sokh, "SELECT notify FROM people") == [("neutral",)]
-        assert not sokh.emu.errors
+async def _db_rows(dialog: DialogClient, sql: str) -> list[tuple[object, ...]]:
+    async with dialog.services.engine.connect() as conn:
+        return [tuple(row) for row in await conn.execute(text(sql))]
 
 
-async def test_forget_erases_the_choice(db_url: str) -> None:
-    async with running_bot(db_url) as sokh:
-        user = sokh.emu.add_user(language_code="en")
-        back = await choose(sokh, user, "Fully neutral")
-        assert await rows(sokh, "SELECT notify FROM people") == [("neutral",)]
-        discreet = await sokh.tap(user, back, "Discreet")
-        assert "✅ Discreet" in sokh.emu.buttons(discreet)
-        await sokh.tap(user, discreet, "Fully neutral")
-        confirm = await sokh.say(user, "/forget")
-        await sokh.tap(user, confirm, "Yes, erase")
-        assert await rows(sokh, "SELECT count(*) FROM people") == [(0,)]
-        await sokh.say(user, "/start")
-        for _ in range(100):  # the new profile is written as the reply goes out
-            if found := await rows(sokh, "SELECT notify FROM people"):
-                break
-            await asyncio.sleep(0.05)
-        assert found == [("discreet",)], "a fresh start is discreet again"
+async def test_the_setting_speaks_khmer_too(dialog: DialogClient) -> None:
+    user = dialog.emu.add_user(language_code="km")
+    chosen = await choose(dialog, user, "អព្យាក្រឹតទាំងស្រុង", "ខ្មែរ", "⚙️ ការកំណត់",
+                          "🔔 ការជូនដំណឹង")
+    assert "អ្នកមានសារថ្មីពីសុខ។" in chosen.text
+    assert dialog.buttons(chosen)[:2] == ["ដោយសម្ងាត់", "✅ អព្យាក្រឹតទាំងស្រុង"]
+    assert await _db_rows(dialog, "SELECT notify FROM people") == [("neutral",)]
+
+
+async def test_forget_erases_the_choice(dialog: DialogClient) -> None:
+    user = dialog.emu.add_user(language_code="en")
+    back = await choose(dialog, user, "Fully neutral")
+    assert await _db_rows(dialog, "SELECT notify FROM people") == [("neutral",)]
+    discreet = await dialog.tap(user, back, "Discreet")
+    assert "✅ Discreet" in dialog.buttons(discreet)
+    await dialog.tap(user, discreet, "Fully neutral")
+    confirm = await dialog.say(user, "/forget")
+    await dialog.tap(user, confirm, "Yes, erase")
+    assert await _db_rows(dialog, "SELECT count(*) FROM people") == [(0,)]
+    await dialog.say(user, "/start")
+    for _ in range(100):  # the new profile is written as the reply goes out
+        if found := await _db_rows(dialog, "SELECT notify FROM people"):
+            break
+        await asyncio.sleep(0.05)
+    assert found == [("discreet",)], "a fresh start is discreet again"

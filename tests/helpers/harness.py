@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aiogram import Bot
 from pydantic import SecretStr
 
 from bot.runtime.app import Application
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.settings import Settings
+from bot.wiring import Services
 from simulator.demo import setup_demo
 from simulator.emulator import BotApiEmulator
 from simulator.state import SimChat, SimMessage, SimUser
@@ -28,6 +30,16 @@ class Harness:
 
     emu: BotApiEmulator
     app: Application
+
+    @property
+    def services(self) -> Services:
+        """The running bot's services."""
+        return self.app.services
+
+    @property
+    def bot(self) -> Bot:
+        """The running bot's Bot object."""
+        return self.app.bot
 
     def chat(self, user: SimUser) -> SimChat:
         """The private chat between a person and the bot."""
