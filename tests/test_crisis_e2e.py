@@ -14,8 +14,6 @@ import pytest
 from bot.storage.people import Profile
 from tests.helpers.harness import lose_sqlite_database, running_bot
 
-EMERGENCY = ("1280", "117")
-
 
 async def test_crisis_reply_survives_a_lost_database(tmp_path: Path) -> None:
     async with running_bot(f"sqlite+aiosqlite:///{tmp_path / 'sokh.db'}") as sokh:
