@@ -18,7 +18,7 @@ from bot.storage.database import create_engine, session_factory
 from bot.storage.group_sessions import HELD, Plan, SessionStore
 from bot.storage.groups import GroupStore
 from tests.helpers.groups import group_world
-from tests.test_e2e_groups import schedule_weekly
+from tests.test_dialogs_groups import schedule_weekly
 from tests.test_sender import ZONE
 
 ROOT = Path(__file__).resolve().parent.parent

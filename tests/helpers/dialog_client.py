@@ -131,10 +131,11 @@ class DialogClient:
                     await self.bot(response)
 
     async def act(self, chat: SimChat, action: Callable[[], object],
+                  predicate: Callable[[SimMessage], bool] | None = None,
                   timeout: float = 1.0) -> SimMessage:
-        """Do something, feed the updates, return the bot's first new or edited message."""
+        """Do something, feed the updates, return the bot's next new or edited message there."""
         future: asyncio.Future[SimMessage] = asyncio.get_running_loop().create_future()
-        self.emu.add_message_waiter(chat, (None, future))
+        self.emu.add_message_waiter(chat, (predicate, future))
         action()
         await self.feed()
         try:  # a reply sent by a task the handler started may come a moment later
@@ -151,6 +152,12 @@ class DialogClient:
     async def tap(self, user: SimUser, message: SimMessage, label: str) -> SimMessage:
         """Tap an inline button by its label and return the bot's next message or edit."""
         return await self.act(message.chat, lambda: self.emu.click(user, message, label))
+
+    async def press(self, user: SimUser, message: SimMessage, label: str) -> Json:
+        """Tap a button that changes no message; return what answerCallbackQuery said."""
+        query = self.emu.click(user, message, label)
+        await self.feed()
+        return self.emu.callback_answer(query) or {}
 
     async def click_raw(self, user: SimUser, message_id: int, data: str) -> str:
         """Send a callback query with any data (stale or forged); return its query id."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +44,14 @@ class Harness:
     def chat(self, user: SimUser) -> SimChat:
         """The private chat between a person and the bot."""
         return self.emu.private_chat(user)
+
+    async def act(self, chat: SimChat, action: Callable[[], object],
+                  predicate: Callable[[SimMessage], bool] | None = None,
+                  timeout: float = 5.0) -> SimMessage:
+        """Do something and return the bot's next new or edited message in the chat."""
+        waiting = self.emu.wait_for_bot_message(chat, timeout, predicate)
+        action()
+        return await waiting
 
     async def say(self, user: SimUser, text: str, timeout: float = 5.0) -> SimMessage:
         """Send text in the private chat and return the bot's next message or edit."""
