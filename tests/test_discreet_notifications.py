@@ -1,20 +1,17 @@
-"""Discreet notifications: a neutral first line, fully neutral with Read, forgeries.
-
-Counsellor replies go end to end over HTTP; the settings and the travel countdown are fed
-to the dispatcher in-process.
-"""
+"""Discreet notifications, fed in-process: a neutral first line, fully neutral with Read."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from sqlalchemy import text
 
 from simulator.state import SimMessage, SimUser
 from tests.helpers.course import DialogCourse
+from tests.helpers.desk import TAKE, Desk, desk_dialog, rows
 from tests.helpers.dialog_client import DialogClient
 from tests.helpers.harness import Harness
-from tests.test_e2e_counsellor import TAKE, Desk, desk, rows
 
 NEUTRAL = "You have a new message from Sokh."
 READ = "📖 Read"
@@ -38,17 +35,18 @@ async def counsellor_says(d: Desk, text: str) -> SimMessage:
     return await d.person_message(lambda: emu.send_text(d.vanna, text, d.forum, thread_id=thread))
 
 
-async def refused(sokh: Harness, user: SimUser, message_id: int, data: str) -> str:
+async def refused(sokh: DialogClient | Harness, user: SimUser, message_id: int,
+                  data: str) -> str:
     """Tap a (forged or stale) button; return the alert the person got."""
     query = sokh.emu.click_raw(user, message_id, data)
-    await sokh.emu.wait_idle()
+    await sokh.settle()
     answer = sokh.emu.callback_answer(query) or {}
     assert answer.get("show_alert"), answer
     return str(answer.get("text", ""))
 
 
-async def test_a_counsellor_reply_starts_with_the_neutral_line(db_url: str) -> None:
-    async with desk(db_url) as d:
+async def test_a_counsellor_reply_starts_with_the_neutral_line(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path) as d:
         await d.open_case()
         joined = await d.person_message(lambda: d.sokh.emu.click(d.vanna, d.intro(), TAKE))
         assert joined.text.startswith(f"{NEUTRAL}\n\n") and "counsellor has joined" in joined.text
@@ -57,8 +55,8 @@ async def test_a_counsellor_reply_starts_with_the_neutral_line(db_url: str) -> N
         assert d.sokh.emu.buttons(reply) == [], "discreet: the content itself, no Read button"
 
 
-async def test_fully_neutral_shows_only_the_line_and_read_edits_it_in_place(db_url: str) -> None:
-    async with desk(db_url) as d:
+async def test_fully_neutral_shows_only_the_line_and_read_edits_it_in_place(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path) as d:
         emu = d.sokh.emu
         chosen = await choose(d.sokh, d.person, "Fully neutral")
         assert "✅ Fully neutral" in emu.buttons(chosen) and NEUTRAL in chosen.text
@@ -81,8 +79,8 @@ async def test_fully_neutral_shows_only_the_line_and_read_edits_it_in_place(db_u
         assert "ended this conversation" in rating.text and emu.buttons(rating)[:2] == ["1", "2"]
 
 
-async def test_fully_neutral_media_wait_behind_read_and_the_tap_copies_them(db_url: str) -> None:
-    async with desk(db_url) as d:
+async def test_fully_neutral_media_wait_behind_read_and_the_tap_copies_them(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path) as d:
         emu = d.sokh.emu
         await choose(d.sokh, d.person, "Fully neutral")
         await d.open_case()
@@ -96,15 +94,15 @@ async def test_fully_neutral_media_wait_behind_read_and_the_tap_copies_them(db_u
                     for b in row)
         forged = data[:-1] + ("0" if data[-1] != "0" else "1")
         assert "no longer here" in await refused(d.sokh, d.person, note.message_id, forged)
-        photo = emu.wait_for_bot_message(d.sokh.chat(d.person), 5.0, lambda m: m.kind == "photo")
         shown = await d.sokh.tap(d.person, note, READ)
         assert shown.message_id == note.message_id
         assert shown.text == "Counsellor: the shelter map"
-        assert (await photo).kind == "photo", "the photo itself follows the tap"
+        photo = d.sokh.emu.last_bot_message(d.sokh.chat(d.person))
+        assert photo is not None and photo.kind == "photo", "the photo itself follows the tap"
 
 
-async def test_a_forged_or_stale_read_is_refused_kindly(db_url: str) -> None:
-    async with desk(db_url, case_retention_days=0) as d:
+async def test_a_forged_or_stale_read_is_refused_kindly(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path, case_retention_days=0) as d:
         emu = d.sokh.emu
         await choose(d.sokh, d.person, "Fully neutral")
         await d.open_case()

@@ -130,6 +130,10 @@ class DialogClient:
                 if isinstance(response, TelegramMethod):  # as polling does with such returns
                     await self.bot(response)
 
+    async def settle(self) -> None:
+        """Handle every pending update (each is handled to its end)."""
+        await self.feed()
+
     async def act(self, chat: SimChat, action: Callable[[], object],
                   predicate: Callable[[SimMessage], bool] | None = None,
                   timeout: float = 1.0) -> SimMessage:

@@ -53,6 +53,10 @@ class Harness:
         action()
         return await waiting
 
+    async def settle(self) -> None:
+        """Wait until the bot has handled every update and made every request."""
+        await self.emu.wait_idle()
+
     async def say(self, user: SimUser, text: str, timeout: float = 5.0) -> SimMessage:
         """Send text in the private chat and return the bot's next message or edit."""
         waiting = self.emu.wait_for_bot_message(self.chat(user), timeout)
