@@ -1,7 +1,6 @@
-"""The command line: refusing bad content at start, applying migrations, validating content.
+"""The command line: refusing bad content at start, applying migrations, validating content."""
 
-Only start-up runs `run_bot.py` as a process; the other commands call its `main` in-process.
-"""
+# Only start-up runs `run_bot.py` as a process; the other commands call its `main` in-process.
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
-"""Crisis triage end to end: the emergency numbers go out even without a database.
+"""Crisis triage end to end: the emergency numbers go out even without a database."""
 
-The replies themselves are tested in-process in test_dialogs_crisis.py.
-"""
+# The replies themselves are tested in-process in test_dialogs_crisis.py.
 
 from __future__ import annotations
 

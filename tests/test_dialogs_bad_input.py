@@ -1,7 +1,6 @@
-"""Bad input gets a short kind reply (or silence where right) and never breaks the bot.
+"""Bad input gets a short kind reply (or silence where right) and never breaks the bot."""
 
-Fed in-process; the flood limit, which needs real concurrency, is in test_e2e_bad_input.py.
-"""
+# Fed in-process; the flood limit, which needs real concurrency, is in test_e2e_bad_input.py.
 
 from __future__ import annotations
 

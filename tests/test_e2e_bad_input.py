@@ -1,7 +1,6 @@
-"""A flood over real HTTP is throttled, and others are still answered.
+"""A flood over real HTTP is throttled, and others are still answered."""
 
-The replies to bad input are tested in-process in test_dialogs_bad_input.py.
-"""
+# The replies to bad input are tested in-process in test_dialogs_bad_input.py.
 
 from __future__ import annotations
 

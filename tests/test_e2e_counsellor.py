@@ -1,7 +1,6 @@
-"""The counsellor relay end to end over real HTTP, on both databases.
+"""The counsellor relay end to end over real HTTP, on both databases."""
 
-The rest of the counsellor path is tested in-process in test_dialogs_counsellor.py.
-"""
+# The rest of the counsellor path is tested in-process in test_dialogs_counsellor.py.
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-"""The parenting course end to end over real HTTP on both databases: tips arrive on time.
+"""The parenting course end to end over real HTTP on both databases: tips arrive on time."""
 
-The rest of the course (next, pause, resume, stop, Khmer) is tested in-process in
-test_dialogs_course.py.
-"""
+# The rest of the course (next, pause, resume, stop, Khmer) is tested in-process in
+# test_dialogs_course.py.
 
 from __future__ import annotations
 

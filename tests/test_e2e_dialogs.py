@@ -1,7 +1,6 @@
-"""The first conversation end to end: start-up and one exchange over real HTTP, both databases.
+"""The first conversation end to end: start-up and one exchange over real HTTP, both databases."""
 
-The dialogs themselves are tested in-process in test_dialogs.py.
-"""
+# The dialogs themselves are tested in-process in test_dialogs.py.
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
-"""Trainers' groups end to end over real HTTP on both databases: commands and a weekly series.
+"""Trainers' groups end to end over real HTTP on both databases: commands and a weekly series."""
 
-The group dialogs themselves are tested in-process in test_dialogs_groups.py.
-"""
+# The group dialogs themselves are tested in-process in test_dialogs_groups.py.
 
 from __future__ import annotations
 

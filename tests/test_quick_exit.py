@@ -1,8 +1,7 @@
-"""Quick exit: 'Hide this chat' and /hide leave only a neutral menu (issue 7).
+"""Quick exit: 'Hide this chat' and /hide leave only a neutral menu (issue 7)."""
 
-The dialogs are fed in-process; a case open with counsellors and a lost database go end to
-end over HTTP.
-"""
+# The dialogs are fed in-process; a case open with counsellors and a lost database go end to
+# end over HTTP.
 
 from __future__ import annotations
 

@@ -1,26 +1,21 @@
-"""Fast dialog tests: the real dispatcher fed updates in-process, no HTTP and no polling.
+"""Fast dialog tests: the real dispatcher fed updates in-process, no HTTP and no polling."""
 
-Telegram is played by the emulator's in-memory state (the same code that serves the
-end-to-end tests over HTTP), called directly by a recording session. So requests are still
-checked against the Bot API spec and Telegram's refusals ("message is not modified", text
-too long, bad HTML), chats keep their messages, edits and deletions, and buttons are
-tapped by label; only the transport is left out, and each update is handled to the end
-before the client returns.
-"""
+# Telegram is played by the emulator's in-memory state (the same code that serves the
+# end-to-end tests over HTTP), called directly by a recording session. So requests are still
+# checked against the Bot API spec and Telegram's refusals ("message is not modified", text
+# too long, bad HTML), chats keep their messages, edits and deletions, and buttons are
+# tapped by label; only the transport is left out, and each update is handled to the end
+# before the client returns.
 
 from __future__ import annotations
 
 import asyncio
-import atexit
 import json
-import shutil
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
-from contextlib import ExitStack, asynccontextmanager, contextmanager
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from tempfile import mkdtemp
-from typing import Any, ParamSpec, TypeVar, cast
-from unittest.mock import patch
+from typing import Any, cast
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
@@ -29,30 +24,20 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile, Update
 from pydantic import SecretStr
 
-import bot.content.store
-import bot.wiring
-from bot.content.i18n import Locales
 from bot.pipeline.trail import OutgoingTrail
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot
-from bot.storage import migrate
-from bot.storage.database import create_engine
 from bot.wiring import Services, build_dispatcher, build_services
 from dialogs.callbacks import HideCb
-from dialogs.risk import RiskDetector
 from simulator.emulator import BotApiEmulator
 from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.harness import TEST_SECRET, TOKEN
+from tests.helpers.warm import files_parsed_once, migrated_sqlite
 
 __all__ = ["DialogClient", "RecordedCall", "RecordingSession", "dialog_client"]
 
 Json = dict[str, Any]
-P = ParamSpec("P")
-R = TypeVar("R")
-# What every client loads the same way from the same files, loaded once per test run.
-_LOADED: dict[tuple[object, ...], object] = {}
-_TEMPLATE: list[Path] = []
 
 
 @dataclass(frozen=True)
@@ -200,57 +185,14 @@ def dialog_settings(folder: Path, **overrides: Any) -> Settings:
     return Settings(**{**values, **overrides})
 
 
-def _once(factory: Callable[P, R]) -> Callable[P, R]:
-    """`factory`, remembering its result for the same arguments."""
-    def load(*args: P.args, **kwargs: P.kwargs) -> R:
-        key = (factory, *args, *sorted(kwargs.items()))
-        if key not in _LOADED:
-            _LOADED[key] = factory(*args, **kwargs)
-        return cast(R, _LOADED[key])
-    return load
-
-
-_load_content = _once(bot.content.store.load_content)
-_locales = _once(Locales)
-_risk = _once(RiskDetector.from_file)
-
-
-@contextmanager
-def _files_loaded_once() -> Iterator[None]:
-    """While build_services runs: content, locales and risk terms parsed once per run.
-
-    Each is immutable once loaded (a content reload swaps the store's `current` whole), and
-    parsing them was most of a dialog test's time. Each client still gets its own store.
-    """
-    with ExitStack() as stack:
-        stack.enter_context(patch.object(bot.content.store, "load_content", _load_content))
-        stack.enter_context(patch.object(bot.wiring, "Locales", _locales))
-        stack.enter_context(patch.object(RiskDetector, "from_file", _risk))
-        yield
-
-
-async def _migrated_copy(folder: Path) -> str:
-    """A SQLite file at the newest schema: a copy of one migrated once per test run."""
-    if not _TEMPLATE:
-        folder_of_template = Path(mkdtemp(prefix="sokh-dialog-"))
-        atexit.register(shutil.rmtree, folder_of_template, ignore_errors=True)
-        template = folder_of_template / "template.db"
-        engine = create_engine(f"sqlite+aiosqlite:///{template}")
-        await migrate.upgrade(engine)
-        await engine.dispose()
-        _TEMPLATE.append(template)
-    shutil.copyfile(_TEMPLATE[0], folder / "d.db")
-    return f"sqlite+aiosqlite:///{folder / 'd.db'}"
-
-
 @asynccontextmanager
 async def dialog_client(folder: Path, clock: Clock = utc_now,
                         **overrides: Any) -> AsyncIterator[DialogClient]:
     """Real services and dispatcher on SQLite, talking to an in-memory Telegram."""
     emu = BotApiEmulator(token=TOKEN)
     if "database_url" not in overrides:
-        overrides["database_url"] = await _migrated_copy(folder)
-    with _files_loaded_once():
+        overrides["database_url"] = await migrated_sqlite(folder / "d.db")
+    with files_parsed_once():
         services = await build_services(dialog_settings(folder, **overrides), clock)
     dispatcher, _ = build_dispatcher(services)
     emu.queue.set_allowed(dispatcher.resolve_used_update_types())

@@ -1,7 +1,6 @@
-"""A trainer's group, its proactive side driven by hand with a fake clock.
+"""A trainer's group, its proactive side driven by hand with a fake clock."""
 
-The bot is fed in-process (`group_dialog`) or runs over HTTP (`group_world`).
-"""
+# The bot is fed in-process (`group_dialog`) or runs over HTTP (`group_world`).
 
 from __future__ import annotations
 
