@@ -1,4 +1,4 @@
-"""Shared fixtures: real databases, a vault with a test key, and the project's paths."""
+"""Shared fixtures: real databases, the in-process dialog client, a vault, the project's paths."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import pytest
 from bot.content.i18n import Locales
 from bot.runtime.settings import REPO_ROOT
 from bot.storage.vault import Vault
+from tests.helpers.course import DialogCourse, course_dialog
 from tests.helpers.databases import database_url
+from tests.helpers.dialog_client import DialogClient, dialog_client
 
 TEST_SECRET = "test-secret-key-for-sokh-0123456789"
 
@@ -38,3 +40,18 @@ def locales() -> Locales:
 def repo_root() -> Path:
     """The repository's root folder."""
     return REPO_ROOT
+
+
+@pytest.fixture
+async def dialog(tmp_path: Path) -> AsyncIterator[DialogClient]:
+    """The real dispatcher on SQLite, fed in-process; no request Telegram would refuse."""
+    async with dialog_client(tmp_path) as client:
+        yield client
+    assert not client.emu.errors, [(r.method, r.description) for r in client.emu.errors]
+
+
+@pytest.fixture
+async def course(tmp_path: Path) -> AsyncIterator[DialogCourse]:
+    """The dialog client with its nudges and sender driven by hand on a fake clock."""
+    async with course_dialog(tmp_path) as driven:
+        yield driven

@@ -1,4 +1,6 @@
-"""The command line: refusing bad content at start, and applying migrations."""
+"""The command line: refusing bad content at start, applying migrations, validating content."""
+
+# Only start-up runs `run_bot.py` as a process; the other commands call its `main` in-process.
 
 from __future__ import annotations
 
@@ -7,6 +9,10 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from bot.runtime import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,15 +38,14 @@ def test_invalid_content_stops_start_up_naming_file_item_and_problem(tmp_path: P
     assert "Content is invalid, not starting" in result.stderr
 
 
-def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
-    result = _run(["db", "upgrade"], tmp_path)
-    assert result.returncode == 0, result.stderr
+def test_db_upgrade_creates_the_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    assert cli.main(["db", "upgrade"]) == 0
     with sqlite3.connect(tmp_path / "cli.db") as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert {"people", "deliveries", "alembic_version"} <= tables
 
 
-def test_content_validate_passes_on_shipped_content(tmp_path: Path) -> None:
-    result = _run(["content", "validate"], tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "OK" in result.stdout
+def test_content_validate_passes_on_shipped_content(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["content", "validate"]) == 0
+    assert "OK" in capsys.readouterr().out

@@ -1,20 +1,24 @@
-"""Discreet notifications end to end: a neutral first line, fully neutral with Read, forgeries."""
+"""Discreet notifications, fed in-process: a neutral first line, fully neutral with Read."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+
+from sqlalchemy import text
 
 from simulator.state import SimMessage, SimUser
-from tests.helpers.harness import Harness, running_bot
-from tests.test_e2e_counsellor import TAKE, Desk, desk, rows
-from tests.test_e2e_course import Course, course  # noqa: F401  (the fixture)
+from tests.helpers.course import DialogCourse
+from tests.helpers.desk import TAKE, Desk, desk_dialog, rows
+from tests.helpers.dialog_client import DialogClient
+from tests.helpers.harness import Harness
 
 NEUTRAL = "You have a new message from Sokh."
 READ = "📖 Read"
 LISTEN = "I am here to listen."
 
 
-async def choose(sokh: Harness, user: SimUser, style: str, language: str = "English",
+async def choose(sokh: DialogClient | Harness, user: SimUser, style: str, language: str = "English",
                  settings: str = "⚙️ Settings",
                  notifications: str = "🔔 Notifications") -> SimMessage:
     """Start, pick a language, open Settings → Notifications and tap a style."""
@@ -31,17 +35,18 @@ async def counsellor_says(d: Desk, text: str) -> SimMessage:
     return await d.person_message(lambda: emu.send_text(d.vanna, text, d.forum, thread_id=thread))
 
 
-async def refused(sokh: Harness, user: SimUser, message_id: int, data: str) -> str:
+async def refused(sokh: DialogClient | Harness, user: SimUser, message_id: int,
+                  data: str) -> str:
     """Tap a (forged or stale) button; return the alert the person got."""
     query = sokh.emu.click_raw(user, message_id, data)
-    await sokh.emu.wait_idle()
+    await sokh.settle()
     answer = sokh.emu.callback_answer(query) or {}
     assert answer.get("show_alert"), answer
     return str(answer.get("text", ""))
 
 
-async def test_a_counsellor_reply_starts_with_the_neutral_line(db_url: str) -> None:
-    async with desk(db_url) as d:
+async def test_a_counsellor_reply_starts_with_the_neutral_line(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path) as d:
         await d.open_case()
         joined = await d.person_message(lambda: d.sokh.emu.click(d.vanna, d.intro(), TAKE))
         assert joined.text.startswith(f"{NEUTRAL}\n\n") and "counsellor has joined" in joined.text
@@ -50,8 +55,8 @@ async def test_a_counsellor_reply_starts_with_the_neutral_line(db_url: str) -> N
         assert d.sokh.emu.buttons(reply) == [], "discreet: the content itself, no Read button"
 
 
-async def test_fully_neutral_shows_only_the_line_and_read_edits_it_in_place(db_url: str) -> None:
-    async with desk(db_url) as d:
+async def test_fully_neutral_shows_only_the_line_and_read_edits_it_in_place(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path) as d:
         emu = d.sokh.emu
         chosen = await choose(d.sokh, d.person, "Fully neutral")
         assert "✅ Fully neutral" in emu.buttons(chosen) and NEUTRAL in chosen.text
@@ -74,8 +79,8 @@ async def test_fully_neutral_shows_only_the_line_and_read_edits_it_in_place(db_u
         assert "ended this conversation" in rating.text and emu.buttons(rating)[:2] == ["1", "2"]
 
 
-async def test_fully_neutral_media_wait_behind_read_and_the_tap_copies_them(db_url: str) -> None:
-    async with desk(db_url) as d:
+async def test_fully_neutral_media_wait_behind_read_and_the_tap_copies_them(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path) as d:
         emu = d.sokh.emu
         await choose(d.sokh, d.person, "Fully neutral")
         await d.open_case()
@@ -89,15 +94,15 @@ async def test_fully_neutral_media_wait_behind_read_and_the_tap_copies_them(db_u
                     for b in row)
         forged = data[:-1] + ("0" if data[-1] != "0" else "1")
         assert "no longer here" in await refused(d.sokh, d.person, note.message_id, forged)
-        photo = emu.wait_for_bot_message(d.sokh.chat(d.person), 5.0, lambda m: m.kind == "photo")
         shown = await d.sokh.tap(d.person, note, READ)
         assert shown.message_id == note.message_id
         assert shown.text == "Counsellor: the shelter map"
-        assert (await photo).kind == "photo", "the photo itself follows the tap"
+        photo = d.sokh.emu.last_bot_message(d.sokh.chat(d.person))
+        assert photo is not None and photo.kind == "photo", "the photo itself follows the tap"
 
 
-async def test_a_forged_or_stale_read_is_refused_kindly(db_url: str) -> None:
-    async with desk(db_url, case_retention_days=0) as d:
+async def test_a_forged_or_stale_read_is_refused_kindly(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path, case_retention_days=0) as d:
         emu = d.sokh.emu
         await choose(d.sokh, d.person, "Fully neutral")
         await d.open_case()
@@ -118,25 +123,25 @@ async def test_a_forged_or_stale_read_is_refused_kindly(db_url: str) -> None:
         assert d.sokh.chat(d.person).messages[note.message_id].text == NEUTRAL
 
 
-async def _plan_trip(sokh: Harness, user: SimUser, day: str) -> None:
+async def _plan_trip(sokh: DialogClient, user: SimUser, day: str) -> None:
     where = await sokh.tap(user, await sokh.say(user, "/menu"), "✈️ Travel countdown")
     calendar = await sokh.tap(user, where, "Working in Thailand")
     saved = await sokh.tap(user, calendar, day)
     assert "Thailand" in saved.text
 
 
-async def _begin(sokh: Harness, user: SimUser) -> SimMessage:
+async def _begin(sokh: DialogClient, user: SimUser) -> SimMessage:
     return await sokh.tap(user, await sokh.say(user, "/start"), "English")
 
 
-async def _start_course(sokh: Harness, user: SimUser) -> None:
+async def _start_course(sokh: DialogClient, user: SimUser) -> None:
     screen = await sokh.tap(user, await _begin(sokh, user), "📬 Parenting course")
     for label in ("▶️ Start the course", "3–5 years", "🌙 Evening (19:00)", "Every day"):
         screen = await sokh.tap(user, screen, label)
 
 
 async def test_travel_messages_start_neutral_and_parenting_tips_do_not(
-        course: Course) -> None:  # noqa: F811
+        course: DialogCourse) -> None:
     c, sokh = course, course.sokh
     c.at(1, 10)
     parent, traveller, hidden = (sokh.emu.add_user(language_code="en") for _ in range(3))
@@ -162,31 +167,33 @@ async def test_travel_messages_start_neutral_and_parenting_tips_do_not(
     assert sokh.emu.buttons(shown) == ["✅ Yes, I arrived safely", "🆘 I need help"]
 
 
-async def test_the_setting_speaks_khmer_too(db_url: str) -> None:
-    async with running_bot(db_url) as sokh:
-        user = sokh.emu.add_user(language_code="km")
-        chosen = await choose(sokh, user, "អព្យាក្រឹតទាំងស្រុង", "ខ្មែរ", "⚙️ ការកំណត់",
-                              "🔔 ការជូនដំណឹង")
-        assert "អ្នកមានសារថ្មីពីសុខ។" in chosen.text
-        assert sokh.emu.buttons(chosen)[:2] == ["ដោយសម្ងាត់", "✅ អព្យាក្រឹតទាំងស្រុង"]
-        assert await rows(sokh, "SELECT notify FROM people") == [("neutral",)]
-        assert not sokh.emu.errors
+async def _db_rows(dialog: DialogClient, sql: str) -> list[tuple[object, ...]]:
+    async with dialog.services.engine.connect() as conn:
+        return [tuple(row) for row in await conn.execute(text(sql))]
 
 
-async def test_forget_erases_the_choice(db_url: str) -> None:
-    async with running_bot(db_url) as sokh:
-        user = sokh.emu.add_user(language_code="en")
-        back = await choose(sokh, user, "Fully neutral")
-        assert await rows(sokh, "SELECT notify FROM people") == [("neutral",)]
-        discreet = await sokh.tap(user, back, "Discreet")
-        assert "✅ Discreet" in sokh.emu.buttons(discreet)
-        await sokh.tap(user, discreet, "Fully neutral")
-        confirm = await sokh.say(user, "/forget")
-        await sokh.tap(user, confirm, "Yes, erase")
-        assert await rows(sokh, "SELECT count(*) FROM people") == [(0,)]
-        await sokh.say(user, "/start")
-        for _ in range(100):  # the new profile is written as the reply goes out
-            if found := await rows(sokh, "SELECT notify FROM people"):
-                break
-            await asyncio.sleep(0.05)
-        assert found == [("discreet",)], "a fresh start is discreet again"
+async def test_the_setting_speaks_khmer_too(dialog: DialogClient) -> None:
+    user = dialog.emu.add_user(language_code="km")
+    chosen = await choose(dialog, user, "អព្យាក្រឹតទាំងស្រុង", "ខ្មែរ", "⚙️ ការកំណត់",
+                          "🔔 ការជូនដំណឹង")
+    assert "អ្នកមានសារថ្មីពីសុខ។" in chosen.text
+    assert dialog.buttons(chosen)[:2] == ["ដោយសម្ងាត់", "✅ អព្យាក្រឹតទាំងស្រុង"]
+    assert await _db_rows(dialog, "SELECT notify FROM people") == [("neutral",)]
+
+
+async def test_forget_erases_the_choice(dialog: DialogClient) -> None:
+    user = dialog.emu.add_user(language_code="en")
+    back = await choose(dialog, user, "Fully neutral")
+    assert await _db_rows(dialog, "SELECT notify FROM people") == [("neutral",)]
+    discreet = await dialog.tap(user, back, "Discreet")
+    assert "✅ Discreet" in dialog.buttons(discreet)
+    await dialog.tap(user, discreet, "Fully neutral")
+    confirm = await dialog.say(user, "/forget")
+    await dialog.tap(user, confirm, "Yes, erase")
+    assert await _db_rows(dialog, "SELECT count(*) FROM people") == [(0,)]
+    await dialog.say(user, "/start")
+    for _ in range(100):  # the new profile is written as the reply goes out
+        if found := await _db_rows(dialog, "SELECT notify FROM people"):
+            break
+        await asyncio.sleep(0.05)
+    assert found == [("discreet",)], "a fresh start is discreet again"

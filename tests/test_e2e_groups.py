@@ -1,4 +1,6 @@
-"""Trainers' groups through the emulator: joining, who may schedule, the /session dialog."""
+"""Trainers' groups end to end over real HTTP on both databases: commands and a weekly series."""
+
+# The group dialogs themselves are tested in-process in test_dialogs_groups.py.
 
 from __future__ import annotations
 
@@ -6,12 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.content.i18n import LANGUAGES, Locales
 from bot.runtime.commands import GROUP_COMMANDS
-from dialogs.groups.session_edit import FIELDS
-from dialogs.groups.session_form import REMINDERS
-from simulator.state import SimMessage
-from tests.helpers.groups import GroupWorld, group_world, query
+from tests.helpers.groups import GroupWorld, group_world
+from tests.test_dialogs_groups import schedule_weekly
 
 
 @pytest.fixture
@@ -21,56 +20,11 @@ async def world(db_url: str) -> AsyncIterator[GroupWorld]:
         yield w
 
 
-async def schedule_weekly(w: GroupWorld, weeks: str = "4 weeks",
-                          pin: tuple[float, float] | None = None) -> SimMessage:
-    """The admin schedules 'Kind words' on Wednesday 2 December at 18:00, weekly."""
-    asked = await w.in_group(w.admin, "/session")
-    assert "What is it called?" in asked.text
-    topics = await w.in_group(w.admin, "Kind words", reply_to=asked)
-    assert "Which parenting topic?" in topics.text
-    days = await w.tap(w.admin, topics, w.sokh.emu.buttons(topics)[0], expect="Which day?")
-    when = await w.tap(w.admin, days, "02/12", expect="What time")
-    where = await w.in_group(w.admin, "18:00", reply_to=when)
-    assert "Where?" in where.text
-    pin_asked = await w.in_group(w.admin, "Pagoda hall", reply_to=where)
-    assert "map pin" in pin_asked.text
-    if pin is None:
-        repeat = await w.tap(w.admin, pin_asked, "Skip")
-    else:
-        repeat = await w.pin_in_group(w.admin, pin_asked, pin)
-    assert "Once, or weekly?" in repeat.text
-    reminders = await w.tap(w.admin, repeat, weeks)
-    return await w.tap(w.admin, reminders, "24 h and 1 h before")
-
-
-async def test_added_to_a_group_the_bot_asks_an_admin_for_the_language(
-        world: GroupWorld) -> None:
-    w, emu = world, world.sokh.emu
-    w.group.bot_status = "left"
-    waiting = emu.wait_for_bot_message(w.group)
-    emu.add_bot_to_group(w.group, by=w.admin)
-    hello = await waiting
-    assert "I am Sokh" in hello.text and "ខ្ញុំគឺ សុខ" in hello.text
-    assert emu.buttons(hello) == ["ខ្មែរ", "English"]
-    answered = emu.wait_for_request("answerCallbackQuery")
-    emu.click(w.dara, hello, "ខ្មែរ")
-    assert "អ្នកគ្រប់គ្រង" in (await answered).params.get("text", ""), "members may not choose"
-    intro = await w.tap(w.admin, hello, "English")
-    assert "/session" in intro.text and "/trainer" in intro.text
-    assert intro.message_id == hello.message_id
-
-
-async def test_a_member_is_refused_politely_until_an_admin_names_them_trainer(
-        world: GroupWorld) -> None:
-    w = world
-    refused = await w.in_group(w.dara, "/session")
-    assert "only the group's admins and the trainers" in refused.text.lower()
-    said = w.sokh.emu.send_text(w.dara, "I run the Tuesday group", chat=w.group)
-    mine = w.group.messages[said["message"]["message_id"]]
-    named = await w.in_group(w.admin, "/trainer", reply_to=mine)
-    assert "Dara can now schedule" in named.text
-    asked = await w.in_group(w.dara, "/session")
-    assert "What is it called?" in asked.text
+async def test_group_commands_are_registered_in_both_languages(world: GroupWorld) -> None:
+    calls = world.sokh.emu.calls("setMyCommands")
+    groups = [c for c in calls if (c.params.get("scope") or {}).get("type") == "all_group_chats"]
+    assert {c.params.get("language_code") for c in groups} == {"km", "en", None}
+    assert [c["command"] for c in groups[0].params["commands"]] == list(GROUP_COMMANDS)
 
 
 async def test_an_admin_schedules_a_weekly_series(world: GroupWorld) -> None:
@@ -83,119 +37,3 @@ async def test_an_admin_schedules_a_weekly_series(world: GroupWorld) -> None:
     listed = await w.in_group(w.dara, "/sessions")
     assert listed.text.count("Kind words") == 4
     assert w.sokh.emu.buttons(listed)[:3] == ["✏️ Edit 1", "🔁 Move 1", "❌ Cancel 1"]
-
-
-async def test_cancelling_and_moving_one_date_is_announced(world: GroupWorld) -> None:
-    w = world
-    await schedule_weekly(w)
-    listed = await w.in_group(w.admin, "/sessions")
-    announced = await w.tap(w.admin, listed, "❌ Cancel 2", expect="Cancelled")
-    assert "09/12 18:00" in announced.text
-    listed = await w.in_group(w.admin, "/sessions")
-    assert listed.text.count("Kind words") == 3 and "09/12" not in listed.text
-    asked = await w.tap(w.admin, listed, "🔁 Move 1", expect="New date and time")
-    moved = await w.in_group(w.admin, "03/12 17:30", reply_to=asked)
-    assert "Moved to 03/12 17:30" in moved.text
-    denied = w.sokh.emu.wait_for_request("answerCallbackQuery")
-    w.sokh.emu.click(w.bopha, listed, "❌ Cancel 3")
-    assert "only the group's admins" in (await denied).params.get("text", "")
-
-
-async def test_private_session_points_to_the_group_and_forms_are_personal(
-        world: GroupWorld) -> None:
-    w = world
-    reply = await w.sokh.say(w.admin, "/session")
-    assert "inside your group" in reply.text
-    asked = await w.in_group(w.admin, "/session")
-    topics = await w.in_group(w.admin, "Kind words", reply_to=asked)
-    answered = w.sokh.emu.wait_for_request("answerCallbackQuery")
-    w.sokh.emu.click(w.dara, topics, w.sokh.emu.buttons(topics)[0])
-    assert "someone else's" in (await answered).params.get("text", "")
-
-
-def test_reminder_choice_ids_exist_in_both_languages(locales: Locales) -> None:
-    for language in LANGUAGES:
-        ids = locales.message_ids(language)
-        assert {f"sessions-reminders-{key}" for key in REMINDERS} <= ids
-
-
-async def test_group_commands_are_registered_in_both_languages(world: GroupWorld) -> None:
-    calls = world.sokh.emu.calls("setMyCommands")
-    groups = [c for c in calls if (c.params.get("scope") or {}).get("type") == "all_group_chats"]
-    assert {c.params.get("language_code") for c in groups} == {"km", "en", None}
-    assert [c["command"] for c in groups[0].params["commands"]] == list(GROUP_COMMANDS)
-
-
-async def test_a_trainer_schedules_from_the_private_chat(world: GroupWorld) -> None:
-    w, sokh = world, world.sokh
-    await schedule_weekly(w, "Once")
-    groups = await sokh.say(w.admin, "/session")
-    assert "For which group?" in groups.text
-    asked = await sokh.tap(w.admin, groups, "Parents of Kampong Speu")
-    assert "What is it called?" in asked.text
-    topics = await sokh.say(w.admin, "Calm mornings")
-    days = await sokh.tap(w.admin, topics, sokh.emu.buttons(topics)[1])
-    when = w.tap(w.admin, days, "04/12", expect="What time")
-    assert "What time" in (await when).text
-    where = await sokh.say(w.admin, "8:30")
-    pin_asked = await sokh.say(w.admin, "Health centre")
-    assert "Where?" in where.text
-    repeat = await sokh.tap(w.admin, pin_asked, "Skip")
-    reminders = await sokh.tap(w.admin, repeat, "Once")
-    announced = sokh.emu.wait_for_bot_message(w.group)
-    saved = await sokh.tap(w.admin, reminders, "1 h before")
-    assert "04/12 08:30" in saved.text
-    assert "Calm mornings" in (await announced).text
-    refused = await sokh.say(w.dara, "/session")
-    assert "inside your group" in refused.text
-
-
-async def test_editing_a_series_is_announced_and_scoped(world: GroupWorld) -> None:
-    w = world
-    await schedule_weekly(w)
-    listed = await w.in_group(w.admin, "/sessions")
-    denied = w.sokh.emu.wait_for_request("answerCallbackQuery")
-    w.sokh.emu.click(w.dara, listed, "✏️ Edit 2")
-    assert "only the group's admins" in (await denied).params.get("text", "")
-    fields = await w.tap(w.admin, listed, "✏️ Edit 2", expect="What should change?")
-    assert "09/12 18:00" in fields.text
-    assert w.sokh.emu.buttons(fields) == ["Title", "Topic", "Place"]
-    asked = await w.tap(w.admin, fields, "Title", expect="New title?")
-    scope = await w.in_group(w.admin, "Kinder words", reply_to=asked)
-    assert w.sokh.emu.buttons(scope) == ["Only 09/12", "09/12 and later (3)"]
-    changed = await w.tap(w.admin, scope, "09/12 and later (3)", expect="Changed")
-    assert "Changed, 3 dates" in changed.text and changed.text.count("Kinder words") == 3
-    listed = await w.in_group(w.admin, "/sessions")
-    assert listed.text.count("Kind words") == 1 and listed.text.count("Kinder words") == 3
-    fields = await w.tap(w.admin, listed, "✏️ Edit 1", expect="What should change?")
-    asked = await w.tap(w.admin, fields, "Place", expect="New place?")
-    scope = await w.in_group(w.admin, "Temple", reply_to=asked)
-    changed = await w.tap(w.admin, scope, "Only 02/12", expect="Changed")
-    assert "02/12 18:00" in changed.text and "Temple" in changed.text
-    listed = await w.in_group(w.admin, "/sessions")
-    assert listed.text.count("Temple") == 1 and listed.text.count("Pagoda hall") == 3
-
-
-async def test_editing_the_topic_and_pin_of_a_single_date(world: GroupWorld) -> None:
-    w, emu = world, world.sokh.emu
-    await schedule_weekly(w, "Once")
-    listed = await w.in_group(w.admin, "/sessions")
-    fields = await w.tap(w.admin, listed, "✏️ Edit 1", expect="What should change?")
-    topics = await w.tap(w.admin, fields, "Topic", expect="Which parenting topic?")
-    new_topic = emu.buttons(topics)[1]
-    changed = await w.tap(w.admin, topics, new_topic, expect="Changed")
-    assert f"({new_topic})" in changed.text, "a single date changes at once"
-    fields = await w.tap(w.admin, listed, "✏️ Edit 1", expect="What should change?")
-    asked = await w.tap(w.admin, fields, "Place", expect="New place?")
-    changed = await w.pin_in_group(w.admin, asked, (12.25, 104.5))
-    assert "Changed" in changed.text and "Pagoda hall" in changed.text
-    rows = await query(w, "SELECT latitude, longitude FROM group_sessions")
-    assert rows == [(12.25, 104.5)]
-
-
-def test_ids_built_by_the_session_list_and_edit_exist(locales: Locales) -> None:
-    built = {f"sessions-{action}" for action in ("edit", "move", "cancel")}
-    built |= {f"sessions-field-{field}" for field in FIELDS}
-    built |= {f"sessions-edit-ask-{field}" for field in ("title", "place")}
-    for language in LANGUAGES:
-        assert built <= locales.message_ids(language)

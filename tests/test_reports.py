@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
+import pytest
 
+from bot.runtime import cli
 from bot.runtime.clock import utc_now
 from bot.runtime.reports import as_csv, session_report
 from bot.storage import migrate
@@ -18,10 +19,8 @@ from bot.storage.database import create_engine, session_factory
 from bot.storage.group_sessions import HELD, Plan, SessionStore
 from bot.storage.groups import GroupStore
 from tests.helpers.groups import group_world
-from tests.test_e2e_groups import schedule_weekly
+from tests.test_dialogs_groups import schedule_weekly
 from tests.test_sender import ZONE
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 async def test_the_report_shows_attendance_recorded_in_the_group(db_url: str) -> None:
@@ -35,7 +34,7 @@ async def test_the_report_shows_attendance_recorded_in_the_group(db_url: str) ->
         assert prompt is not None
         await w.sokh.tap(w.admin, prompt, w.sokh.emu.buttons(prompt)[0])
         await w.sokh.say(w.admin, "12 7 3 1 1")
-        lines = await session_report(w.sokh.app.services.engine, date(2026, 12, 1),
+        lines = await session_report(w.sokh.services.engine, date(2026, 12, 1),
                                      date(2027, 1, 31), ZONE)
     december, january = lines
     assert (december.group, december.topic, december.month) == (
@@ -57,20 +56,18 @@ async def _seed(url: str) -> None:
     await engine.dispose()
 
 
-async def test_report_cli_writes_csv_and_xlsx(tmp_path: Path) -> None:
+def test_report_cli_writes_csv_and_xlsx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"
-    await _seed(url)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DATABASE_URL": url}
-    base = [sys.executable, "run_bot.py", "report", "sessions", "--from", "2030-03-01",
-            "--to", "2030-03-31"]
-    done = subprocess.run([*base, "--format", "csv"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120, check=True)
-    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    asyncio.run(_seed(url))
+    monkeypatch.setenv("DATABASE_URL", url)
+    base = ["report", "sessions", "--from", "2030-03-01", "--to", "2030-03-31"]
+    assert cli.main([*base, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(r["group"], r["sessions"], r["held"], r["attended"], r["girls"], r["rsvp_coming"])
             for r in rows] == [("Youth club", "2", "1", "20", "11", "1")]
     xlsx = tmp_path / "r.xlsx"
-    subprocess.run([*base, "--format", "xlsx", "--output", str(xlsx)], cwd=ROOT, env=env,
-                   timeout=120, check=True)
+    assert cli.main([*base, "--format", "xlsx", "--output", str(xlsx)]) == 0
     sheet = openpyxl.load_workbook(xlsx).active
     assert [c.value for c in sheet[2]][:5] == ["Youth club", "routines", "2030-03", 2, 1]
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.runtime.app import Application
 from bot.runtime.clock import utc_now
+from bot.runtime.reports import as_csv, session_report
+from bot.storage.database import create_engine
 from simulator.demo import setup_demo
 from simulator.emulator import BotApiEmulator
 from tests.helpers.harness import TOKEN, settings_for
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from playwright.async_api import Page
 
 pytestmark = needs_chromium
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -136,15 +135,17 @@ async def test_a_trainer_runs_a_weekly_series_in_the_group_view(tmp_path: Path) 
         finally:
             await browser.close()
     assert emu.errors == [], [(r.method, r.description) for r in emu.errors]
-    assert report(url, tmp_path) == [("Parenting group", "4", "1", "1", "12", "7", "3", "1", "1")]
+    assert await report(url) == [("Parenting group", "4", "1", "1", "12", "7", "3", "1", "1")]
 
 
-def report(url: str, home: Path) -> list[tuple[str, ...]]:
-    """`python run_bot.py report sessions` for December, as (group, counts...) rows."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "DATABASE_URL": url}
-    done = subprocess.run([sys.executable, "run_bot.py", "report", "sessions", "--from",
-                           "2026-12-01", "--to", "2026-12-31", "--format", "csv"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=120, check=True)
+async def report(url: str) -> list[tuple[str, ...]]:
+    """The `report sessions` CSV for December (the command itself: test_reports.py)."""
+    engine = create_engine(url)
+    try:
+        lines = await session_report(engine, date(2026, 12, 1), date(2026, 12, 31), ZONE)
+    finally:
+        await engine.dispose()
     columns = ("group", "sessions", "held", "rsvp_coming", "attended", "women", "men", "girls",
                "boys")
-    return [tuple(row[c] for c in columns) for row in csv.DictReader(io.StringIO(done.stdout))]
+    return [tuple(row[c] for c in columns)
+            for row in csv.DictReader(io.StringIO(as_csv(lines)))]

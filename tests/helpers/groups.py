@@ -1,11 +1,14 @@
-"""A trainer's group in the emulator, its proactive side driven by hand with a fake clock."""
+"""A trainer's group, its proactive side driven by hand with a fake clock."""
+
+# The bot is fed in-process (`group_dialog`) or runs over HTTP (`group_world`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import text
 
@@ -13,15 +16,16 @@ from bot.proactive.group_reminders import GroupReminders
 from bot.proactive.sender import Sender
 from bot.wiring import Proactive
 from simulator.state import SimChat, SimMessage, SimUser
+from tests.helpers.dialog_client import DialogClient, dialog_client
 from tests.helpers.harness import Harness, running_bot
 from tests.test_sender import ZONE, FakeTime
 
 
 @dataclass
 class GroupWorld:
-    """The running bot, a group with an admin and two members, and a fake clock."""
+    """The bot, a group with an admin and two members, and a fake clock."""
 
-    sokh: Harness
+    sokh: DialogClient | Harness
     time: FakeTime
     reminders: GroupReminders
     sender: Sender
@@ -43,49 +47,62 @@ class GroupWorld:
     async def in_group(self, user: SimUser, text: str, reply_to: SimMessage | None = None,
                        label: str = "") -> SimMessage:
         """Write in the group and return the bot's next message there (optionally matching)."""
-        waiting = self.sokh.emu.wait_for_bot_message(
-            self.group, 5.0, (lambda m: label in (m.text or "")) if label else None)
-        self.sokh.emu.send_text(user, text, chat=self.group, reply_to=reply_to)
-        return await waiting
+        return await self.sokh.act(
+            self.group, lambda: self.sokh.emu.send_text(user, text, chat=self.group,
+                                                        reply_to=reply_to), _having(label))
 
     async def pin_in_group(self, user: SimUser, reply_to: SimMessage,
                            point: tuple[float, float] = (11.5564, 104.9282)) -> SimMessage:
         """Share a location in reply to the bot (privacy mode lets replies through)."""
-        waiting = self.sokh.emu.wait_for_bot_message(self.group, 5.0)
-        location = {"latitude": point[0], "longitude": point[1]}
-        self.sokh.emu.user_message(user, self.group, "location", content={"location": location},
-                                   reply_to=reply_to)
-        return await waiting
+        location = {"location": {"latitude": point[0], "longitude": point[1]}}
+        return await self.sokh.act(self.group, lambda: self.sokh.emu.user_message(
+            user, self.group, "location", content=location, reply_to=reply_to))
 
     async def tap(self, user: SimUser, message: SimMessage, label: str,
                   expect: str = "") -> SimMessage:
         """Tap a button and return the bot's next message in that chat (optionally matching)."""
-        waiting = self.sokh.emu.wait_for_bot_message(
-            message.chat, 5.0, (lambda m: expect in (m.text or "")) if expect else None)
-        self.sokh.emu.click(user, message, label)
-        return await waiting
+        return await self.sokh.act(
+            message.chat, lambda: self.sokh.emu.click(user, message, label), _having(expect))
+
+
+def _having(text: str) -> Callable[[SimMessage], bool] | None:
+    """A predicate on messages containing `text`; None (any message) for no text."""
+    return (lambda m: text in (m.text or "")) if text else None
 
 
 async def query(w: GroupWorld, sql: str) -> list[tuple[object, ...]]:
     """Rows of a raw query on the bot's database."""
-    async with w.sokh.app.services.engine.connect() as conn:
+    async with w.sokh.services.engine.connect() as conn:
         return [tuple(row) for row in await conn.execute(text(sql))]
+
+
+def _world(sokh: DialogClient | Harness, time: FakeTime) -> GroupWorld:
+    """A group whose admin is Sophea, with Dara and Bopha as members."""
+    proactive = Proactive(sokh.services)
+    sender = proactive.sender(sokh.bot)
+    sender.limits.monotonic = time.monotonic
+    emu = sokh.emu
+    admin = emu.add_user("Sophea", "sophea", language_code="en")
+    dara = emu.add_user("Dara", "dara", language_code="en")
+    bopha = emu.add_user("Bopha", "bopha", language_code="en")
+    group = emu.add_group("Parents of Kampong Speu", members=[dara, bopha], admins=[admin],
+                          bot_admin=False)
+    return GroupWorld(sokh, time, proactive.reminders, sender, group, admin, dara, bopha)
 
 
 @asynccontextmanager
 async def group_world(db_url: str) -> AsyncIterator[GroupWorld]:
-    """The bot on a database, with a group whose admin is Sophea; the sender is driven by hand."""
+    """The whole bot over HTTP on a database; the sender is driven by hand."""
     time = FakeTime()
     async with running_bot(db_url, time, outbox_sender=False) as sokh:
-        proactive = Proactive(sokh.app.services)
-        reminders = proactive.reminders
-        sender = proactive.sender(sokh.app.bot)
-        sender.limits.monotonic = time.monotonic
-        emu = sokh.emu
-        admin = emu.add_user("Sophea", "sophea", language_code="en")
-        dara = emu.add_user("Dara", "dara", language_code="en")
-        bopha = emu.add_user("Bopha", "bopha", language_code="en")
-        group = emu.add_group("Parents of Kampong Speu", members=[dara, bopha], admins=[admin],
-                              bot_admin=False)
-        yield GroupWorld(sokh, time, reminders, sender, group, admin, dara, bopha)
+        yield _world(sokh, time)
+    assert not sokh.emu.errors, [(r.method, r.description) for r in sokh.emu.errors]
+
+
+@asynccontextmanager
+async def group_dialog(folder: Path) -> AsyncIterator[GroupWorld]:
+    """The dispatcher fed in-process on SQLite; the sender is driven by hand."""
+    time = FakeTime()
+    async with dialog_client(folder, time) as sokh:
+        yield _world(sokh, time)
     assert not sokh.emu.errors, [(r.method, r.description) for r in sokh.emu.errors]

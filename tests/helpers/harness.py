@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aiogram import Bot
 from pydantic import SecretStr
 
 from bot.runtime.app import Application
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.settings import Settings
+from bot.wiring import Services
 from simulator.demo import setup_demo
 from simulator.emulator import BotApiEmulator
 from simulator.state import SimChat, SimMessage, SimUser
@@ -29,9 +31,31 @@ class Harness:
     emu: BotApiEmulator
     app: Application
 
+    @property
+    def services(self) -> Services:
+        """The running bot's services."""
+        return self.app.services
+
+    @property
+    def bot(self) -> Bot:
+        """The running bot's Bot object."""
+        return self.app.bot
+
     def chat(self, user: SimUser) -> SimChat:
         """The private chat between a person and the bot."""
         return self.emu.private_chat(user)
+
+    async def act(self, chat: SimChat, action: Callable[[], object],
+                  predicate: Callable[[SimMessage], bool] | None = None,
+                  timeout: float = 5.0) -> SimMessage:
+        """Do something and return the bot's next new or edited message in the chat."""
+        waiting = self.emu.wait_for_bot_message(chat, timeout, predicate)
+        action()
+        return await waiting
+
+    async def settle(self) -> None:
+        """Wait until the bot has handled every update and made every request."""
+        await self.emu.wait_idle()
 
     async def say(self, user: SimUser, text: str, timeout: float = 5.0) -> SimMessage:
         """Send text in the private chat and return the bot's next message or edit."""

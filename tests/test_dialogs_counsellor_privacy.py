@@ -1,4 +1,4 @@
-"""Counsellor path: hours and waiting, /queue, /forget, retention, and a whole-conversation scan."""
+"""Counsellor path, fed in-process: hours, waiting, /queue, /forget, retention, a privacy scan."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dialogs.counsellor.jobs import purge_cases, tell_waiting
-from tests.test_e2e_counsellor import TAKE, Desk, desk, rows
+from tests.helpers.desk import TAKE, Desk, desk_dialog, rows
 
 PHRASE = "my uncle Sokunthea in Battambang took my passport"
 REPLY = "We can help you get the document back safely"
@@ -27,14 +27,14 @@ class FakeClock:
 
 
 async def _tell_waiting(d: Desk) -> int:
-    services = d.sokh.app.services
-    return await tell_waiting(d.sokh.app.bot, services.cases, services.locales,
+    services = d.sokh.services
+    return await tell_waiting(d.sokh.bot, services.cases, services.locales,
                               services.content, services.settings, services.people)
 
 
-async def test_no_one_took_it_is_said_honestly_and_the_queue_shows_it(db_url: str) -> None:
+async def test_no_one_took_it_is_said_honestly_and_the_queue_shows_it(tmp_path: Path) -> None:
     clock = FakeClock(datetime(2026, 1, 5, 3, 0, tzinfo=UTC))  # 10:00 in Phnom Penh
-    async with desk(db_url, clock=clock, counsellor_open_hour=8,
+    async with desk_dialog(tmp_path, clock=clock, counsellor_open_hour=8,
                     counsellor_close_hour=17) as d:
         await d.open_case()
         clock.now += timedelta(minutes=20)
@@ -50,19 +50,19 @@ async def test_no_one_took_it_is_said_honestly_and_the_queue_shows_it(db_url: st
         assert left.thread_id == d.topic_id(), "a message left while waiting reaches the topic"
 
 
-async def test_outside_hours_the_consent_screen_says_so(db_url: str) -> None:
+async def test_outside_hours_the_consent_screen_says_so(tmp_path: Path) -> None:
     clock = FakeClock(datetime(2026, 1, 5, 15, 0, tzinfo=UTC))  # 22:00 in Phnom Penh
-    async with desk(db_url, clock=clock, counsellor_open_hour=8,
+    async with desk_dialog(tmp_path, clock=clock, counsellor_open_hour=8,
                     counsellor_close_hour=17) as d:
         consent = await d.sokh.say(d.person, "/counsellor")
         assert "not on duty right now" in consent.text and "between 8:00 and 17:00" in consent.text
 
 
-async def test_forget_erases_the_case_and_its_transcript(db_url: str) -> None:
-    async with desk(db_url) as d:
+async def test_forget_erases_the_case_and_its_transcript(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path) as d:
         await d.open_case()
         await d.forum_message(lambda: d.sokh.emu.send_text(d.person, PHRASE))
-        await d.sokh.emu.wait_idle()
+        await d.sokh.settle()
         assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(1,)]
         confirm = await d.sokh.say(d.person, "/forget")
         done = await d.sokh.tap(d.person, confirm, "Yes, erase")
@@ -71,17 +71,17 @@ async def test_forget_erases_the_case_and_its_transcript(db_url: str) -> None:
             assert await rows(d.sokh, f"SELECT count(*) FROM {table}") == [(0,)], table
 
 
-async def test_zero_retention_deletes_the_transcript_at_close(db_url: str) -> None:
-    async with desk(db_url, case_retention_days=0) as d:
+async def test_zero_retention_deletes_the_transcript_at_close(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path, case_retention_days=0) as d:
         await d.open_case()
         emu, thread = d.sokh.emu, d.topic_id()
         await d.forum_message(lambda: emu.send_text(d.person, PHRASE))
-        await emu.wait_idle()
+        await d.sokh.settle()
         assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(1,)]
         await d.person_message(lambda: emu.click(d.vanna, d.intro(), TAKE))
         await d.person_message(lambda: emu.send_text(d.vanna, "/close", d.forum, thread_id=thread))
         assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(0,)]
-        services = d.sokh.app.services
+        services = d.sokh.services
         assert await purge_cases(services.cases, services.settings) == 1
         assert await rows(d.sokh, "SELECT count(*) FROM cases") == [(0,)]
 
@@ -90,7 +90,7 @@ async def test_whole_conversation_leaves_no_identity_or_words_in_clear(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    async with desk(f"sqlite+aiosqlite:///{tmp_path / 'sokh.db'}") as d:
+    async with desk_dialog(tmp_path) as d:
         d.person.last_name = "Meas"
         await d.open_case(first="they took my passport and I owe the broker money")
         emu, thread = d.sokh.emu, d.topic_id()
@@ -99,7 +99,7 @@ async def test_whole_conversation_leaves_no_identity_or_words_in_clear(
         await d.person_message(lambda: emu.send_text(d.vanna, REPLY, d.forum, thread_id=thread))
         [(case_id,)] = await rows(d.sokh, "SELECT id FROM cases")
         for _ in range(100):  # the line is stored just after it is relayed
-            transcript = await d.sokh.app.services.cases.transcript(case_id)
+            transcript = await d.sokh.services.cases.transcript(case_id)
             if ("counsellor", REPLY) in transcript:
                 break
             await asyncio.sleep(0.05)
@@ -107,8 +107,8 @@ async def test_whole_conversation_leaves_no_identity_or_words_in_clear(
         closing = await d.person_message(
             lambda: emu.send_text(d.vanna, "/close", d.forum, thread_id=thread))
         await d.sokh.tap(d.person, closing, "4")
-        await emu.wait_idle()
-        stored = b"".join(p.read_bytes() for p in tmp_path.glob("sokh.db*"))
+        await d.sokh.settle()
+        stored = b"".join(p.read_bytes() for p in tmp_path.glob("d.db*"))
     logged = "\n".join(record.getMessage() for record in caplog.records)
     secrets = (str(d.person.id), "Chanthou", "chanthou_kh", "Meas", PHRASE, REPLY, "owe the broker")
     for secret in secrets:

@@ -1,20 +1,21 @@
-"""Session reminders through the outbox with a fake clock: RSVP, follow-up, upgrade, removal."""
+"""Session reminders through the outbox, fed in-process on a fake clock: RSVP, removal."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from simulator.state import Topic
-from tests.helpers.groups import GroupWorld, group_world, query
-from tests.test_e2e_groups import schedule_weekly
+from tests.helpers.groups import GroupWorld, group_dialog, query
+from tests.test_dialogs_groups import client, schedule_weekly
 
 
 @pytest.fixture
-async def world(db_url: str) -> AsyncIterator[GroupWorld]:
+async def world(tmp_path: Path) -> AsyncIterator[GroupWorld]:
     """A group with a weekly series from 2 December 18:00, scheduled at noon on 1 December."""
-    async with group_world(db_url) as w:
+    async with group_dialog(tmp_path) as w:
         await w.sokh.say(w.admin, "/start")  # the trainer has a private chat with Sokh
         choice = await w.in_group(w.admin, "/setup")
         await w.tap(w.admin, choice, "English")
@@ -84,12 +85,10 @@ async def test_a_cancelled_date_gets_no_reminder(world: GroupWorld) -> None:
 async def test_removal_pauses_and_readding_resumes(world: GroupWorld) -> None:
     w, emu = world, world.sokh.emu
     emu.remove_bot_from_group(w.group, by=w.admin)
-    await emu.wait_idle()
+    await client(w).feed()
     w.at(1, 18)
     assert await w.tick() == 0, "paused while the bot is out"
-    waiting = emu.wait_for_bot_message(w.group)
-    emu.add_bot_to_group(w.group, by=w.admin)
-    await waiting
+    await w.sokh.act(w.group, lambda: emu.add_bot_to_group(w.group, by=w.admin))
     w.at(2, 17)
     assert await w.tick() == 1
     assert "Reminder: Kind words" in bot_texts(w)[-1]
@@ -102,7 +101,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_sessions(world: GroupW
                              members=[w.dara, w.bopha], admins=[w.admin])
     emu.push_update({"message": {"message_id": 900, "date": 0, "chat": w.group.to_api(),
                                  "from": w.admin.to_api(), "migrate_to_chat_id": new_id}})
-    await emu.wait_idle()
+    await client(w).feed()
     w.at(1, 18)
     assert await w.tick() == 1
     reminder = emu.last_bot_message(upgraded)
@@ -111,15 +110,15 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_sessions(world: GroupW
     assert "Coming: 1" in came.text
 
 
-async def test_a_forum_gets_reminders_in_the_topic_sessions_were_set_up_in(db_url: str) -> None:
-    async with group_world(db_url) as w:
+async def test_a_forum_gets_reminders_in_the_topic_sessions_were_set_up_in(
+        tmp_path: Path) -> None:
+    async with group_dialog(tmp_path) as w:
         emu = w.sokh.emu
         forum = emu.add_group("Youth club", is_forum=True, members=[w.dara], admins=[w.admin])
         forum.topics[77] = Topic(77, "Sessions")
         w.group = forum
-        waiting = emu.wait_for_bot_message(forum)
-        emu.send_text(w.admin, "/session", chat=forum, thread_id=77)
-        asked = await waiting
+        asked = await w.sokh.act(
+            forum, lambda: emu.send_text(w.admin, "/session", chat=forum, thread_id=77))
         assert asked.thread_id == 77
         topics = await w.in_group(w.admin, "Club night", reply_to=asked)
         days = await w.tap(w.admin, topics, emu.buttons(topics)[0], expect="Which day?")
@@ -136,8 +135,8 @@ async def test_a_forum_gets_reminders_in_the_topic_sessions_were_set_up_in(db_ur
         assert "Club night" in (reminder.text or "")
 
 
-async def test_a_pinned_place_follows_the_reminder_as_a_venue(db_url: str) -> None:
-    async with group_world(db_url) as w:
+async def test_a_pinned_place_follows_the_reminder_as_a_venue(tmp_path: Path) -> None:
+    async with group_dialog(tmp_path) as w:
         emu = w.sokh.emu
         await schedule_weekly(w, "Once", pin=(11.56, 104.92))
         w.at(1, 18)

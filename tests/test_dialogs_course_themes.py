@@ -1,9 +1,8 @@
-"""The course end to end, beyond single tips: theme quizzes, feedback, finishing, quiet hours."""
+"""The course beyond single tips, in-process: theme quizzes, feedback, finishing, quiet hours."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,19 +19,18 @@ from bot.storage.schedules import COURSE
 from bot.storage.vault import Vault
 from simulator.state import SimMessage, SimUser
 from tests.conftest import TEST_SECRET
-from tests.test_e2e_course import Course, course_bot, join, join_in_khmer, query
+from tests.helpers.course import DialogCourse, course_dialog, join, join_in_khmer, query
 
 FIRST_QUIZ = "How long does one-on-one time with your child need to be to help?"
 
 
 @pytest.fixture
-async def driven(db_url: str) -> AsyncIterator[Course]:
-    """The bot on each database, its nudges driven by hand on a fake clock."""
-    async with course_bot(db_url) as course:
-        yield course
+def driven(course: DialogCourse) -> DialogCourse:
+    """The dialog client, its nudges driven by hand on a fake clock."""
+    return course
 
 
-async def _tips(c: Course, user: SimUser, days: range) -> list[SimMessage]:
+async def _tips(c: DialogCourse, user: SimUser, days: range) -> list[SimMessage]:
     """Tick at 19:00 on each day; return what arrived."""
     arrived = []
     for day in days:
@@ -43,7 +41,7 @@ async def _tips(c: Course, user: SimUser, days: range) -> list[SimMessage]:
     return arrived
 
 
-async def _rows_eventually(c: Course, sql: str, want: list[tuple[object, ...]]) -> None:
+async def _rows_eventually(c: DialogCourse, sql: str, want: list[tuple[object, ...]]) -> None:
     """The rows once the bot wrote them: it answers the tap first, then stores."""
     for _ in range(100):
         if (rows := await query(c, sql)) == want:
@@ -52,9 +50,9 @@ async def _rows_eventually(c: Course, sql: str, want: list[tuple[object, ...]]) 
     assert rows == want
 
 
-async def test_a_theme_ends_with_its_quiz_poll_sent_once(driven: Course) -> None:
+async def test_a_theme_ends_with_its_quiz_poll_sent_once(driven: DialogCourse) -> None:
     c, dara = driven, driven.sokh.emu.add_user(language_code="en")
-    assert course_plan(c.sokh.app.services.content.current, "3-5").quizzes[2] == "quiz-one-on-one"
+    assert course_plan(c.sokh.services.content.current, "3-5").quizzes[2] == "quiz-one-on-one"
     c.at(1, 12)
     await join(c, dara)
     tips = await _tips(c, dara, range(1, 4))
@@ -73,17 +71,17 @@ async def test_a_theme_ends_with_its_quiz_poll_sent_once(driven: Course) -> None
     assert reach == [("quiz-one-on-one",)]
 
 
-async def test_next_tip_now_brings_the_quiz_at_the_end_of_a_theme(driven: Course) -> None:
+async def test_next_tip_now_brings_the_quiz_at_the_end_of_a_theme(driven: DialogCourse) -> None:
     c, sokh = driven, driven.sokh
     dara = sokh.emu.add_user(language_code="en")
     c.at(1, 12)
     await join(c, dara)
     (tip,) = await _tips(c, dara, range(1, 2))
     second = await sokh.tap(dara, tip, "⏭ Next tip now")
-    polled = sokh.emu.wait_for_bot_message(sokh.chat(dara), 5.0, lambda m: m.kind == "poll")
     third = await sokh.tap(dara, second, "⏭ Next tip now")
     assert "Tip 3 of" in third.text
-    assert (await polled).content["poll"]["question"] == FIRST_QUIZ
+    [polled] = [m for m in sokh.emu.chat_messages(sokh.chat(dara)) if m.kind == "poll"]
+    assert polled.content["poll"]["question"] == FIRST_QUIZ
     c.at(2, 19)
     fourth = await c.tick(dara)
     assert fourth is not None and "Tip 4 of" in fourth.text
@@ -91,7 +89,7 @@ async def test_next_tip_now_brings_the_quiz_at_the_end_of_a_theme(driven: Course
     assert await c.tick(dara) is None, "the quiz came with 'next tip now', not again"
 
 
-async def test_useful_taps_are_counted_once_and_thanked_in_place(driven: Course) -> None:
+async def test_useful_taps_are_counted_once_and_thanked_in_place(driven: DialogCourse) -> None:
     c, sokh = driven, driven.sokh
     dara, sophea = sokh.emu.add_user(language_code="en"), sokh.emu.add_user(language_code="en")
     c.at(1, 12)
@@ -103,25 +101,25 @@ async def test_useful_taps_are_counted_once_and_thanked_in_place(driven: Course)
     thanked = await sokh.tap(dara, tip, "👍 Useful")
     assert thanked.message_id == tip.message_id and thanked.text == tip.text
     assert sokh.emu.buttons(thanked)[:2] == ["✅ Useful: thank you!", "👎 Not useful"]
-    answered = sokh.emu.wait_for_request("answerCallbackQuery")
     sokh.emu.click(dara, thanked, "✅ Useful: thank you!")  # a double tap stays one vote
-    assert (await answered).params.get("text") == "Thank you! Glad it helps."
+    await sokh.feed()
+    assert sokh.calls("answerCallbackQuery")[-1].params.get("text") == "Thank you! Glad it helps."
     await _rows_eventually(c, "SELECT useful FROM tip_feedback", [(True,)])
     await sokh.tap(sophea, other, "👎 Not useful")
     sql = "SELECT item_id, useful FROM tip_feedback ORDER BY useful"
     item = "parenting.one-on-one.twenty-minutes"
     await _rows_eventually(c, sql, [(item, False), (item, True)])
-    counts = await read_feedback(sokh.app.services.settings.database_url)
+    counts = await read_feedback(sokh.services.settings.database_url)
     assert format_feedback(counts).splitlines()[1].endswith(f"{item} ({_version(c)}): 1 / 1")
     changed = await sokh.tap(dara, thanked, "👎 Not useful")
     assert sokh.emu.buttons(changed)[:2] == ["👍 Useful", "✅ Noted: thank you!"]
     await _rows_eventually(c, sql, [(item, False), (item, False)])
-    erased = await sokh.app.services.people.forget(sokh.app.services.people.key_for(dara.id))
+    erased = await sokh.services.people.forget(sokh.services.people.key_for(dara.id))
     assert erased["tip_feedback"] == 1
 
 
-def _version(c: Course) -> str:
-    return c.sokh.app.services.content.current.version
+def _version(c: DialogCourse) -> str:
+    return c.sokh.services.content.current.version
 
 
 def test_content_stats_shows_feedback_per_item(tmp_path: Path,
@@ -167,14 +165,14 @@ async def test_a_tap_counts_for_the_content_version_the_tip_was_sent_in(db_url: 
     assert counts == {("2026-11-01", 1, 0), ("2026-11-20", 0, 1)}
 
 
-async def test_finishing_is_celebrated_and_offers_the_next_age(driven: Course) -> None:
+async def test_finishing_is_celebrated_and_offers_the_next_age(driven: DialogCourse) -> None:
     c, sokh = driven, driven.sokh
     dara = sokh.emu.add_user(language_code="en")
     c.at(1, 12)
     await join(c, dara)
-    key = sokh.app.services.people.key_for(dara.id)
-    total = len(course_plan(sokh.app.services.content.current, "3-5").items)
-    await sokh.app.services.schedules.change(key, COURSE, step=total)
+    key = sokh.services.people.key_for(dara.id)
+    total = len(course_plan(sokh.services.content.current, "3-5").items)
+    await sokh.services.schedules.change(key, COURSE, step=total)
     c.at(1, 19)
     done = await c.tick(dara)
     assert done is not None and "Well done" in done.text
@@ -184,18 +182,19 @@ async def test_finishing_is_celebrated_and_offers_the_next_age(driven: Course) -
     often = await sokh.tap(dara, hours, "☀️ Midday (12:00)")
     started = await sokh.tap(dara, often, "Every 2 days")
     assert "first tip arrives on 02/12 12:00" in started.text
-    row = await sokh.app.services.schedules.get(key, COURSE)
+    row = await sokh.services.schedules.get(key, COURSE)
     assert row is not None and (row.age, row.step, row.every_days) == ("6-11", 0, 2)
     c.at(2, 12)
     first = await c.tick(dara)
-    total = len(course_plan(sokh.app.services.content.current, "6-11").items)
+    total = len(course_plan(sokh.services.content.current, "6-11").items)
     assert first is not None and f"Tip 1 of {total}" in (first.text or "")
 
 
-async def test_quiet_hours_hold_a_due_tip_until_morning_in_sokh_timezone(db_url: str) -> None:
+async def test_quiet_hours_hold_a_due_tip_until_morning_in_sokh_timezone(
+        tmp_path: Path) -> None:
     # Seoul is two hours ahead of the test clock's Phnom Penh: times follow SOKH_TIMEZONE.
-    async with course_bot(db_url, sokh_timezone="Asia/Seoul", quiet_start_hour=18,
-                          quiet_end_hour=7) as c:
+    async with course_dialog(tmp_path, sokh_timezone="Asia/Seoul", quiet_start_hour=18,
+                             quiet_end_hour=7) as c:
         dara = c.sokh.emu.add_user(language_code="en")
         c.at(1, 12)
         assert "first tip arrives on 01/12 19:00" in (await join(c, dara)).text
@@ -209,18 +208,18 @@ async def test_quiet_hours_hold_a_due_tip_until_morning_in_sokh_timezone(db_url:
         assert tip is not None and "Tip 1 of" in tip.text
 
 
-async def test_a_khmer_parent_gets_the_quiz_in_khmer(driven: Course) -> None:
+async def test_a_khmer_parent_gets_the_quiz_in_khmer(driven: DialogCourse) -> None:
     c, sokh = driven, driven.sokh
     sophea = sokh.emu.add_user(language_code="km")
     c.at(1, 6)
     await join_in_khmer(c, sophea, "រៀងរាល់ថ្ងៃ")
-    key = sokh.app.services.people.key_for(sophea.id)
-    await sokh.app.services.schedules.change(key, COURSE, step=2)  # tip 3 ends the theme
+    key = sokh.services.people.key_for(sophea.id)
+    await sokh.services.schedules.change(key, COURSE, step=2)  # tip 3 ends the theme
     c.at(1, 7)
     tip = await c.tick(sophea)
     assert tip is not None and "គន្លឹះទី 3" in tip.text
     c.time.advance(2)
     poll = await c.tick(sophea)
-    quiz = sokh.app.services.content.current.quiz("quiz-one-on-one")
+    quiz = sokh.services.content.current.quiz("quiz-one-on-one")
     assert poll is not None and quiz is not None
     assert poll.content["poll"]["question"] == quiz.question.km

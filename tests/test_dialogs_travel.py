@@ -1,4 +1,4 @@
-"""The travel countdown end to end, and typed dates in English and Khmer forms."""
+"""The travel countdown fed in-process, and typed dates in English and Khmer forms."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pytest
 
 from dialogs.travel.dates import parse_date
 from dialogs.travel.views import destinations
-from tests.test_e2e_course import Course, course  # noqa: F401  (the fixture)
+from tests.helpers.course import DialogCourse
 
 THAILAND = "Working in Thailand"
 
 
-async def _plan_trip(c: Course, day: str = "20") -> str:
+async def _plan_trip(c: DialogCourse, day: str = "20") -> str:
     sokh = c.sokh
     user = sokh.emu.add_user(language_code="en")
     choice = await sokh.say(user, "/start")
@@ -25,7 +25,7 @@ async def _plan_trip(c: Course, day: str = "20") -> str:
     return saved.text or ""
 
 
-async def test_countdown_reminds_then_checks_in(course: Course) -> None:  # noqa: F811
+async def test_countdown_reminds_then_checks_in(course: DialogCourse) -> None:
     c = course
     c.at(1, 10)
     assert "on 20/12/2026" in await _plan_trip(c)
@@ -45,7 +45,7 @@ async def test_countdown_reminds_then_checks_in(course: Course) -> None:  # noqa
     assert "117" in helped.text and helped.message_id == seen[5].message_id
 
 
-async def test_typed_dates_change_and_cancel(course: Course) -> None:  # noqa: F811
+async def test_typed_dates_change_and_cancel(course: DialogCourse) -> None:
     c, sokh = course, course.sokh
     c.at(1, 10)
     await _plan_trip(c)
@@ -78,7 +78,7 @@ def test_parse_date(typed: str, expected: date | None) -> None:
     assert parse_date(typed) == expected
 
 
-async def test_a_new_date_cancels_a_reminder_already_queued(course: Course) -> None:  # noqa: F811
+async def test_a_new_date_cancels_a_reminder_already_queued(course: DialogCourse) -> None:
     c, sokh = course, course.sokh
     c.at(1, 10)
     await _plan_trip(c)
@@ -98,15 +98,15 @@ async def test_a_new_date_cancels_a_reminder_already_queued(course: Course) -> N
     assert calendar.message_id != reminder.message_id
 
 
-async def test_a_past_day_is_refused_kindly_in_khmer(course: Course) -> None:  # noqa: F811
+async def test_a_past_day_is_refused_kindly_in_khmer(course: DialogCourse) -> None:
     c, sokh = course, course.sokh
-    t = sokh.app.services.locales.get("km")
+    t = sokh.services.locales.get("km")
     sophea = sokh.emu.add_user(language_code="km")
     c.at(1, 23, 50)
     choice = await sokh.say(sophea, "/start")
     menu = await sokh.tap(sophea, choice, "ខ្មែរ")
     where = await sokh.tap(sophea, menu, t("menu-button-travel"))
-    place = next(d.title.km for d in destinations(sokh.app.services.content.current)
+    place = next(d.title.km for d in destinations(sokh.services.content.current)
                  if d.destination == "th")
     calendar = await sokh.tap(sophea, where, place)
     c.at(2, 0, 10)  # midnight passed while the calendar was open
@@ -115,5 +115,5 @@ async def test_a_past_day_is_refused_kindly_in_khmer(course: Course) -> None:  #
     assert (await sokh.say(sophea, "០១/១២/២០២៦")).text == t("travel-date-past")
     saved = await sokh.say(sophea, "២០/១២/២០២៦")
     assert "20/12/2026" in saved.text and saved.text.startswith("បានរក្សាទុក")
-    assert await sokh.app.services.schedules.get(
-        sokh.app.services.people.key_for(sophea.id), "travel") is not None
+    assert await sokh.services.schedules.get(
+        sokh.services.people.key_for(sophea.id), "travel") is not None
