@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.language.khmer import HAS_KHMER
 from dialogs.risk.categories import PRIORITY, RiskCategory, RiskMatch
 from dialogs.risk.compiler import Compiler
-from dialogs.risk.khmer import HAS_KHMER
 from dialogs.risk.matching import Rule, Tokens, first_match, mask_all
 from dialogs.risk.terms import Entry, parse_terms
 

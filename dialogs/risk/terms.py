@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.language.khmer import KHMER
 from dialogs.risk.categories import RiskCategory
-from dialogs.risk.khmer import KHMER
 
 _TOP_KEYS = {"review", "groups", "spelling", "khmer_variants", "exclusions", "categories"}
 _ENTRY_KEYS = {"id", "en", "km", "gap", "km_gap"}
