@@ -46,9 +46,10 @@ def load_cases(path: Path = EVAL_SET, old: Path | None = OLD_SET) -> list[Case]:
 def _read(path: Path, default_split: str | None) -> list[Case]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
-        Case(item["text"], item["lang"], kind == "risk", item.get("split", default_split),
+        Case(item["text"], item["lang"], kind.startswith("risk"), item.get("split", default_split),
              item.get("category", ""))
-        for kind in ("risk", "ordinary") for item in data[kind]
+        for kind in ("risk", "ordinary", "risk_more", "ordinary_more")
+        for item in data.get(kind, [])
     ]
 
 
