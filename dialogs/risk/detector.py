@@ -63,6 +63,11 @@ class RiskDetector:
         romaniser = Romaniser.from_file(romanised, english) if romanised else None
         return cls(compiler, terms, romaniser)
 
+    @property
+    def romaniser(self) -> Romaniser | None:
+        """The romanised-Khmer table this detector reads with; search reads with it too."""
+        return self._romaniser
+
     def detect(self, text: str) -> RiskMatch | None:
         """Return the most urgent risk the text shows, or None; keeps nothing of the text."""
         readings = self._readings(text)

@@ -1,0 +1,92 @@
+"""Search figures over tests/eval/queries.yaml: top-1 and top-3 per language and script on the
+held-aside fifth, and the time one question takes over all content.
+
+`make bench` calls search_metrics(); `python -m bench.search` prints the dev and held figures;
+`python -m bench.search --misses dev` lists dev questions whose answer is not in the top 3
+(tune keywords on those only).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from bot.content_loader import load_content
+from bot.search import ContentSearch, build_search
+from dialogs.risk import RiskDetector
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = ROOT / "tests" / "eval" / "queries.yaml"
+LANGS = {"km": "km", "en": "en", "rom": "romanised"}
+ROUNDS = 10
+
+
+def load_search() -> ContentSearch:
+    """The shipped content's search, read with the shipped romanised table."""
+    risk = RiskDetector.from_file(ROOT / "content" / "risk_terms.yaml")
+    return build_search(load_content(ROOT / "content"), risk.romaniser)
+
+
+def load_queries(split: str) -> list[dict[str, object]]:
+    """The labelled questions of one split."""
+    data = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    return [q for q in data["queries"] if q["split"] == split]
+
+
+def _ranks(search: ContentSearch, query: dict[str, object]) -> list[str]:
+    return [hit.doc_id for hit, _ in search.search(str(query["q"]))]
+
+
+def search_metrics(split: str = "held") -> dict[str, float]:
+    """Return top-1 and top-3 per language and script, and p50/p99 time per question."""
+    search = load_search()
+    queries = load_queries(split)
+    prefix = "search." if split == "held" else f"search.{split}_"
+    out: dict[str, float] = {}
+    for lang, name in LANGS.items():
+        mine = [q for q in queries if q["lang"] == lang]
+        ranked = [(_ranks(search, q), set(q["expect"])) for q in mine]  # type: ignore[arg-type]
+        out[f"{prefix}top1_{name}"] = round(sum(bool(r[:1] and r[0] in e) for r, e in ranked)
+                                            / len(ranked), 4)
+        out[f"{prefix}top3_{name}"] = round(sum(bool(e & set(r)) for r, e in ranked)
+                                            / len(ranked), 4)
+    out.update({f"{prefix}{k}": v for k, v in _timing(search).items()})
+    return out
+
+
+def _timing(search: ContentSearch) -> dict[str, float]:
+    """Time every question of both splits ROUNDS times, after one warm-up pass."""
+    questions = [str(q["q"]) for split in ("dev", "held") for q in load_queries(split)]
+    for question in questions:
+        search.search(question)
+    timings: list[float] = []
+    for _ in range(ROUNDS):
+        for question in questions:
+            start = time.perf_counter()
+            search.search(question)
+            timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    return {"p50_ms": round(timings[len(timings) // 2], 3),
+            "p99_ms": round(timings[int(len(timings) * 0.99)], 3)}
+
+
+def misses(split: str) -> list[str]:
+    """Describe each question of a split whose answer is not in the top 3."""
+    search = load_search()
+    out = []
+    for query in load_queries(split):
+        ranked = _ranks(search, query)
+        if not set(query["expect"]) & set(ranked):  # type: ignore[call-overload]
+            out.append(f"{query['lang']}: {query['q']} -> {ranked} want {query['expect']}")
+    return out
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--misses":
+        print("\n".join(misses(sys.argv[2])))
+    else:
+        print(json.dumps({**search_metrics("dev"), **search_metrics()}, indent=2))

@@ -1,0 +1,93 @@
+"""Search over all content: tips, checklists, quizzes and services, in both languages.
+
+Each content object becomes one document of weighted fields (titles and editors' keywords
+count more than body text); bot/language/search.py ranks them. An index is built once per
+content version and kept with it, like the screens built from content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.content import Item, Keywords, Quiz, Service, Text, Topic
+from bot.content_loader import Content
+from bot.language import Romaniser
+from bot.language.search import Analyzer, Field, Hit, SearchIndex
+
+TITLE, KEYWORDS = 2, 3  # a match in a title or an editor's keyword counts this many times
+
+
+class Kind(StrEnum):
+    """What a search result opens."""
+
+    ITEM = "item"
+    SERVICE = "service"
+    QUIZ = "quiz"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a document lives, so a result can open it: pack and topic page, or an id."""
+
+    kind: Kind
+    id: str
+    pack: str = ""
+    topic: str = ""
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class ContentSearch:
+    """A content version's search index and the place each document opens."""
+
+    index: SearchIndex
+    targets: dict[str, Target]
+
+    def search(self, question: str, limit: int = 3) -> list[tuple[Hit, Target]]:
+        """Return the best documents for a question with where each one opens."""
+        return [(hit, self.targets[hit.doc_id]) for hit in self.index.search(question, limit)]
+
+
+def build_search(content: Content, romaniser: Romaniser | None) -> ContentSearch:
+    """Index every item, quiz and service of a content version."""
+    docs: list[tuple[str, list[Field]]] = []
+    targets: dict[str, Target] = {}
+    for pack_name, pack in content.packs.items():
+        for topic in pack.topics:
+            for page, item in enumerate(topic.items):
+                docs.append((item.id, _item_fields(topic, item)))
+                targets[item.id] = Target(Kind.ITEM, item.id, pack_name, topic.id, page)
+    for quiz in content.quizzes():
+        docs.append((quiz.id, _quiz_fields(quiz)))
+        targets[quiz.id] = Target(Kind.QUIZ, quiz.id)
+    for service in content.services():
+        docs.append((service.id, _service_fields(service)))
+        targets[service.id] = Target(Kind.SERVICE, service.id)
+    return ContentSearch(SearchIndex(Analyzer(romaniser), docs), targets)
+
+
+def _both(text: Text | None, weight: int = 1) -> list[Field]:
+    return [] if text is None else [Field(text.en, weight), Field(text.km, weight)]
+
+
+def _keywords(keywords: Keywords | None) -> list[Field]:
+    if keywords is None:
+        return []
+    return [Field(" ".join(keywords.en), KEYWORDS), Field(" ".join(keywords.km), KEYWORDS)]
+
+
+def _item_fields(topic: Topic, item: Item) -> list[Field]:
+    return [*_both(topic.title, TITLE), *_both(item.text), *_keywords(item.keywords)]
+
+
+def _quiz_fields(quiz: Quiz) -> list[Field]:
+    options = [field for option in quiz.options for field in _both(option)]
+    return [*_both(quiz.question, TITLE), *options, *_both(quiz.explanation),
+            *_keywords(quiz.keywords)]
+
+
+def _service_fields(service: Service) -> list[Field]:
+    categories = Field(" ".join(c.replace("-", " ") for c in service.categories))
+    return [*_both(service.name, TITLE), *_both(service.who), *_both(service.note), categories,
+            *_keywords(service.keywords)]
