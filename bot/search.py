@@ -82,9 +82,9 @@ def _item_fields(topic: Topic, item: Item) -> list[Field]:
 
 
 def _quiz_fields(quiz: Quiz) -> list[Field]:
+    # Quizzes come after the tips they test: their text counts once, not as a title.
     options = [field for option in quiz.options for field in _both(option)]
-    return [*_both(quiz.question, TITLE), *options, *_both(quiz.explanation),
-            *_keywords(quiz.keywords)]
+    return [*_both(quiz.question), *options, *_both(quiz.explanation), *_keywords(quiz.keywords)]
 
 
 def _service_fields(service: Service) -> list[Field]:

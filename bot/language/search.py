@@ -36,7 +36,8 @@ what how why when where who which can could should would will shall may might mu
 about any some please tell want need get go know not no yes just very really also too as is
 """.split())
 STOP_KM = frozenset(["ខ្ញុំ", "តើ", "ទេ", "បាន", "ដែល", "និង", "នៃ", "ជា", "របស់", "ឱ្យ", "នឹង",
-                     "ក្នុង", "នៅ", "ហើយ", "ណាស់", "អ្វី", "យ៉ាង", "ម៉េច", "គឺ", "ពី", "មួយ"])
+                     "ក្នុង", "នៅ", "ហើយ", "ណាស់", "អ្វី", "យ៉ាង", "ម៉េច", "គឺ", "ពី", "មួយ",
+                     "ទៅ", "ខ្លះ", "សូម", "ដូចម្ដេច", "ដូចម្តេច", "យ៉ាងម៉េច", "ធ្វើម៉េច"])
 # fmt: on
 
 
