@@ -105,10 +105,14 @@ class SearchIndex:
         self._lengths = [sum(c.values()) for c in counts]
         self._doc_terms = [frozenset(c) for c in counts]
         self._average = sum(self._lengths) / max(len(counts), 1)
-        self._postings: dict[str, list[tuple[int, int]]] = {}
+        self._nearest = lru_cache(maxsize=4096)(self._find_nearest)
+        # Each posting holds its document's BM25 term weight already, so a question costs one
+        # multiplication per posting.
+        self._postings: dict[str, list[tuple[int, float]]] = {}
         for n, count in enumerate(counts):
+            norm = K1 * (1 - B + B * self._lengths[n] / self._average)
             for term, tf in count.items():
-                self._postings.setdefault(term, []).append((n, tf))
+                self._postings.setdefault(term, []).append((n, tf * (K1 + 1) / (tf + norm)))
         total = len(counts)
         self._idf = {
             t: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
@@ -142,7 +146,7 @@ class SearchIndex:
         """Replace English terms the index lacks by the nearest indexed word, if close."""
         return tuple(self._nearest(t) if t not in self._idf else t for t in terms)
 
-    def _nearest(self, term: str) -> str:
+    def _find_nearest(self, term: str) -> str:
         if not term.isascii() or len(term) < 4:
             return term
         best = process.extractOne(term, self._english, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
@@ -152,9 +156,9 @@ class SearchIndex:
         idf = self._idf.get(term)
         if idf is None:
             return
-        for n, tf in self._postings[term]:
-            norm = K1 * (1 - B + B * self._lengths[n] / self._average)
-            scores[n] = scores.get(n, 0.0) + qtf * idf * tf * (K1 + 1) / (tf + norm)
+        factor = qtf * idf
+        for n, weight in self._postings[term]:
+            scores[n] = scores.get(n, 0.0) + factor * weight
 
     def _hit(
         self, n: int, score: float, units: list[tuple[str, tuple[str, ...]]], weight: float
