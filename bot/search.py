@@ -13,7 +13,7 @@ from enum import StrEnum
 from bot.content import Item, Keywords, Quiz, Service, Text, Topic
 from bot.content_loader import Content
 from bot.language import Romaniser
-from bot.language.search import Analyzer, Field, Hit, SearchIndex
+from bot.language.search import Field, Hit, SearchIndex
 
 TITLE, KEYWORDS = 2, 3  # a match in a title or an editor's keyword counts this many times
 
@@ -64,7 +64,7 @@ def build_search(content: Content, romaniser: Romaniser | None) -> ContentSearch
     for service in content.services():
         docs.append((service.id, _service_fields(service)))
         targets[service.id] = Target(Kind.SERVICE, service.id)
-    return ContentSearch(SearchIndex(Analyzer(romaniser), docs), targets)
+    return ContentSearch(SearchIndex(romaniser, docs), targets)
 
 
 def _both(text: Text | None, weight: int = 1) -> list[Field]:

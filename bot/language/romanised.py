@@ -44,6 +44,29 @@ COMMON_ENGLISH = frozenset((
 # fmt: on
 
 
+# People spell the same Khmer sound many ways (j/ch, k/kh, o/ou/u, e/ae/ea...). A word's
+# "sound key" folds those together, so "chomnuoy" finds a word listed only as "jomnuoy".
+# Applied in order; a key shared by two Khmer words is ambiguous and not used.
+_SOUND = (
+    (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile("chh|jh|ch|j"), "c"),
+    (re.compile("kh|gh|g"), "k"),
+    (re.compile("ph|bp|b"), "p"),
+    (re.compile("th|dt|d"), "t"),
+    (re.compile("ny|gn|nh"), "n"),
+    (re.compile("w"), "v"),
+    (re.compile("[aeiouy]+"), "a"),
+    (re.compile("(?<=.)[hr]$"), ""),
+)
+
+
+def sound_key(word: str) -> str:
+    """Fold spelling variants of one romanised Khmer word into one key."""
+    for pattern, replacement in _SOUND:
+        word = pattern.sub(replacement, word)
+    return word
+
+
 class RomanisedError(ValueError):
     """The romanisation table is malformed; the message names file and entry."""
 
@@ -63,6 +86,7 @@ class Romaniser:
     def __init__(self, table: dict[str, str], english: frozenset[str] = frozenset()) -> None:
         self._table = table
         self._keys = tuple(k for k in table if " " not in k and len(k) >= FUZZY_MIN_LENGTH)
+        self._sounds = _unambiguous_sounds(table)
         self._english = COMMON_ENGLISH | english
         self._lookup = lru_cache(maxsize=8192)(self._find)
 
@@ -94,14 +118,31 @@ class Romaniser:
             i += 1
         return Reading(" ".join(out), recognised, latin)
 
+    def exact(self, word: str) -> str | None:
+        """Return the Khmer word an editor listed this spelling for, or None."""
+        return self._table.get(word)
+
     def _find(self, word: str) -> str | None:
         """Return the Khmer word a Latin word spells, exactly or with a typo, or None."""
         if word in self._table:
             return self._table[word]
-        if len(word) < FUZZY_MIN_LENGTH or word in self._english:
+        if len(word) < 3 or word in self._english:
+            return None
+        if (khmer := self._sounds.get(sound_key(word))) is not None:
+            return khmer
+        if len(word) < FUZZY_MIN_LENGTH:
             return None
         best = process.extractOne(word, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return self._table[best[0]] if best else None
+
+
+def _unambiguous_sounds(table: dict[str, str]) -> dict[str, str]:
+    """Sound keys of one-word spellings that lead to a single Khmer word."""
+    found: dict[str, set[str]] = {}
+    for spelling, khmer in table.items():
+        if " " not in spelling and len(spelling) >= 3:
+            found.setdefault(sound_key(spelling), set()).add(khmer)
+    return {key: next(iter(words)) for key, words in found.items() if len(words) == 1}
 
 
 def is_romanised(reading: Reading) -> bool:

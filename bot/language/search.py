@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.language.english import normalise_english
 from bot.language.khmer import HAS_KHMER, khmer_tokens
-from bot.language.romanised import Romaniser
+from bot.language.romanised import Romaniser, is_romanised
 from bot.language.segment import khmer_words
 
 K1, B = 1.2, 0.75  # the usual BM25 constants
@@ -62,8 +62,11 @@ class Hit:
 class Analyzer:
     """Turns text into search terms; the same for content and questions."""
 
-    def __init__(self, romaniser: Romaniser | None = None) -> None:
+    def __init__(
+        self, romaniser: Romaniser | None = None, english: frozenset[str] = frozenset()
+    ) -> None:
         self._romaniser = romaniser
+        self._english = english  # words the content uses: never read as romanised Khmer
 
     def terms(self, text: str, *, romanised: bool = False) -> list[str]:
         """Return the terms of a text; with romanised, Latin words are also read as Khmer."""
@@ -72,17 +75,43 @@ class Analyzer:
     def units(self, text: str, *, romanised: bool = False) -> list[tuple[str, tuple[str, ...]]]:
         """Return each word as typed with its terms, for ranking and for saying why."""
         units: list[tuple[str, tuple[str, ...]]] = []
-        for run in _LATIN_OR_KHMER.findall(text):
+        # A question mostly in romanised Khmer reads its listed spellings as Khmer only;
+        # an English question keeps its English words.
+        khmer_first = romanised and self._romaniser is not None and is_romanised(
+            self._romaniser.read(text))
+        runs = _LATIN_OR_KHMER.findall(text)
+        i = 0
+        while i < len(runs):
+            run = runs[i]
             if HAS_KHMER.match(run):
                 units.extend((w, _khmer_terms(w)) for w in khmer_words(run))
+            elif khmer_first and (pair := self._pair(runs, i)):
+                units.append(pair)
+                i += 1
             else:
-                units.append((run, self._latin_terms(run.casefold(), romanised)))
+                units.append((run, self._latin_terms(run.casefold(), romanised, khmer_first)))
+            i += 1
         return [(word, terms) for word, terms in units if terms]
 
-    def _latin_terms(self, word: str, romanised: bool) -> tuple[str, ...]:
+    def _pair(self, runs: list[str], i: int) -> tuple[str, tuple[str, ...]] | None:
+        """Two typed words an editor listed together as one Khmer word ("trov ka")."""
+        if self._romaniser is None or i + 1 >= len(runs):
+            return None
+        typed = f"{runs[i]} {runs[i + 1]}"
+        listed = self._romaniser.exact(typed.casefold())
+        return (typed, _khmer_terms(listed)) if listed else None
+
+    def _latin_terms(self, word: str, romanised: bool, khmer_first: bool) -> tuple[str, ...]:
         english = tuple(t for t in normalise_english(word) if t.isalnum() and t not in STOP_EN)
         if not romanised or self._romaniser is None:
             return english
+        if khmer_first and (listed := self._romaniser.exact(word)):
+            return _khmer_terms(listed)
+        if english and english[0] in self._english:
+            # An English word of the content ("hot", "game") is read as Khmer only when an
+            # editor listed it as a romanised spelling: guesses would drown the English.
+            listed = self._romaniser.exact(word)
+            return english + (_khmer_terms(listed) if listed else ())
         khmer = self._romaniser.read(word)
         return english + (_khmer_terms(khmer.khmer) if khmer.recognised else ())
 
@@ -98,8 +127,10 @@ def _khmer_terms(word: str) -> tuple[str, ...]:
 class SearchIndex:
     """BM25 over documents made of weighted fields; built once per content version."""
 
-    def __init__(self, analyzer: Analyzer, docs: Sequence[tuple[str, Sequence[Field]]]) -> None:
-        self._analyzer = analyzer
+    def __init__(
+        self, romaniser: Romaniser | None, docs: Sequence[tuple[str, Sequence[Field]]]
+    ) -> None:
+        self._analyzer = Analyzer()
         self._ids = [doc_id for doc_id, _ in docs]
         counts = [self._count(fields) for _, fields in docs]
         self._lengths = [sum(c.values()) for c in counts]
@@ -119,6 +150,8 @@ class SearchIndex:
             for t, p in self._postings.items()
         }
         self._english = tuple(t for t in self._postings if t.isascii() and len(t) > 3)
+        english = frozenset(t for t in self._postings if t.isascii() and len(t) > 2)
+        self._questions = Analyzer(romaniser, english)
         self._max_idf = max(self._idf.values(), default=1.0)
 
     def _count(self, fields: Iterable[Field]) -> Counter[str]:
@@ -131,7 +164,7 @@ class SearchIndex:
     def search(self, question: str, limit: int = 3) -> list[Hit]:
         """Return up to `limit` documents best matching the question, best first."""
         units = [(w, self._known(terms)) for w, terms in
-                 self._analyzer.units(question, romanised=True)]
+                 self._questions.units(question, romanised=True)]
         query = Counter(t for _, terms in units for t in set(terms))
         if not query:
             return []
@@ -143,7 +176,18 @@ class SearchIndex:
         return [self._hit(n, score, units, weight) for n, score in best]
 
     def _known(self, terms: tuple[str, ...]) -> tuple[str, ...]:
-        """Replace English terms the index lacks by the nearest indexed word, if close."""
+        """Keep the terms of one typed word that can match, best first.
+
+        A Khmer word the index knows stands for itself; only an unknown one falls back on
+        its clusters (short clusters such as ង match everywhere). A Latin word read as
+        Khmer drops its Latin form unless the index has it. English words the index lacks
+        become the nearest indexed word, if one is close.
+        """
+        khmer = [t for t in terms if not t.isascii() and not t.startswith(CLUSTER)]
+        if any(t in self._idf for t in khmer):
+            return tuple(t for t in terms if t in self._idf and not t.startswith(CLUSTER))
+        if khmer:
+            return tuple(t for t in terms if not t.isascii() or t in self._idf)
         return tuple(self._nearest(t) if t not in self._idf else t for t in terms)
 
     def _find_nearest(self, term: str) -> str:
