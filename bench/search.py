@@ -13,6 +13,7 @@ import json
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -33,14 +34,24 @@ def load_search() -> ContentSearch:
     return build_search(load_content(ROOT / "content"), risk.romaniser)
 
 
-def load_queries(split: str) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class Query:
+    """One labelled question: its text, language or script, and the ids that answer it."""
+
+    q: str
+    lang: str
+    expect: frozenset[str]
+
+
+def load_queries(split: str) -> list[Query]:
     """The labelled questions of one split."""
     data = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
-    return [q for q in data["queries"] if q["split"] == split]
+    return [Query(q["q"], q["lang"], frozenset(q["expect"]))
+            for q in data["queries"] if q["split"] == split]
 
 
-def _ranks(search: ContentSearch, query: dict[str, object]) -> list[str]:
-    return [hit.doc_id for hit, _ in search.search(str(query["q"]))]
+def _ranks(search: ContentSearch, query: Query) -> list[str]:
+    return [hit.doc_id for hit, _ in search.search(query.q)]
 
 
 def search_metrics(split: str = "held") -> dict[str, float]:
@@ -50,8 +61,8 @@ def search_metrics(split: str = "held") -> dict[str, float]:
     prefix = "search." if split == "held" else f"search.{split}_"
     out: dict[str, float] = {}
     for lang, name in LANGS.items():
-        mine = [q for q in queries if q["lang"] == lang]
-        ranked = [(_ranks(search, q), set(q["expect"])) for q in mine]  # type: ignore[arg-type]
+        mine = [q for q in queries if q.lang == lang]
+        ranked = [(_ranks(search, q), q.expect) for q in mine]
         out[f"{prefix}top1_{name}"] = round(sum(bool(r[:1] and r[0] in e) for r, e in ranked)
                                             / len(ranked), 4)
         out[f"{prefix}top3_{name}"] = round(sum(bool(e & set(r)) for r, e in ranked)
@@ -67,7 +78,7 @@ def _timing(search: ContentSearch) -> dict[str, float]:
     two-core machine a few runs in a hundred stall for ~4 ms whatever the question (another
     process takes the core), which raw_p99_ms shows.
     """
-    questions = [str(q["q"]) for split in ("dev", "held") for q in load_queries(split)]
+    questions = [q.q for split in ("dev", "held") for q in load_queries(split)]
     cold = _times(search, questions)  # first sight of every word: no cache helps yet
     gc.freeze()  # as run_bot.py does after start-up (bot/app.py)
     rounds = [_times(search, questions) for _ in range(ROUNDS)]
@@ -96,8 +107,8 @@ def misses(split: str) -> list[str]:
     out = []
     for query in load_queries(split):
         ranked = _ranks(search, query)
-        if not set(query["expect"]) & set(ranked):  # type: ignore[call-overload]
-            out.append(f"{query['lang']}: {query['q']} -> {ranked} want {query['expect']}")
+        if not query.expect & set(ranked):
+            out.append(f"{query.lang}: {query.q} -> {ranked} want {sorted(query.expect)}")
     return out
 
 

@@ -39,10 +39,13 @@ class Target:
 
 @dataclass(frozen=True)
 class ContentSearch:
-    """A content version's search index and the place each document opens."""
+    """A content version's search index, where each document opens, and what to label it."""
 
     index: SearchIndex
     targets: dict[str, Target]
+    items: dict[str, tuple[Text, Text]]  # item id -> (topic title, item text)
+    quizzes: dict[str, Quiz]
+    services: dict[str, Service]
 
     def search(self, question: str, limit: int = 3) -> list[tuple[Hit, Target]]:
         """Return the best documents for a question with where each one opens."""
@@ -53,18 +56,22 @@ def build_search(content: Content, romaniser: Romaniser | None) -> ContentSearch
     """Index every item, quiz and service of a content version."""
     docs: list[tuple[str, list[Field]]] = []
     targets: dict[str, Target] = {}
+    items: dict[str, tuple[Text, Text]] = {}
     for pack_name, pack in content.packs.items():
         for topic in pack.topics:
             for page, item in enumerate(topic.items):
                 docs.append((item.id, _item_fields(topic, item)))
                 targets[item.id] = Target(Kind.ITEM, item.id, pack_name, topic.id, page)
+                items[item.id] = (topic.title, item.text)
     for quiz in content.quizzes():
         docs.append((quiz.id, _quiz_fields(quiz)))
         targets[quiz.id] = Target(Kind.QUIZ, quiz.id)
     for service in content.services():
         docs.append((service.id, _service_fields(service)))
         targets[service.id] = Target(Kind.SERVICE, service.id)
-    return ContentSearch(SearchIndex(romaniser, docs), targets)
+    quizzes = {q.id: q for q in content.quizzes()}
+    services = {s.id: s for s in content.services()}
+    return ContentSearch(SearchIndex(romaniser, docs), targets, items, quizzes, services)
 
 
 def _both(text: Text | None, weight: int = 1) -> list[Field]:

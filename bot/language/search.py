@@ -29,12 +29,16 @@ CLUSTER = "~"  # prefix of Khmer cluster terms, so they never equal a word term
 _LATIN_OR_KHMER = re.compile(r"[A-Za-z0-9'’]+|[\u1780-\u17ff\u19e0-\u19ff]+")
 # Stems that carry no topic (after normalise_english: "is" is "be", "how" stays "how").
 # fmt: off
-STOP_EN = frozenset("""
-a an the to of in on at for from by with and or but if so than then be do doe have i me my
-mine you your yours he him his she her it its we us our they them their this that these those
-what how why when where who which can could should would will shall may might must there here
-about any some please tell want need get go know not no yes just very really also too as is
-""".split())
+STOP_EN = frozenset((
+    "a", "an", "the", "to", "of", "in", "on", "at", "for", "from", "by", "with", "and", "or",
+    "but", "if", "so", "than", "then", "be", "do", "doe", "have", "i", "me", "my", "mine",
+    "you", "your", "yours", "he", "him", "his", "she", "her", "it", "its", "we", "us", "our",
+    "they", "them", "their", "this", "that", "these", "those", "what", "how", "why", "when",
+    "where", "who", "which", "can", "could", "should", "would", "will", "shall", "may",
+    "might", "must", "there", "here", "about", "any", "some", "please", "tell", "want", "need",
+    "get", "go", "know", "not", "no", "yes", "just", "very", "really", "also", "too", "as",
+    "is",
+))
 STOP_KM = frozenset(["ខ្ញុំ", "តើ", "ទេ", "បាន", "ដែល", "និង", "នៃ", "ជា", "របស់", "ឱ្យ", "នឹង",
                      "ក្នុង", "នៅ", "ហើយ", "ណាស់", "អ្វី", "យ៉ាង", "ម៉េច", "គឺ", "ពី", "មួយ",
                      "ទៅ", "ខ្លះ", "សូម", "ដូចម្ដេច", "ដូចម្តេច", "យ៉ាងម៉េច", "ធ្វើម៉េច"])
@@ -102,9 +106,13 @@ class Analyzer:
         return (typed, _khmer_terms(listed)) if listed else None
 
     def _latin_terms(self, word: str, romanised: bool, khmer_first: bool) -> tuple[str, ...]:
-        english = tuple(t for t in normalise_english(word) if t.isalnum() and t not in STOP_EN)
+        stems = [t for t in normalise_english(word) if t.isalnum()]
+        english = tuple(t for t in stems if t not in STOP_EN)
         if not romanised or self._romaniser is None:
             return english
+        if stems and not english:  # "your", "the": English words that say nothing
+            listed = self._romaniser.exact(word) if khmer_first else None
+            return _khmer_terms(listed) if listed else ()
         if khmer_first and (listed := self._romaniser.exact(word)):
             return _khmer_terms(listed)
         if english and english[0] in self._english:
