@@ -37,7 +37,7 @@ STOP_EN = frozenset((
     "where", "who", "which", "can", "could", "should", "would", "will", "shall", "may",
     "might", "must", "there", "here", "about", "any", "some", "please", "tell", "want", "need",
     "get", "go", "know", "not", "no", "yes", "just", "very", "really", "also", "too", "as",
-    "is",
+    "is", "ok", "okay", "hi", "hello", "hey", "bye",
 ))
 STOP_KM = frozenset(["ខ្ញុំ", "តើ", "ទេ", "បាន", "ដែល", "និង", "នៃ", "ជា", "របស់", "ឱ្យ", "នឹង",
                      "ក្នុង", "នៅ", "ហើយ", "ណាស់", "អ្វី", "យ៉ាង", "ម៉េច", "គឺ", "ពី", "មួយ",
