@@ -48,8 +48,8 @@ def _read(path: Path, default_split: str | None) -> list[Case]:
     return [
         Case(item["text"], item["lang"], kind.startswith("risk"), item.get("split", default_split),
              item.get("category", ""))
-        for kind in ("risk", "ordinary", "risk_more", "ordinary_more")
-        for item in data.get(kind, [])
+        for kind in data if kind.startswith(("risk", "ordinary"))
+        for item in data[kind]
     ]
 
 
