@@ -29,13 +29,14 @@ def _top(search: ContentSearch, question: str, n: int = 3) -> list[str]:
     return [hit.doc_id for hit, _ in search.search(question)][:n]
 
 
+# None of these is a question of tests/eval/queries.yaml: the held ones stay unseen.
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("my baby cries all the time and i get angry", "parenting.calm.crying-baby"),
-        ("ទារកយំយូរ ខ្ញុំខឹង", "parenting.calm.crying-baby"),
+        ("my newborn keeps crying and i feel angry", "parenting.calm.crying-baby"),
+        ("ទារកខ្ញុំយំមិនឈប់ ខ្ញុំខឹងណាស់", "parenting.calm.crying-baby"),
         ("tearok yum yur knhom khoeng", "parenting.calm.crying-baby"),
-        ("brokr took my pasport", "migration.work.keep-passport"),  # two typos
+        ("the brokar kept my pasport", "migration.work.keep-passport"),  # two typos
         ("police number", "police-117"),
         ("what is debt bondage", "migration.red-flags.debt-bondage"),
     ],
