@@ -17,6 +17,7 @@ import openpyxl  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.report_unanswered import add_unanswered_command
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
@@ -107,6 +108,7 @@ def add_report_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     sessions.add_argument("--output", type=Path, default=None,
                           help="file to write (xlsx needs one; csv defaults to stdout)")
     sessions.set_defaults(handler=run_sessions_report)
+    add_unanswered_command(report)
 
 
 def run_sessions_report(args: argparse.Namespace) -> int:

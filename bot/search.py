@@ -7,14 +7,19 @@ content version and kept with it, like the screens built from content.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.content import Item, Keywords, Quiz, Service, Text, Topic
 from bot.content_loader import Content
-from bot.language import Romaniser
-from bot.language.search import Field, Hit, SearchIndex
+from bot.language import Romaniser, khmer_words
+from bot.language.romanised import COMMON_ENGLISH
+from bot.language.search import STOP_EN, Field, Hit, SearchIndex
 
+_WORD = re.compile(r"[a-z]+")
+_KHMER_RUN = re.compile(r"[\u1780-\u17ff]+")
 TITLE, KEYWORDS = 2, 3  # a match in a title or an editor's keyword counts this many times
 
 
@@ -46,6 +51,7 @@ class ContentSearch:
     items: dict[str, tuple[Text, Text]]  # item id -> (topic title, item text)
     quizzes: dict[str, Quiz]
     services: dict[str, Service]
+    vocabulary: frozenset[str]  # words content uses: the only ones an unanswered count keeps
 
     def search(self, question: str, limit: int = 3) -> list[tuple[Hit, Target]]:
         """Return the best documents for a question with where each one opens."""
@@ -71,7 +77,22 @@ def build_search(content: Content, romaniser: Romaniser | None) -> ContentSearch
         targets[service.id] = Target(Kind.SERVICE, service.id)
     quizzes = {q.id: q for q in content.quizzes()}
     services = {s.id: s for s in content.services()}
-    return ContentSearch(SearchIndex(romaniser, docs), targets, items, quizzes, services)
+    words = vocabulary((f.text for _, fields in docs for f in fields), romaniser)
+    index = SearchIndex(romaniser, docs)
+    return ContentSearch(index, targets, items, quizzes, services, words)
+
+
+def vocabulary(texts: Iterable[str], romaniser: Romaniser | None) -> frozenset[str]:
+    """Every word the content uses, as typed (Latin lowercase, Khmer words), and the romanised
+    spellings and common English words: what may be kept of an unanswered question."""
+    words: set[str] = set(COMMON_ENGLISH) | set(STOP_EN)
+    for text in texts:
+        lowered = text.casefold()
+        words.update(_WORD.findall(lowered))
+        words.update(w for run in _KHMER_RUN.findall(lowered) for w in khmer_words(run))
+    if romaniser is not None:
+        words.update(w for spelling in romaniser.spellings() for w in spelling.split())
+    return frozenset(words)
 
 
 def _both(text: Text | None, weight: int = 1) -> list[Field]:

@@ -30,6 +30,7 @@ from bot.storage.database import create_engine, session_factory
 from bot.storage.feedback import Feedback
 from bot.storage.people import People
 from bot.storage.schedules import Schedules
+from bot.storage.unanswered import Unanswered
 from bot.throttle import Limiter, MemoryLimiter, RedisLimiter, ThrottleMiddleware
 from dialogs import browse, counsellor, course, crisis, fallback, menu, onboarding, referral, travel
 from dialogs import discreet as notify_settings
@@ -102,6 +103,7 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
         schedules=services.schedules, outbox=services.outbox,
         tip_feedback=Feedback(session_factory(services.engine), services.clock),
         risk=services.risk, cases=services.cases, quick_exit=services.quick_exit,
+        unanswered=Unanswered(session_factory(services.engine)),
         **trainer_groups.dependencies(services),
     )
     in_flight = InFlightMiddleware()

@@ -13,14 +13,18 @@ from pathlib import Path
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import Message
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.clock import Clock
 from bot.content_loader import Content
 from bot.i18n import Translator
 from bot.language import Romaniser
 from bot.language.commands import TypedCommands
+from bot.language.scrub import scrub
 from bot.language.search import Hit
 from bot.search import ContentSearch, Kind, Target, build_search
 from bot.settings import Settings
+from bot.storage.unanswered import Unanswered
 from dialogs.callbacks import CallCb, CourseCb, QuizCb, TopicCb, TravelCb
 from dialogs.help import help_view
 from dialogs.menu import main_menu, menu_row
@@ -30,7 +34,7 @@ from dialogs.text import escape
 
 log = logging.getLogger(__name__)
 COMMANDS_FILE = "typed_commands.yaml"
-# A result is shown when it covers most of the question's weight (idf), or a fair part of it
+# A result is shown when it covers over half the question's weight (idf), or a fair part of it
 # with a good BM25 score (tuned on the dev questions of tests/eval/queries.yaml: nine in ten
 # right answers cover over half; a stray shared word covers less).
 MOST = 0.5
@@ -52,7 +56,8 @@ def typed_commands(folder: Path) -> TypedCommands:
 
 
 async def typed_text(
-    message: Message, t: Translator, content: Content, risk: RiskDetector, settings: Settings
+    message: Message, t: Translator, content: Content, risk: RiskDetector, settings: Settings,
+    unanswered: Unanswered, clock: Clock,
 ) -> None:
     """Do what a typed command asks, or answer the question from content."""
     text = message.text or ""
@@ -60,7 +65,21 @@ async def typed_text(
     if command is not None:
         await reply(message, command_view(command, content, t))
         return
-    await reply(message, answer_view(searcher(content, risk.romaniser), t, text))
+    search = searcher(content, risk.romaniser)
+    view = answer_view(search, t, text)
+    await reply(message, view)
+    if settings.count_unanswered and view.text.startswith(t("search-nothing")):
+        await _count(unanswered, scrub(text[:MAX_QUESTION], search.vocabulary), t, clock)
+
+
+async def _count(unanswered: Unanswered, stripped: str | None, t: Translator, clock: Clock) -> None:
+    """Count a stripped unanswered question; a database fault must not reach the person."""
+    if stripped is None:
+        return
+    try:
+        await unanswered.note(stripped, t.language, clock().date())
+    except SQLAlchemyError:
+        log.warning("could not count an unanswered question")
 
 
 def command_view(command: str, content: Content, t: Translator) -> View:
@@ -94,7 +113,7 @@ def answer_view(search: ContentSearch, t: Translator, question: str) -> View:
 
 
 def _good(hit: Hit) -> bool:
-    return hit.coverage >= MOST or (hit.coverage >= PART and hit.score >= MIN_SCORE)
+    return hit.coverage > MOST or (hit.coverage >= PART and hit.score >= MIN_SCORE)
 
 
 def _result(search: ContentSearch, target: Target, t: Translator) -> tuple[str, CallbackData]:

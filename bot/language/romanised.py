@@ -118,6 +118,10 @@ class Romaniser:
             i += 1
         return Reading(" ".join(out), recognised, latin)
 
+    def spellings(self) -> tuple[str, ...]:
+        """Every Latin spelling the table knows."""
+        return tuple(self._table)
+
     def exact(self, word: str) -> str | None:
         """Return the Khmer word an editor listed this spelling for, or None."""
         return self._table.get(word)
