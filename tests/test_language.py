@@ -117,3 +117,23 @@ def test_typed_commands_refuse_a_phrase_for_two_commands(tmp_path: Path) -> None
     bad.write_text(yaml.safe_dump({"review": "draft", "commands": {"stop": ["x"], "menu": ["x"]}}))
     with pytest.raises(CommandsError, match="two commands"):
         TypedCommands.from_file(bad)
+
+
+def test_content_validate_checks_the_language_files(tmp_path: Path) -> None:
+    from shutil import copytree
+
+    from bot.content_tool.validate import validate_folder
+
+    folder = tmp_path / "content"
+    copytree(CONTENT, folder)
+    table = (folder / "romanised.yaml").read_text("utf-8")
+    (folder / "romanised.yaml").write_text(table + "  ញុំ: [knhom]\n", "utf-8")
+    commands = (folder / "typed_commands.yaml").read_text("utf-8")
+    (folder / "typed_commands.yaml").write_text(commands.replace("quit,", "menu,"), "utf-8")
+    parenting = (folder / "parenting.yaml").read_text("utf-8")
+    (folder / "parenting.yaml").write_text(parenting.replace('"ចំណាយពេល"', '"chamnay pel"', 1),
+                                           "utf-8")
+    problems = [str(p) for p in validate_folder(folder).problems]
+    assert any("romanised.yaml" in p and "knhom" in p for p in problems), problems
+    assert any("typed_commands.yaml" in p and "two commands" in p for p in problems), problems
+    assert any("chamnay pel" in p and "no Khmer script" in p for p in problems), problems
