@@ -8,7 +8,9 @@ and `python -m bench.crisis --misses dev` lists the dev items it gets wrong (nev
 
 from __future__ import annotations
 
+import gc
 import json
+import statistics
 import sys
 import time
 from dataclasses import dataclass
@@ -66,7 +68,8 @@ def crisis_metrics(split: str = "held") -> dict[str, float]:
     alarms = sum(detector.detect(c.text) is not None for c in ordinary)
     results[f"{prefix}false_alarm_rate"] = round(alarms / len(ordinary), 4)
     results[f"{prefix}category_match"] = _category_match(detector, cases)
-    results[f"{prefix}detect_us_p99"] = _p99_microseconds(detector, [c.text for c in cases])
+    timing = _timing(detector, [c.text for c in cases])
+    results.update({f"{prefix}{key}": value for key, value in timing.items()})
     return results
 
 
@@ -95,16 +98,24 @@ def misses(split: str) -> list[str]:
     return out
 
 
-def _p99_microseconds(detector: RiskDetector, texts: list[str]) -> float:
-    """Time detect() on every text ROUNDS times; return the 99th percentile."""
-    timings: list[int] = []
-    for _ in range(ROUNDS):
-        for text in texts:
-            start = time.perf_counter_ns()
-            detector.detect(text)
-            timings.append(time.perf_counter_ns() - start)
-    timings.sort()
-    return round(timings[int(len(timings) * 0.99)] / 1000, 1)
+def _timing(detector: RiskDetector, texts: list[str]) -> dict[str, float]:
+    """detect() time in microseconds: p50 and p99 over messages of each one's median of
+    ROUNDS runs (a two-core machine stalls a run in a hundred, whatever the message), and
+    the raw p99 over every run."""
+    gc.freeze()  # as run_bot.py does after start-up (bot/app.py)
+    rounds = [[_time(detector, text) for text in texts] for _ in range(ROUNDS)]
+    gc.unfreeze()
+    medians = sorted(statistics.median(run[i] for run in rounds) for i in range(len(texts)))
+    raw = sorted(t for run in rounds for t in run)
+    return {"detect_us_p50": round(medians[len(medians) // 2], 1),
+            "detect_us_p99": round(medians[int(len(medians) * 0.99)], 1),
+            "detect_us_raw_p99": round(raw[int(len(raw) * 0.99)], 1)}
+
+
+def _time(detector: RiskDetector, text: str) -> float:
+    start = time.perf_counter_ns()
+    detector.detect(text)
+    return (time.perf_counter_ns() - start) / 1000
 
 
 if __name__ == "__main__":
