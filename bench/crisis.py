@@ -1,12 +1,19 @@
-"""Crisis-triage figures over tests/data/crisis_eval.yaml: recall, false alarms, latency.
+"""Crisis-triage figures over tests/eval/crisis.yaml: recall and false alarms on the held-aside
+fifth, per language and script, and the detector's latency.
 
-`make bench` calls crisis_metrics(); `python -m bench.crisis` prints the same figures as JSON.
+`make bench` calls crisis_metrics(); `python -m bench.crisis` prints the same figures as JSON,
+and `python -m bench.crisis --misses dev` lists the dev items it gets wrong (never run it on
+`held` while tuning: that is what keeps the held figures honest).
 """
 
 from __future__ import annotations
 
+import gc
 import json
+import statistics
+import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -15,40 +22,104 @@ from dialogs.risk import RiskDetector
 
 ROOT = Path(__file__).resolve().parents[1]
 TERMS = ROOT / "content" / "risk_terms.yaml"
-EVAL_SET = ROOT / "tests" / "data" / "crisis_eval.yaml"
-ROUNDS = 20  # timing passes over the whole set, so the 99th percentile rests on ~6,000 calls
+EVAL_SET = ROOT / "tests" / "eval" / "crisis.yaml"
+OLD_SET = ROOT / "tests" / "data" / "crisis_eval.yaml"  # the first author's set: dev only
+ROUNDS = 10  # timing passes over the whole set
+LANGS = {"km": "km", "en": "en", "rom": "romanised"}
 
 
-def load_eval_set(path: Path = EVAL_SET) -> tuple[list[str], list[str]]:
-    """Return the texts of the risk messages and of the ordinary messages."""
+@dataclass(frozen=True)
+class Case:
+    """One labelled message: risk or not, its language or script, its split."""
+
+    text: str
+    lang: str
+    risk: bool
+    split: str
+    category: str = ""
+
+
+def load_cases(path: Path = EVAL_SET, old: Path | None = OLD_SET) -> list[Case]:
+    """Return every labelled message; the older set's items count as dev."""
+    cases = _read(path, default_split=None)
+    return cases + (_read(old, default_split="dev") if old else [])
+
+
+def _read(path: Path, default_split: str | None) -> list[Case]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [item["text"] for item in data["risk"]], [item["text"] for item in data["ordinary"]]
+    return [
+        Case(item["text"], item["lang"], kind.startswith("risk"), item.get("split", default_split),
+             item.get("category", ""))
+        for kind in data if kind.startswith(("risk", "ordinary"))
+        for item in data[kind]
+    ]
 
 
-def crisis_metrics() -> dict[str, float]:
-    """Return recall, false-alarm rate and the 99th-percentile detect() time in microseconds."""
+def crisis_metrics(split: str = "held") -> dict[str, float]:
+    """Return recall per language and script, false alarms and p99 detect() time."""
     detector = RiskDetector.from_file(TERMS)
-    risk, ordinary = load_eval_set()
-    caught = sum(detector.detect(text) is not None for text in risk)
-    alarms = sum(detector.detect(text) is not None for text in ordinary)
-    return {
-        "crisis.recall": round(caught / len(risk), 4),
-        "crisis.false_alarm_rate": round(alarms / len(ordinary), 4),
-        "crisis.detect_us_p99": _p99_microseconds(detector, risk + ordinary),
-    }
+    cases = [c for c in load_cases() if c.split == split]
+    prefix = "crisis." if split == "held" else f"crisis.{split}_"
+    results: dict[str, float] = {}
+    for lang, name in LANGS.items():
+        results[f"{prefix}recall_{name}"] = _recall(detector, [c for c in cases if c.lang == lang])
+    results[f"{prefix}recall"] = _recall(detector, cases)
+    ordinary = [c for c in cases if not c.risk]
+    alarms = sum(detector.detect(c.text) is not None for c in ordinary)
+    results[f"{prefix}false_alarm_rate"] = round(alarms / len(ordinary), 4)
+    results[f"{prefix}category_match"] = _category_match(detector, cases)
+    timing = _timing(detector, [c.text for c in cases])
+    results.update({f"{prefix}{key}": value for key, value in timing.items()})
+    return results
 
 
-def _p99_microseconds(detector: RiskDetector, texts: list[str]) -> float:
-    """Time detect() on every text ROUNDS times (after the warm-up above); return the p99."""
-    timings: list[int] = []
-    for _ in range(ROUNDS):
-        for text in texts:
-            start = time.perf_counter_ns()
-            detector.detect(text)
-            timings.append(time.perf_counter_ns() - start)
-    timings.sort()
-    return round(timings[int(len(timings) * 0.99)] / 1000, 1)
+def _recall(detector: RiskDetector, cases: list[Case]) -> float:
+    risk = [c for c in cases if c.risk]
+    return round(sum(detector.detect(c.text) is not None for c in risk) / len(risk), 4)
+
+
+def _category_match(detector: RiskDetector, cases: list[Case]) -> float:
+    """Share of caught risk messages whose category is the labelled one (the reply fits it)."""
+    found = [(c, detector.detect(c.text)) for c in cases if c.risk]
+    caught = [(c, m) for c, m in found if m is not None]
+    return round(sum(m.category == c.category for c, m in caught) / max(len(caught), 1), 4)
+
+
+def misses(split: str) -> list[str]:
+    """Describe each item of a split that triage gets wrong (for tuning on dev only)."""
+    detector = RiskDetector.from_file(TERMS)
+    out = []
+    for case in (c for c in load_cases() if c.split == split):
+        match = detector.detect(case.text)
+        if (match is not None) != case.risk:
+            out.append(f"{'MISS' if case.risk else 'ALARM'} {case.lang}: {case.text} {match}")
+        elif match is not None and match.category != case.category:
+            out.append(f"CATEGORY {case.category} got {match}: {case.text}")
+    return out
+
+
+def _timing(detector: RiskDetector, texts: list[str]) -> dict[str, float]:
+    """detect() time in microseconds: p50 and p99 over messages of each one's median of
+    ROUNDS runs (a two-core machine stalls a run in a hundred, whatever the message), and
+    the raw p99 over every run."""
+    gc.freeze()  # as run_bot.py does after start-up (bot/runtime/app.py)
+    rounds = [[_time(detector, text) for text in texts] for _ in range(ROUNDS)]
+    gc.unfreeze()
+    medians = sorted(statistics.median(run[i] for run in rounds) for i in range(len(texts)))
+    raw = sorted(t for run in rounds for t in run)
+    return {"detect_us_p50": round(medians[len(medians) // 2], 1),
+            "detect_us_p99": round(medians[int(len(medians) * 0.99)], 1),
+            "detect_us_raw_p99": round(raw[int(len(raw) * 0.99)], 1)}
+
+
+def _time(detector: RiskDetector, text: str) -> float:
+    start = time.perf_counter_ns()
+    detector.detect(text)
+    return (time.perf_counter_ns() - start) / 1000
 
 
 if __name__ == "__main__":
-    print(json.dumps(crisis_metrics(), indent=2))
+    if len(sys.argv) == 3 and sys.argv[1] == "--misses":
+        print("\n".join(misses(sys.argv[2])))
+    else:
+        print(json.dumps({**crisis_metrics("dev"), **crisis_metrics()}, indent=2))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bench.crisis import crisis_metrics
 from bench.relay import relay_metrics
+from bench.search import search_metrics
 from bench.sender import sender_metrics
 from bench.updates import updates_metrics
 
@@ -26,6 +27,7 @@ def main() -> None:
                    f"{platform.python_version()}",
     }
     results.update(crisis_metrics())
+    results.update(search_metrics())
     results.update(asyncio.run(updates_metrics()))
     results.update(asyncio.run(relay_metrics()))
     results.update(sender_metrics())

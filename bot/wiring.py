@@ -52,6 +52,7 @@ from bot.storage.groups import GroupStore
 from bot.storage.people import People
 from bot.storage.schedules import Schedules
 from bot.storage.trail import TrailStore
+from bot.storage.unanswered import Unanswered
 from bot.storage.vault import Vault
 from dialogs import (
     browse,
@@ -166,7 +167,7 @@ def _handler_data(services: Services) -> dict[str, Any]:
         "tip_feedback": Feedback(sessions, clock), "risk": services.risk,
         "cases": services.cases, "quick_exit": services.quick_exit,
         "groups": GroupStore(sessions, clock), "group_sessions": SessionStore(sessions, clock),
-        "admins": membership.Admins(),
+        "admins": membership.Admins(), "unanswered": Unanswered(sessions),
     }
 
 

@@ -17,10 +17,13 @@ from aiogram.enums import ChatType
 from aiogram.types import Message, TelegramObject, Update
 
 from bot.content.i18n import Locales, Translator
+from bot.content.model import Service
 from bot.content.store import Content
+from bot.language import Romaniser, is_romanised
 from dialogs.callbacks import CaseCb
-from dialogs.hotlines import emergency_view
-from dialogs.risk import RiskDetector, RiskMatch
+from dialogs.hotlines import call_rows, service_line
+from dialogs.quick_exit.flow import quick_exit_row
+from dialogs.risk import RiskCategory, RiskDetector, RiskMatch
 from dialogs.screen import View, reply
 from dialogs.states import CaseStates
 
@@ -29,16 +32,55 @@ KHMER_SCRIPT = re.compile(r"[\u1780-\u17FF]")
 BARE_COMMAND = re.compile(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?")
 
 
-def written_language(text: str) -> str:
-    """Answer in the language the person wrote in: Khmer script means Khmer."""
-    return "km" if KHMER_SCRIPT.search(text) else "en"
+def written_language(text: str, romaniser: Romaniser | None = None) -> str:
+    """Answer in the language the person wrote in: Khmer script or romanised Khmer is Khmer."""
+    if KHMER_SCRIPT.search(text):
+        return "km"
+    romanised = romaniser is not None and is_romanised(romaniser.read(text))
+    return "km" if romanised else "en"
 
 
-def crisis_view(content: Content, t: Translator) -> View:
-    """Emergency numbers under one calm sentence, then the offer of a counsellor."""
-    numbers = emergency_view(content, t, lead=t("crisis-lead"))
+# Which services lead for each kind of risk (service categories in content/services.yaml).
+_LEADING_SERVICES = {
+    RiskCategory.SELF_HARM: "mental-health",
+    RiskCategory.DISTRESS: "mental-health",
+    RiskCategory.DRUGS_ALCOHOL: "drugs-alcohol",
+    RiskCategory.TRAFFICKING: "trafficking",
+    RiskCategory.FORCED_LABOUR: "trafficking",
+    RiskCategory.CHILD_IN_DANGER: "missing-child",
+}
+
+
+def lead_id(match: RiskMatch | None) -> str:
+    """The Fluent id of the first words: they fit what was said, and who said it."""
+    if match is None:
+        return "crisis-lead"
+    category = match.category
+    if category == RiskCategory.SELF_HARM:
+        return "crisis-lead-self-harm-witness" if match.witness else "crisis-lead-self-harm"
+    if category in (RiskCategory.MEDICAL_EMERGENCY, RiskCategory.DRUGS_ALCOHOL,
+                    RiskCategory.DISTRESS):
+        return f"crisis-lead-{category.value}"
+    return "crisis-lead-witness" if match.witness else "crisis-lead"
+
+
+def crisis_services(content: Content, match: RiskMatch | None) -> tuple[Service, ...]:
+    """The numbers to show: those for this kind of risk first, then the emergency ones."""
+    wanted = _LEADING_SERVICES.get(match.category) if match else None
+    leading = [s for s in content.services() if wanted in s.categories] if wanted else []
+    urgent = content.services(emergency_only=True)
+    ordered = [*(s for s in leading if s.emergency), *(s for s in leading if not s.emergency)]
+    return tuple(dict.fromkeys([*ordered[:2], *urgent]))
+
+
+@lru_cache(maxsize=128)
+def crisis_view(content: Content, t: Translator, match: RiskMatch | None = None) -> View:
+    """Fitting words, the numbers for this risk, then the offer of a counsellor."""
+    services = crisis_services(content, match)
+    lines = [t(lead_id(match)), t("help-title"), *(service_line(s, t) for s in services)]
+    text = "\n\n".join(lines)
     offer = [(t("crisis-button-counsellor"), CaseCb(action="consent", urgent=True))]
-    return View(numbers.text, (*numbers.rows[:-1], offer, numbers.rows[-1]))
+    return View(text, (*call_rows(services, t), offer, quick_exit_row(t)))
 
 
 def urgent_update(risk: RiskDetector) -> Callable[[TelegramObject], bool]:
@@ -71,11 +113,12 @@ async def at_risk(
 
 
 async def crisis_reply(
-    message: Message, risk_match: RiskMatch, risk_text: str, content: Content, locales: Locales
+    message: Message, risk_match: RiskMatch, risk_text: str, content: Content, locales: Locales,
+    risk: RiskDetector,
 ) -> None:
     """Send the emergency numbers and the offer of a counsellor, first of all."""
-    t = locales.get(written_language(risk_text))
-    await reply(message, crisis_view(content, t))
+    t = locales.get(written_language(risk_text, risk.romaniser))
+    await reply(message, crisis_view(content, t, risk_match))
     # Category and rule only: never the words that matched.
     log.info("crisis reply sent (%s, rule %s)", risk_match.category, risk_match.term_id)
 
@@ -85,3 +128,4 @@ def create_router() -> Router:
     router = Router(name="crisis")
     router.message.register(crisis_reply, F.chat.type == ChatType.PRIVATE, at_risk)
     return router
+

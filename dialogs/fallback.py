@@ -17,8 +17,10 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.i18n import Translator
 from bot.storage.people import People
-from dialogs.menu import main_menu
-from dialogs.screen import reply, show
+from dialogs.callbacks import MenuCb, Screen
+from dialogs.menu import main_menu, menu_row
+from dialogs.screen import View, reply, show
+from dialogs.search import typed_text
 
 log = logging.getLogger(__name__)
 private = F.chat.type == ChatType.PRIVATE
@@ -30,9 +32,23 @@ async def unknown_command(message: Message, t: Translator) -> None:
     await reply(message, main_menu(t, t("fallback-unknown-command")))
 
 
-async def free_text(message: Message, t: Translator) -> None:
-    """Typed text that no flow expects: point to the buttons."""
-    await reply(message, main_menu(t, t("fallback-free-text")))
+def voice_view(t: Translator, lead_id: str) -> View:
+    """An honest reply to what Sokh cannot read, with the ways to a person."""
+    return View(t(lead_id), (
+        [(t("menu-button-help"), MenuCb(to=Screen.HELP))],
+        [(t("menu-button-counsellor"), MenuCb(to=Screen.COUNSELLOR))],
+        menu_row(t),
+    ))
+
+
+async def voice(message: Message, t: Translator) -> None:
+    """Voice notes, audio and round videos: Sokh cannot listen yet; offer people who can."""
+    await reply(message, voice_view(t, "fallback-voice"))
+
+
+async def sticker(message: Message, t: Translator) -> None:
+    """Stickers carry no words to read: say so, with the same ways to a person."""
+    await reply(message, voice_view(t, "fallback-sticker"))
 
 
 async def location(message: Message, t: Translator) -> None:
@@ -83,8 +99,10 @@ def create_router() -> Router:
     """The fallback flow's handlers, in the order they are tried."""
     router = Router(name="fallback")
     router.message.register(unknown_command, private, F.text.startswith("/"))
-    router.message.register(free_text, private, F.text)
+    router.message.register(typed_text, private, F.text)
     router.message.register(location, private, F.location | F.venue)
+    router.message.register(voice, private, F.voice | F.audio | F.video_note)
+    router.message.register(sticker, private, F.sticker)
     router.message.register(media, private)
     router.edited_message.register(edited, private)
     router.message.register(group_command, groups, F.text.startswith("/"))

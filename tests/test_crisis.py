@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.content.i18n import Locales
 from bot.content.store import ContentStore
 from bot.runtime.settings import REPO_ROOT, Settings
 from bot.storage.cases import ALIAS_LETTERS, new_alias
 from dialogs.counsellor.person import consent_view, entry_view, is_open_now
-from dialogs.crisis import crisis_view, written_language
+from dialogs.crisis import crisis_services, crisis_view, lead_id, written_language
+from dialogs.risk import RiskCategory, RiskDetector, RiskMatch
+from dialogs.screen import View
 
 
 def _content() -> ContentStore:
@@ -54,3 +58,53 @@ def test_aliases_avoid_look_alike_characters() -> None:
     aliases = {new_alias() for _ in range(200)}
     assert all(len(a) == 4 and set(a) <= set(ALIAS_LETTERS) for a in aliases)
     assert not set("01OIL") & set(ALIAS_LETTERS)
+
+
+def _labels(view: View) -> list[str]:
+    return [label for row in view.rows for label, _ in row]
+
+
+def test_self_harm_leads_with_the_mental_health_line(locales: Locales) -> None:
+    t = locales.get("en")
+    view = crisis_view(_content().current, t, RiskMatch(RiskCategory.SELF_HARM, "x"))
+    assert view.text.startswith(t("crisis-lead-self-harm"))
+    assert "TPO" in view.text and view.text.index("1280") < view.text.index("117")
+    assert "not your fault" not in view.text  # the abuse card's words are not for this
+
+
+def test_a_witness_is_answered_as_a_witness(locales: Locales) -> None:
+    t = locales.get("km")
+    match = RiskMatch(RiskCategory.PHYSICAL_ABUSE, "x", witness=True)
+    view = crisis_view(_content().current, t, match)
+    assert view.text.startswith(t("crisis-lead-witness"))
+    assert _labels(view)[-3:] == [t("crisis-button-counsellor"), t("common-button-menu"),
+                                  t("hide-button")]
+
+
+@pytest.mark.parametrize(
+    ("category", "lead"),
+    [(RiskCategory.MEDICAL_EMERGENCY, "crisis-lead-medical-emergency"),
+     (RiskCategory.DRUGS_ALCOHOL, "crisis-lead-drugs-alcohol"),
+     (RiskCategory.DISTRESS, "crisis-lead-distress"),
+     (RiskCategory.TRAFFICKING, "crisis-lead")],
+)
+def test_each_kind_of_risk_has_fitting_words(category: RiskCategory, lead: str) -> None:
+    assert lead_id(RiskMatch(category, "x")) == lead
+
+
+def test_numbers_come_only_from_the_services(locales: Locales) -> None:
+    content = _content().current
+    phones = {s.phone for s in content.services()}
+    for category in RiskCategory:
+        for witness in (False, True):
+            match = RiskMatch(category, "x", witness)
+            shown = crisis_services(content, match)
+            assert shown and {s.phone for s in shown} <= phones
+            assert all(s.emergency for s in content.services(emergency_only=True)
+                       if s in shown) and set(content.services(emergency_only=True)) <= set(shown)
+
+
+def test_romanised_khmer_is_answered_in_khmer() -> None:
+    risk = RiskDetector.from_file(REPO_ROOT / "content" / "risk_terms.yaml")
+    assert written_language("knhom chong slab", risk.romaniser) == "km"
+    assert written_language("my dad hits me", risk.romaniser) == "en"

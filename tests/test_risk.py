@@ -36,9 +36,14 @@ def detector() -> RiskDetector:
 # --- the evaluation set ----------------------------------------------------------------------
 
 
+# The categories the first evaluation set was written for; tests/eval/crisis.yaml covers all.
+FIRST_CATEGORIES = [c for c in RiskCategory if c.value in {i["category"] for i in RISK}]
+
+
 def test_eval_set_covers_every_category_in_both_languages() -> None:
     assert len(RISK) >= 70 and len(ORDINARY) >= 50
-    for category in RiskCategory:
+    assert len(FIRST_CATEGORIES) == 8
+    for category in FIRST_CATEGORIES:
         langs = {item["lang"] for item in RISK if item["category"] == category.value}
         assert {"en", "km"} <= langs, f"{category}: {langs}"
     assert {item["lang"] for item in ORDINARY} >= {"en", "km"}
@@ -141,7 +146,7 @@ def test_a_gap_does_not_span_two_sentences() -> None:
 def test_a_match_keeps_none_of_the_text(detector: RiskDetector) -> None:
     match = detector.detect("my dad hits me")
     assert isinstance(match, RiskMatch)
-    assert {f.name for f in dataclasses.fields(RiskMatch)} == {"category", "term_id"}
+    assert {f.name for f in dataclasses.fields(RiskMatch)} == {"category", "term_id", "witness"}
     with pytest.raises(dataclasses.FrozenInstanceError):
         match.term_id = "x"  # type: ignore[misc]
 
@@ -290,3 +295,87 @@ def test_from_file_reports_the_file(tmp_path: Path) -> None:
 
 def test_shipped_terms_are_marked_draft() -> None:
     assert yaml.safe_load(TERMS.read_text("utf-8"))["review"] == "draft"
+
+
+# --- issue #16: three scripts, new categories, witnesses -----------------------------------
+
+NEW_SET = yaml.safe_load((ROOT / "tests" / "eval" / "crisis.yaml").read_text("utf-8"))
+NEW_RISK = [i for k, v in NEW_SET.items() if k.startswith("risk") for i in v]
+NEW_ORDINARY = [i for k, v in NEW_SET.items() if k.startswith("ordinary") for i in v]
+
+
+def test_new_eval_set_has_what_the_issue_asks() -> None:
+    first = NEW_SET["risk"]
+    assert len(first) >= 150 and len(NEW_SET["ordinary"]) >= 80
+    assert sum(i["lang"] == "rom" for i in first) >= 40
+    assert sum(i.get("indirect", False) or i["about"] == "other" for i in first) >= 30
+    for category in RiskCategory:
+        langs = {i["lang"] for i in first if i["category"] == category.value}
+        assert {"en", "km", "rom"} <= langs, f"{category}: {langs}"
+
+
+def test_a_fifth_is_held_aside_every_fifth_item() -> None:
+    for kind in ("risk", "ordinary"):
+        splits = [i["split"] for i in NEW_SET[kind]]
+        assert splits == ["held" if (n + 1) % 5 == 0 else "dev" for n in range(len(splits))]
+    later = [i for k, v in NEW_SET.items() if k not in ("risk", "ordinary", "review") for i in v]
+    assert later and all(i["split"] == "dev" for i in later)
+
+
+def test_dev_recall_and_false_alarms(detector: RiskDetector) -> None:
+    # Held items are measured by bench/crisis.py, never asserted here: no tuning against them.
+    risk = [i for i in NEW_RISK if i["split"] == "dev"]
+    ordinary = [i for i in NEW_ORDINARY if i["split"] == "dev"]
+    missed = [i["text"] for i in risk if detector.detect(i["text"]) is None]
+    alarms = [i["text"] for i in ordinary if detector.detect(i["text"]) is not None]
+    assert len(missed) / len(risk) <= 0.03, missed
+    assert len(alarms) / len(ordinary) <= 0.03, alarms
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "witness"),
+    [
+        ("knhom chong slab", RiskCategory.SELF_HARM, False),
+        ("kjom chong somlab kluon eng", RiskCategory.SELF_HARM, False),
+        ("i feel so hopeless, i cant go on like this", RiskCategory.SELF_HARM, False),
+        ("my classmate wrote that he wants to die", RiskCategory.SELF_HARM, True),
+        ("my neighbour's husband beats her every night", RiskCategory.PHYSICAL_ABUSE, True),
+        ("my husband hit me again", RiskCategory.PHYSICAL_ABUSE, False),
+        ("my son is not breathing", RiskCategory.MEDICAL_EMERGENCY, True),
+        ("kon srey knhom min dok donghaem", RiskCategory.MEDICAL_EMERGENCY, True),
+        ("my 13 year old son is using yama every day", RiskCategory.DRUGS_ALCOHOL, True),
+        ("i don't feel safe at home", RiskCategory.DISTRESS, False),
+        ("the broker says i cannot leave until i pay the debt", RiskCategory.FORCED_LABOUR, False),
+        ("my sister was sold as a bride in china", RiskCategory.TRAFFICKING, True),
+    ],
+)
+# None of these is an item of tests/eval/crisis.yaml: the held items stay unseen.
+def test_new_categories_romanised_and_witnesses(
+    detector: RiskDetector, text: str, category: RiskCategory, witness: bool
+) -> None:
+    match = detector.detect(text)
+    assert match is not None and (match.category, match.witness) == (category, witness), match
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my phone died", "this exam is going to kill me", "kdao chong slab", "khmas chong slab",
+     "tmor tursab knhom slab", "is it legal for my employer to keep a copy of my passport",
+     "my baby cries all night and I'm exhausted"],
+)
+def test_everyday_idioms_in_three_scripts(detector: RiskDetector, text: str) -> None:
+    assert detector.detect(text) is None
+
+
+def test_romanised_terms_come_from_the_table_beside_the_terms(tmp_path: Path) -> None:
+    (tmp_path / "risk_terms.yaml").write_text(yaml.safe_dump(_minimal_terms()), encoding="utf-8")
+    alone = RiskDetector.from_file(tmp_path / "risk_terms.yaml")
+    table = {"review": "draft", "words": {"ខ្ញុំ": ["knhom"]}}
+    (tmp_path / "romanised.yaml").write_text(yaml.safe_dump(table, allow_unicode=True), "utf-8")
+    data = _minimal_terms()
+    data["categories"]["self-harm"][0]["km"] = ["ស្លាប់ @me"]
+    (tmp_path / "risk_terms.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    with_table = RiskDetector.from_file(tmp_path / "risk_terms.yaml")
+    assert alone.romaniser is None and with_table.romaniser is not None
+    assert with_table.detect("slab knhom") is None  # "slab" is not in this table
+    assert with_table.detect("ស្លាប់ knhom") is not None

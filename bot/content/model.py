@@ -43,6 +43,16 @@ class Text(Frozen):
         return self.km if language == "km" else self.en
 
 
+class Keywords(Frozen):
+    """Words people type for an item that its text lacks (synonyms, slang); search reads them.
+
+    Khmer keywords are in Khmer script: romanised spellings go in content/romanised.yaml.
+    """
+
+    en: tuple[str, ...] = ()
+    km: tuple[str, ...] = ()
+
+
 class Item(Frozen):
     """One tip or checklist entry: a phone screen of text."""
 
@@ -51,6 +61,7 @@ class Item(Frozen):
     sources: Sources = Field(min_length=1)
     ages: tuple[Age, ...] = ()
     text: Text
+    keywords: Keywords | None = None
 
 
 class Topic(Frozen):
@@ -83,6 +94,7 @@ class Service(Frozen):
     review: Review
     sources: Sources = Field(min_length=1)
     last_verified: date
+    keywords: Keywords | None = None
 
 
 class Quiz(Frozen):
@@ -96,6 +108,7 @@ class Quiz(Frozen):
     options: tuple[Text, ...] = Field(min_length=2, max_length=4)
     correct: int = Field(ge=0)
     explanation: Text
+    keywords: Keywords | None = None
 
     @model_validator(mode="after")
     def _correct_in_range(self) -> Quiz:

@@ -17,6 +17,7 @@ import openpyxl  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.runtime.report_unanswered import add_unanswered_command
 from bot.runtime.settings import Settings
 from bot.runtime.sheets import as_text_cells, csv_cell
 from bot.storage import migrate
@@ -109,6 +110,7 @@ def add_report_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     sessions.add_argument("--output", type=Path, default=None,
                           help="file to write (xlsx needs one; csv defaults to stdout)")
     sessions.set_defaults(handler=run_sessions_report)
+    add_unanswered_command(report)
 
 
 def run_sessions_report(args: argparse.Namespace) -> int:

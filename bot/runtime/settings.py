@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     content_dir: Path = REPO_ROOT / "content"
     locales_dir: Path = REPO_ROOT / "locales"
     show_draft_content: bool = True
+    count_unanswered: bool = False  # COUNT_UNANSWERED: count typed questions search missed
     flood_limit: int = Field(default=6, ge=1)
     flood_window_s: float = Field(default=2.0, gt=0)
     # Quick exit (docs/quick-exit.md): minutes of silence before 'Clean up after me' runs.

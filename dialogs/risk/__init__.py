@@ -15,10 +15,10 @@ The modules, in the order a message meets them: khmer and english (normalisation
 detector (all of it behind RiskDetector); categories holds the types a match is reported in.
 """
 
+from bot.language.english import normalise_english
+from bot.language.khmer import normalise_khmer
 from dialogs.risk.categories import PRIORITY, RiskCategory, RiskMatch
 from dialogs.risk.detector import RiskDetector
-from dialogs.risk.english import normalise_english
-from dialogs.risk.khmer import normalise_khmer
 
 __all__ = [
     "PRIORITY",

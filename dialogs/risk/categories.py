@@ -17,13 +17,18 @@ class RiskCategory(StrEnum):
     FORCED_LABOUR = "forced-labour"
     FORCED_MARRIAGE = "forced-marriage"
     ONLINE_EXPLOITATION = "online-exploitation"
+    MEDICAL_EMERGENCY = "medical-emergency"
+    DRUGS_ALCOHOL = "drugs-alcohol"
+    DISTRESS = "distress"
 
 
-# The first category that matches wins: danger right now and self-harm first, then specific
-# harms before general ones ("forced to scam, beaten if we miss the target" is trafficking),
-# so the reply can lead with the most fitting hotline.
+# The first category that matches wins: danger right now, a body in danger (a baby not
+# breathing, poison swallowed by accident) and self-harm first, then specific harms before
+# general ones ("forced to scam, beaten if we miss the target" is trafficking), and general
+# distress last, so the reply can lead with the most fitting words and hotline.
 PRIORITY: tuple[RiskCategory, ...] = (
     RiskCategory.CHILD_IN_DANGER,
+    RiskCategory.MEDICAL_EMERGENCY,
     RiskCategory.SELF_HARM,
     RiskCategory.SEXUAL_ABUSE,
     RiskCategory.ONLINE_EXPLOITATION,
@@ -31,6 +36,8 @@ PRIORITY: tuple[RiskCategory, ...] = (
     RiskCategory.TRAFFICKING,
     RiskCategory.FORCED_LABOUR,
     RiskCategory.PHYSICAL_ABUSE,
+    RiskCategory.DRUGS_ALCOHOL,
+    RiskCategory.DISTRESS,
 )
 
 
@@ -40,3 +47,6 @@ class RiskMatch:
 
     category: RiskCategory
     term_id: str
+    # True when the writer reports someone else ("my friend's uncle..."): the reply then
+    # speaks to a witness, not to the person in danger.
+    witness: bool = False

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dialogs.risk.english import normalise_english
-from dialogs.risk.khmer import HAS_KHMER, khmer_tokens
+from bot.language.english import normalise_english
+from bot.language.khmer import HAS_KHMER, khmer_tokens
 from dialogs.risk.matching import SENTENCE_END, Alt, Element, Rule
 from dialogs.risk.terms import Entry, fail
 

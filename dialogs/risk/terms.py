@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.language.khmer import KHMER
 from dialogs.risk.categories import RiskCategory
-from dialogs.risk.khmer import KHMER
 
-_TOP_KEYS = {"review", "groups", "spelling", "khmer_variants", "exclusions", "categories"}
+_TOP_KEYS = {
+    "review", "groups", "spelling", "khmer_variants", "exclusions", "categories", "witness",
+    "self",
+}
 _ENTRY_KEYS = {"id", "en", "km", "gap", "km_gap"}
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -36,6 +39,8 @@ class Terms:
     variants: dict[str, str]
     exclusions: list[Entry]
     categories: dict[RiskCategory, list[Entry]]
+    witness: list[Entry]  # words naming someone else as the one in danger
+    self_words: list[Entry]  # words showing the writer is in danger too
 
 
 def parse_terms(data: object, source: str) -> Terms:
@@ -51,7 +56,9 @@ def parse_terms(data: object, source: str) -> Terms:
     seen: set[str] = set()  # ids are unique across exclusions and categories
     exclusions = _parse_entries(top.get("exclusions"), f"{source}: exclusions", seen)
     categories = _load_categories(top.get("categories"), source, seen)
-    return Terms(groups, spelling, variants, exclusions, categories)
+    witness = _optional_entries(top.get("witness"), f"{source}: witness", seen)
+    self_words = _optional_entries(top.get("self"), f"{source}: self", seen)
+    return Terms(groups, spelling, variants, exclusions, categories, witness, self_words)
 
 
 def fail(where: str, problem: str) -> ValueError:
@@ -106,6 +113,10 @@ def _parse_entries(raw: object, where: str, seen: set[str]) -> list[Entry]:
     if not isinstance(raw, list) or not raw:
         raise fail(where, "must be a non-empty list of entries")
     return [_parse_entry(item, where, seen) for item in raw]
+
+
+def _optional_entries(raw: object, where: str, seen: set[str]) -> list[Entry]:
+    return [] if raw is None else _parse_entries(raw, where, seen)
 
 
 def _load_groups(raw: object, source: str) -> dict[str, dict[str, list[str]]]:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.content.tool.render import RENDER_RULES
+from bot.content.tool.rules_language import KEYWORD_RULES, language_problems
 from bot.content.tool.rules_refs import REF_RULES
 from bot.content.tool.rules_services import SERVICE_RULES
 from bot.content.tool.rules_text import TEXT_RULES
@@ -18,7 +19,7 @@ __all__ = ["DEFAULT_MAX_AGE_DAYS", "Report", "validate", "validate_folder"]
 DEFAULT_MAX_AGE_DAYS = 365
 # Rules over single objects still run when some file broke the schema; cross-references
 # would only repeat that breakage as a flood of dangling ids.
-LOCAL_RULES = (*TEXT_RULES, *SERVICE_RULES, *RENDER_RULES)
+LOCAL_RULES = (*TEXT_RULES, *SERVICE_RULES, *RENDER_RULES, *KEYWORD_RULES)
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,10 @@ def validate(files: Files, *, today: date | None = None,
 def validate_folder(folder: Path, *, today: date | None = None,
                     max_age_days: int = DEFAULT_MAX_AGE_DAYS,
                     stale_severity: Severity = "error") -> Report:
-    """Validate the content folder on disk (see `validate`)."""
-    return validate(FolderFiles(folder), today=today, max_age_days=max_age_days,
-                    stale_severity=stale_severity)
+    """Validate the content folder on disk (see `validate`), and its language files."""
+    report = validate(FolderFiles(folder), today=today, max_age_days=max_age_days,
+                      stale_severity=stale_severity)
+    return Report(report.loaded, (*report.problems, *language_problems(folder)))
 
 
 def _pack_names(loaded: Loaded) -> list[Problem]:

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
-from dialogs.risk.khmer import DIGITS, INVISIBLE
+from bot.language.khmer import DIGITS, INVISIBLE
 
 # Apostrophes go ("can't" is "cant", then "can not"); Khmer keyboards' digits and invisible
 # characters turn up in English messages too.
@@ -66,6 +66,11 @@ def normalise_english(text: str, spelling: Mapping[str, str] | None = None) -> l
         elif word:
             words.append(word)
     return list(map(_stem, words))
+
+
+def stem(word: str) -> str:
+    """Return the crude stem of one lowercase English word (hitting -> hit)."""
+    return _stem(word)
 
 
 def _en_map(match: re.Match[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 KHMER = "\u1780-\u17ff\u19e0-\u19ff"
@@ -58,7 +59,7 @@ def khmer_tokens(text: str) -> list[str]:
 
 def _basic_khmer(text: str) -> str:
     """Drop invisible characters, map Khmer digits and variant letters, lowercase."""
-    return _KM_ODD.sub(_km_map, text).lower()
+    return _KM_ODD.sub(_km_map, unicodedata.normalize("NFC", text)).lower()
 
 
 def _km_map(match: re.Match[str]) -> str:
