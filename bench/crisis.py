@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from dialogs.risk import RiskDetector
+from bot.language.risk import RiskDetector
 
 ROOT = Path(__file__).resolve().parents[1]
 TERMS = ROOT / "content" / "risk_terms.yaml"

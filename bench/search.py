@@ -20,7 +20,7 @@ import yaml
 
 from bot.content.search import ContentSearch, build_search
 from bot.content.store import load_content
-from dialogs.risk import RiskDetector
+from bot.language.risk import RiskDetector
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "tests" / "eval" / "queries.yaml"

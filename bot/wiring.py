@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.content.i18n import Locales
 from bot.content.store import ContentStore
+from bot.language.risk import RiskDetector
 from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
 from bot.pipeline.inline_filters import run_sync_filters_inline
 from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
@@ -76,7 +77,6 @@ from dialogs.groups import nudges as group_nudges
 from dialogs.notifications import discreet, reveal
 from dialogs.quick_exit import flow as quick_exit
 from dialogs.quick_exit.jobs import clean_due, purge_trail
-from dialogs.risk import RiskDetector
 from dialogs.states import concerns_flows, concerns_trainers
 from dialogs.travel import nudges as travel_nudges
 

@@ -20,10 +20,10 @@ from bot.content.i18n import Locales, Translator
 from bot.content.model import Service
 from bot.content.store import Content
 from bot.language import Romaniser, is_romanised
+from bot.language.risk import RiskCategory, RiskDetector, RiskMatch
 from dialogs.callbacks import CaseCb
 from dialogs.hotlines import call_rows, service_line
 from dialogs.quick_exit.flow import quick_exit_row
-from dialogs.risk import RiskCategory, RiskDetector, RiskMatch
 from dialogs.screen import View, reply
 from dialogs.states import CaseStates
 

@@ -20,6 +20,7 @@ from bot.content.search import ContentSearch, Kind, Target, build_search
 from bot.content.store import Content
 from bot.language import Romaniser
 from bot.language.commands import TypedCommands
+from bot.language.risk import RiskDetector
 from bot.language.scrub import scrub
 from bot.language.search import Hit
 from bot.runtime.clock import Clock
@@ -28,7 +29,6 @@ from bot.storage.unanswered import Unanswered
 from dialogs.callbacks import CallCb, CourseCb, QuizCb, TopicCb, TravelCb
 from dialogs.hotlines import help_view
 from dialogs.menu import main_menu, menu_row
-from dialogs.risk import RiskDetector
 from dialogs.screen import Row, View, reply
 from dialogs.text import escape
 

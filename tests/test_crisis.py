@@ -8,11 +8,11 @@ import pytest
 
 from bot.content.i18n import Locales
 from bot.content.store import ContentStore
+from bot.language.risk import RiskCategory, RiskDetector, RiskMatch
 from bot.runtime.settings import REPO_ROOT, Settings
 from bot.storage.cases import ALIAS_LETTERS, new_alias
 from dialogs.counsellor.person import consent_view, entry_view, is_open_now
 from dialogs.crisis import crisis_services, crisis_view, lead_id, written_language
-from dialogs.risk import RiskCategory, RiskDetector, RiskMatch
 from dialogs.screen import View
 
 

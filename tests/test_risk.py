@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from dialogs.risk import (
+from bot.language.risk import (
     RiskCategory,
     RiskDetector,
     RiskMatch,

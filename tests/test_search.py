@@ -10,8 +10,8 @@ import yaml
 from bot.content.i18n import Locales
 from bot.content.search import ContentSearch, Kind, build_search
 from bot.content.store import ContentStore
+from bot.language.risk import RiskDetector
 from dialogs.callbacks import CallCb, CourseCb, TopicCb, TravelCb
-from dialogs.risk import RiskDetector
 from dialogs.search import answer_view, command_view
 
 ROOT = Path(__file__).resolve().parents[1]

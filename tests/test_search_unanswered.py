@@ -11,11 +11,11 @@ import pytest
 
 from bot.content.search import build_search
 from bot.content.store import ContentStore
+from bot.language.risk import RiskDetector
 from bot.language.scrub import GAP, scrub
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
 from bot.storage.unanswered import Unanswered
-from dialogs.risk import RiskDetector
 from tests.helpers.harness import running_bot
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,6 +21,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.i18n import Locales, Translator
+from bot.language.risk import RiskDetector
 from bot.runtime.clock import Clock
 from bot.runtime.settings import Settings
 from bot.storage.cases import TAKEN, CaseInfo, Cases
@@ -35,7 +36,6 @@ from dialogs.notifications.discreet import (
     present,
     send_sensitive,
 )
-from dialogs.risk import RiskDetector
 from dialogs.screen import View
 from dialogs.text import escape
 

@@ -18,6 +18,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.content.i18n import Locales, Translator
 from bot.content.store import Content
+from bot.language.risk import RiskDetector
 from bot.runtime.clock import Clock
 from bot.runtime.settings import Settings
 from bot.storage.cases import CaseInfo, Cases
@@ -28,7 +29,6 @@ from dialogs.counsellor import forum
 from dialogs.hotlines import emergency_view
 from dialogs.menu import main_menu
 from dialogs.quick_exit.flow import QuickExit, auto_clean_row, quick_exit_row, toggle_auto_clean
-from dialogs.risk import RiskDetector
 from dialogs.screen import View, reply, show
 from dialogs.states import CaseStates
 

@@ -14,9 +14,9 @@ from unittest.mock import patch
 import bot.content.store
 import bot.wiring
 from bot.content.i18n import Locales
+from bot.language.risk import RiskDetector
 from bot.storage import migrate
 from bot.storage.database import create_engine
-from dialogs.risk import RiskDetector
 
 __all__ = ["files_parsed_once", "migrated_sqlite"]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.content.model import KHMER, Keywords
 from bot.content.tool.source import Context, Problem
 from bot.language.commands import CommandsError, TypedCommands
+from bot.language.risk import RiskDetector
 
 __all__ = ["KEYWORD_RULES", "language_problems"]
 
@@ -30,8 +31,6 @@ KEYWORD_RULES = (_keywords,)
 
 def language_problems(folder: Path) -> list[Problem]:
     """Check risk_terms.yaml (with romanised.yaml) and typed_commands.yaml, if present."""
-    from dialogs.risk import RiskDetector  # here: the content tool must not need the bot
-
     problems: list[Problem] = []
     terms, commands = folder / "risk_terms.yaml", folder / "typed_commands.yaml"
     if terms.exists():

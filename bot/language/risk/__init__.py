@@ -17,8 +17,8 @@ detector (all of it behind RiskDetector); categories holds the types a match is 
 
 from bot.language.english import normalise_english
 from bot.language.khmer import normalise_khmer
-from dialogs.risk.categories import PRIORITY, RiskCategory, RiskMatch
-from dialogs.risk.detector import RiskDetector
+from bot.language.risk.categories import PRIORITY, RiskCategory, RiskMatch
+from bot.language.risk.detector import RiskDetector
 
 __all__ = [
     "PRIORITY",

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.language.khmer import KHMER
-from dialogs.risk.categories import RiskCategory
+from bot.language.risk.categories import RiskCategory
 
 _TOP_KEYS = {
     "review", "groups", "spelling", "khmer_variants", "exclusions", "categories", "witness",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.language.english import normalise_english
 from bot.language.khmer import HAS_KHMER, khmer_tokens
-from dialogs.risk.matching import SENTENCE_END, Alt, Element, Rule
-from dialogs.risk.terms import Entry, fail
+from bot.language.risk.matching import SENTENCE_END, Alt, Element, Rule
+from bot.language.risk.terms import Entry, fail
 
 
 class Compiler:

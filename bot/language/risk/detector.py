@@ -11,10 +11,10 @@ from pathlib import Path
 import yaml
 
 from bot.language import HAS_KHMER, Romaniser, is_romanised
-from dialogs.risk.categories import PRIORITY, RiskMatch
-from dialogs.risk.compiler import Compiler
-from dialogs.risk.matching import Rule, Tokens, first_match, mask_all
-from dialogs.risk.terms import Entry, Terms, parse_terms
+from bot.language.risk.categories import PRIORITY, RiskMatch
+from bot.language.risk.compiler import Compiler
+from bot.language.risk.matching import Rule, Tokens, first_match, mask_all
+from bot.language.risk.terms import Entry, Terms, parse_terms
 
 _LANGS = ("en", "km")
 _LATIN = re.compile("[A-Za-z]")
