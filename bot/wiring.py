@@ -268,6 +268,12 @@ def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
     )
 
 
+def start_trail(services: Services, bot: Bot) -> None:
+    """Note every message the bot sends for quick exit, and start the trail's writer."""
+    bot.session.middleware(OutgoingTrail(services.quick_exit.trail, HideCb().pack()))
+    services.quick_exit.trail.start()
+
+
 def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     """Dispatcher plus the start-up and shutdown hooks that own the scheduler and storage."""
     dispatcher, in_flight = build_dispatcher(services)
@@ -276,8 +282,7 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
 
     async def on_startup(bot: Bot) -> None:
         # First, so every message sent from now on is in the trail (docs/quick-exit.md).
-        bot.session.middleware(OutgoingTrail(services.quick_exit.trail, HideCb().pack()))
-        services.quick_exit.trail.start()
+        start_trail(services, bot)
         add_jobs(scheduler, jobs(services, bot, proactive))
         proactive.start_sender(bot)
         scheduler.start()

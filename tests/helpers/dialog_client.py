@@ -24,12 +24,10 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile, Update
 from pydantic import SecretStr
 
-from bot.pipeline.trail import OutgoingTrail
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot
-from bot.wiring import Services, build_dispatcher, build_services
-from dialogs.callbacks import HideCb
+from bot.wiring import Services, build_dispatcher, build_services, start_trail
 from simulator.emulator import BotApiEmulator
 from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.harness import TEST_SECRET, TOKEN
@@ -199,9 +197,7 @@ async def dialog_client(folder: Path, clock: Clock = utc_now,
     bot = create_bot(services.settings)  # the same defaults (parse mode, previews) as the bot
     session = RecordingSession(emu)
     bot.session = session
-    # As assemble's start-up hook does: every message sent is noted for quick exit.
-    session.middleware(OutgoingTrail(services.quick_exit.trail, HideCb().pack()))
-    services.quick_exit.trail.start()
+    start_trail(services, bot)  # as assemble's start-up hook does
     try:
         yield DialogClient(emu, services, dispatcher, bot, session)
     finally:
