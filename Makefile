@@ -36,7 +36,8 @@ TIME_TESTS := tests/test_outbox.py tests/test_outbox_broadcast.py tests/test_out
   tests/test_e2e_groups.py tests/test_dialogs_groups.py tests/test_dialogs_groups_reminders.py \
   tests/test_storage.py tests/test_autoclean.py \
   tests/test_quick_exit.py tests/test_discreet_notifications.py tests/test_reports.py \
-  tests/test_e2e_counsellor.py tests/test_crisis.py tests/test_content_shipped.py
+  tests/test_e2e_counsellor.py tests/test_dialogs_counsellor.py tests/test_crisis.py \
+  tests/test_content_shipped.py
 test-dates: $(STAMP) system-deps
 	faketime -f +400d $(PY) -m pytest -q $(TIME_TESTS)
 	TZ=UTC faketime -f '@2028-02-29 19:30:00' $(PY) -m pytest -q $(TIME_TESTS)
