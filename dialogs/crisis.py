@@ -22,8 +22,7 @@ from bot.content.store import Content
 from bot.language import Romaniser, is_romanised
 from bot.language.risk import RiskCategory, RiskDetector, RiskMatch
 from dialogs.callbacks import CaseCb
-from dialogs.hotlines import call_rows, service_line
-from dialogs.quick_exit.flow import quick_exit_row
+from dialogs.hotlines import numbers_view
 from dialogs.screen import View, reply
 from dialogs.states import CaseStates
 
@@ -76,11 +75,9 @@ def crisis_services(content: Content, match: RiskMatch | None) -> tuple[Service,
 @lru_cache(maxsize=128)
 def crisis_view(content: Content, t: Translator, match: RiskMatch | None = None) -> View:
     """Fitting words, the numbers for this risk, then the offer of a counsellor."""
-    services = crisis_services(content, match)
-    lines = [t(lead_id(match)), t("help-title"), *(service_line(s, t) for s in services)]
-    text = "\n\n".join(lines)
+    numbers = numbers_view(crisis_services(content, match), t, lead=t(lead_id(match)))
     offer = [(t("crisis-button-counsellor"), CaseCb(action="consent", urgent=True))]
-    return View(text, (*call_rows(services, t), offer, quick_exit_row(t)))
+    return View(numbers.text, (*numbers.rows[:-1], offer, numbers.rows[-1]))
 
 
 def urgent_update(risk: RiskDetector) -> Callable[[TelegramObject], bool]:

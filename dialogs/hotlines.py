@@ -35,13 +35,17 @@ def call_rows(services: tuple[Service, ...], t: Translator) -> list[Row]:
     ]
 
 
+def numbers_view(services: tuple[Service, ...], t: Translator, lead: str = "") -> View:
+    """These numbers under an optional lead line, each with its call button; memory only."""
+    lines = [lead] if lead else []
+    lines += [t("help-title"), *(service_line(s, t) for s in services)]
+    return View("\n\n".join(lines), (*call_rows(services, t), quick_exit_row(t)))
+
+
 @lru_cache(maxsize=32)
 def emergency_view(content: Content, t: Translator, lead: str = "") -> View:
     """Emergency numbers only, under an optional lead line; needs nothing but memory."""
-    urgent = content.services(emergency_only=True)
-    lines = [lead] if lead else []
-    lines += [t("help-title"), *(service_line(s, t) for s in urgent)]
-    return View("\n\n".join(lines), (*call_rows(urgent, t), quick_exit_row(t)))
+    return numbers_view(content.services(emergency_only=True), t, lead)
 
 
 # Content and translators are replaced, never changed, on reload: their screens never go stale.
