@@ -47,7 +47,7 @@ def tip(row: Claimed, content: Content, t: Translator) -> Rendered | None:
     if topic is None:
         return None
     item = topic.items[int(p["n"]) % len(topic.items)]
-    text = t("rsvp-tip", topic=_topic_name(content, t, p), tip=item.text.get(t.language))
+    text = t("rsvp-tip", topic=topic.title.get(t.language), tip=item.text.get(t.language))
     return Rendered(text, None, (content.version, item.id), thread=p.get("thread"))
 
 
