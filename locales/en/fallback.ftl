@@ -1,4 +1,3 @@
-fallback-free-text = I understand buttons best. Please choose from the menu.
 fallback-media = I can't open stickers, photos, voice or files. Please use the buttons.
 fallback-location = Thank you, but I don't need your location. Please use the buttons.
 fallback-unknown-command = I don't know that command. Try /menu or /help.

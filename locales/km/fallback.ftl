@@ -1,5 +1,4 @@
 # review: draft (Khmer written without a native speaker's review)
-fallback-free-text = ខ្ញុំយល់ប៊ូតុងបានល្អជាង។ សូមជ្រើសរើសពីម៉ឺនុយ។
 fallback-media = ខ្ញុំមិនអាចបើកស្ទីគ័រ រូបថត សារជាសំឡេង ឬឯកសារបានទេ។ សូមប្រើប៊ូតុង។
 fallback-location = អរគុណ ប៉ុន្តែខ្ញុំមិនត្រូវការទីតាំងរបស់អ្នកទេ។ សូមប្រើប៊ូតុង។
 fallback-unknown-command = ខ្ញុំមិនស្គាល់ពាក្យបញ្ជានោះទេ។ សូមសាកល្បង /menu ឬ /help ។
