@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+from bot.language import clean
+
 KHMER_MONTHS = ("មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា", "សីហា",
                 "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ")
 ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
@@ -15,8 +16,8 @@ _NUMERIC = re.compile(r"^(\d{1,4})[./\- ](\d{1,2})[./\- ](\d{1,4})$")
 
 def parse_date(text: str) -> date | None:
     """A date from '25/12/2026', '2026-12-25', '25 Dec 2026', '២៥ ធ្នូ ២០២៦' and the like."""
-    cleaned = " ".join(text.translate(KHMER_DIGITS).replace(",", " ").split())
-    cleaned = cleaned.replace("\u200b", "")
+    # The language layer's clean-up: Khmer digits as 0-9, no zero-width spaces, NFC.
+    cleaned = " ".join(clean(text).replace(",", " ").split())
     numeric = _NUMERIC.match(cleaned)
     try:
         if numeric:
