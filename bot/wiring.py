@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.content.i18n import Locales
 from bot.content.store import ContentStore
+from bot.language.commands import TypedCommands
 from bot.language.risk import RiskDetector
 from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
 from bot.pipeline.inline_filters import run_sync_filters_inline
@@ -97,6 +98,7 @@ class Services:
     clock: Clock
     redis: Redis | None
     risk: RiskDetector
+    typed_commands: TypedCommands
     cases: Cases
     quick_exit: quick_exit.QuickExit
     schedules: Schedules = field(init=False)
@@ -124,12 +126,13 @@ async def build_services(config: Settings, clock: Clock = utc_now) -> Services:
     people = People(sessions, vault, clock)
     # Loaded once, kept in memory: the crisis reply must not need the database.
     risk = RiskDetector.from_file(config.content_dir / "risk_terms.yaml")
+    commands = TypedCommands.from_file(config.content_dir / "typed_commands.yaml")
     cases = Cases(sessions, vault, clock)
     silence = timedelta(minutes=config.auto_clean_minutes)
     trail = TrailRecorder(TrailStore(sessions, vault, clock, silence), vault, clock)
     hide = quick_exit.QuickExit(trail, cases, config, locales, clock)
     return Services(config, content, locales, engine, vault, people, clock,
-                    _redis(config.redis_url), risk, cases, hide)
+                    _redis(config.redis_url), risk, commands, cases, hide)
 
 
 def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware]:
@@ -165,6 +168,7 @@ def _handler_data(services: Services) -> dict[str, Any]:
         "people": services.people, "vault": services.vault, "settings": services.settings,
         "clock": clock, "schedules": services.schedules, "outbox": services.outbox,
         "tip_feedback": Feedback(sessions, clock), "risk": services.risk,
+        "typed_commands": services.typed_commands,
         "cases": services.cases, "quick_exit": services.quick_exit,
         "groups": GroupStore(sessions, clock), "group_sessions": SessionStore(sessions, clock),
         "admins": membership.Admins(), "unanswered": Unanswered(sessions),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from pathlib import Path
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import Message
@@ -33,7 +32,6 @@ from dialogs.screen import Row, View, reply
 from dialogs.text import escape
 
 log = logging.getLogger(__name__)
-COMMANDS_FILE = "typed_commands.yaml"
 # A result is shown when it covers over half the question's weight (idf), or a fair part of it
 # with a good BM25 score (tuned on the dev questions of tests/eval/queries.yaml: nine in ten
 # right answers cover over half; a stray shared word covers less).
@@ -49,19 +47,13 @@ def searcher(content: Content, romaniser: Romaniser | None) -> ContentSearch:
     return build_search(content, romaniser)
 
 
-@lru_cache(maxsize=4)
-def typed_commands(folder: Path) -> TypedCommands:
-    """The typed-command phrases of the content folder, loaded once."""
-    return TypedCommands.from_file(folder / COMMANDS_FILE)
-
-
 async def typed_text(
     message: Message, t: Translator, content: Content, risk: RiskDetector, settings: Settings,
-    unanswered: Unanswered, clock: Clock,
+    unanswered: Unanswered, clock: Clock, typed_commands: TypedCommands,
 ) -> None:
     """Do what a typed command asks, or answer the question from content."""
     text = message.text or ""
-    command = typed_commands(settings.content_dir).match(text)
+    command = typed_commands.match(text)
     if command is not None:
         await reply(message, command_view(command, content, t))
         return
