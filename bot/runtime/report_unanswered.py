@@ -13,6 +13,7 @@ import io
 import sys
 
 from bot.runtime.settings import Settings
+from bot.runtime.sheets import csv_cell
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
 from bot.storage.unanswered import Count, Unanswered
@@ -37,7 +38,8 @@ def as_csv(counts: list[Count]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(("count", "language", "last_seen", "question"))
-    writer.writerows((c.count, c.language, c.last_seen.isoformat(), c.text) for c in counts)
+    writer.writerows((c.count, c.language, c.last_seen.isoformat(), csv_cell(c.text))
+                     for c in counts)
     return out.getvalue()
 
 

@@ -303,3 +303,15 @@ class TrailState(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when ids older than 48 h were dropped unseen: the next clean-up says so once.
     lost_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class UnansweredQuestion(Base):
+    """One stripped question and how often it went unanswered."""
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    text: Mapped[str] = mapped_column(String(200), unique=True)
+    language: Mapped[str] = mapped_column(String(2))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    last_seen: Mapped[date] = mapped_column(Date())

@@ -9,24 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.models import Base
-
-
-class UnansweredQuestion(Base):
-    """One stripped question and how often it went unanswered."""
-
-    __tablename__ = "unanswered_questions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    text: Mapped[str] = mapped_column(String(200), unique=True)
-    language: Mapped[str] = mapped_column(String(2))
-    count: Mapped[int] = mapped_column(Integer, default=1)
-    last_seen: Mapped[date] = mapped_column(Date())
+from bot.storage.models import UnansweredQuestion
 
 
 @dataclass(frozen=True)
