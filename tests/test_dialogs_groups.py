@@ -78,7 +78,11 @@ async def test_a_member_is_refused_politely_until_an_admin_names_them_trainer(
 
 
 async def test_an_admin_schedules_a_weekly_series(world: GroupWorld) -> None:
-    w = world
+    await check_weekly_series(world)
+
+
+async def check_weekly_series(w: GroupWorld) -> None:
+    """The admin schedules four weekly sessions; the group sees them listed with buttons."""
     saved = await schedule_weekly(w)
     assert "4 weekly sessions scheduled" in saved.text
     for day in ("02/12 18:00", "09/12 18:00", "16/12 18:00", "23/12 18:00"):

@@ -10,7 +10,7 @@ import pytest
 
 from bot.runtime.commands import GROUP_COMMANDS
 from tests.helpers.groups import GroupWorld, group_world
-from tests.test_dialogs_groups import schedule_weekly
+from tests.test_dialogs_groups import check_weekly_series
 
 
 @pytest.fixture
@@ -28,12 +28,4 @@ async def test_group_commands_are_registered_in_both_languages(world: GroupWorld
 
 
 async def test_an_admin_schedules_a_weekly_series(world: GroupWorld) -> None:
-    w = world
-    saved = await schedule_weekly(w)
-    assert "4 weekly sessions scheduled" in saved.text
-    for day in ("02/12 18:00", "09/12 18:00", "16/12 18:00", "23/12 18:00"):
-        assert day in saved.text
-    assert "Pagoda hall" in saved.text and "Kind words" in saved.text
-    listed = await w.in_group(w.dara, "/sessions")
-    assert listed.text.count("Kind words") == 4
-    assert w.sokh.emu.buttons(listed)[:3] == ["✏️ Edit 1", "🔁 Move 1", "❌ Cancel 1"]
+    await check_weekly_series(world)
