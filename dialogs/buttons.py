@@ -70,7 +70,7 @@ def rules() -> dict[type[CallbackData], Rule]:
         TopicCb: Rule(PRIVATE, _topic), CallCb: Rule(PRIVATE, _service),
         QuizCb: Rule(PRIVATE, _quiz), ReferralCb: Rule(PRIVATE, _referral),
         ForgetCb: Rule(PRIVATE), CaseCb: Rule(PRIVATE), RateCb: Rule(PRIVATE, _score),
-        ReadCb: Rule(PRIVATE, _read), NotifyCb: Rule(PRIVATE, _notify),
+        ReadCb: Rule(PRIVATE, _read, "notify-gone", alert=True), NotifyCb: Rule(PRIVATE, _notify),
         CourseCb: Rule(PRIVATE, _course), TravelCb: Rule(PRIVATE, _travel),
         HideCb: Rule(PRIVATE), AutoCleanCb: Rule(PRIVATE, _auto_clean),
         TakeCb: Rule(GROUPS, _counsellors),

@@ -29,17 +29,18 @@ def client(w: GroupWorld) -> DialogClient:
 
 
 async def schedule_weekly(w: GroupWorld, weeks: str = "4 weeks",
-                          pin: tuple[float, float] | None = None) -> SimMessage:
+                          pin: tuple[float, float] | None = None, title: str = "Kind words",
+                          place: str = "Pagoda hall") -> SimMessage:
     """The admin schedules 'Kind words' on Wednesday 2 December at 18:00, weekly."""
     asked = await w.in_group(w.admin, "/session")
     assert "What is it called?" in asked.text
-    topics = await w.in_group(w.admin, "Kind words", reply_to=asked)
+    topics = await w.in_group(w.admin, title, reply_to=asked)
     assert "Which parenting topic?" in topics.text
     days = await w.tap(w.admin, topics, w.sokh.emu.buttons(topics)[0], expect="Which day?")
     when = await w.tap(w.admin, days, "02/12", expect="What time")
     where = await w.in_group(w.admin, "18:00", reply_to=when)
     assert "Where?" in where.text
-    pin_asked = await w.in_group(w.admin, "Pagoda hall", reply_to=where)
+    pin_asked = await w.in_group(w.admin, place, reply_to=where)
     assert "map pin" in pin_asked.text
     if pin is None:
         repeat = await w.tap(w.admin, pin_asked, "Skip")

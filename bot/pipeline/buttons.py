@@ -32,6 +32,10 @@ class Rule:
     chats: frozenset[ChatType]
     check: Check | None = None
     refusal: str | None = None  # the Fluent id of the answer, when not the guard's own
+    alert: bool = False  # a refusal too long for a toast is shown as an alert
+
+
+_UNKNOWN = Rule(frozenset())
 
 
 class ButtonGuard(BaseMiddleware):
@@ -46,27 +50,28 @@ class ButtonGuard(BaseMiddleware):
                        event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, CallbackQuery):
             return await handler(event, data)
-        refusal = await self.refusal(event, data)
-        if refusal is None:
+        rule = await self.refusing(event, data)
+        if rule is None:
             return await handler(event, data)
         self.refused += 1
         log.info("refused a button tap")  # nothing about who or what: forged data is theirs
         t = data.get("t")
-        await event.answer(t(refusal) if t else None)
+        await event.answer(t(rule.refusal or self._refusal) if t else None, show_alert=rule.alert)
         return None
 
-    async def refusal(self, query: CallbackQuery, data: dict[str, Any]) -> str | None:
-        """None when the tap is a known button in its kind of chat passing its rule, else why."""
+    async def refusing(self, query: CallbackQuery, data: dict[str, Any]) -> Rule | None:
+        """None when the tap is a known button in its kind of chat passing its rule; else the
+        rule that refuses it (a bare one for unknown or unreadable data)."""
         found = self._rules.get((query.data or "").split(":", 1)[0])
         if found is None or query.message is None:
-            return self._refusal
+            return _UNKNOWN
         kind, rule = found
         if query.message.chat.type not in rule.chats:
-            return self._refusal
+            return _UNKNOWN
         try:
             button = kind.unpack(query.data or "")
         except (ValueError, TypeError):
-            return self._refusal
+            return rule
         if rule.check is None or await rule.check(button, query, data):
             return None
-        return rule.refusal or self._refusal
+        return rule
