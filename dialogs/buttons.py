@@ -178,7 +178,7 @@ def _form_answer(button: SessionCb, content: Content) -> bool:
         return content.topic("parenting", button.value) is not None
     if button.action == SessionAction.DAY:
         return _is_date(button.value)
-    return False
+    return button.action == SessionAction.QUIT and button.value == ""
 
 
 async def _rsvp(button: RsvpCb, query: CallbackQuery, data: Data) -> bool:
