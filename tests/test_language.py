@@ -16,7 +16,8 @@ from bot.language import (
     normalise_khmer,
 )
 from bot.language.commands import CommandsError, TypedCommands
-from bot.language.romanised import parse_table, sound_key
+from bot.language.risk import RiskCategory, RiskDetector
+from bot.language.romanised import parse_homographs, parse_table, sound_key
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 
@@ -83,6 +84,43 @@ def test_romanised_table_refuses_a_spelling_given_twice() -> None:
 def test_romanised_table_names_a_bad_entry(words: dict[str, list[str]]) -> None:
     with pytest.raises(RomanisedError, match=r"romanised\.yaml"):
         parse_table({"review": "draft", "words": words}, "romanised.yaml")
+
+
+def test_a_homograph_is_also_read_as_its_other_words() -> None:
+    table = {"kat": "គាត់", "luy": "លុយ", "tuk": "ទូក"}
+    romaniser = Romaniser(table, homographs={"kat": ("កាត់",), "tuk": ("ទុក", "ទឹក")})
+    reading = romaniser.read("kat luy tuk")
+    assert reading.khmer == "គាត់ លុយ ទូក"
+    assert reading.others == ("កាត់ លុយ ទុក", "កាត់ លុយ ទឹក")
+    assert romaniser.read("luy").others == ()
+
+
+@pytest.mark.parametrize(
+    ("homographs", "problem"),
+    [
+        ({"kot": ["កាត់"]}, "listed under words"),  # not a spelling of the table
+        ({"kat": ["kath"]}, "Khmer words"),
+        ({"kat": []}, "Khmer words"),
+        ({"kat": ["គាត់"]}, "already its word"),
+    ],
+)
+def test_homographs_are_validated(homographs: dict[str, list[str]], problem: str) -> None:
+    data = {"review": "draft", "words": {"គាត់": ["kat"]}, "homographs": homographs}
+    with pytest.raises(RomanisedError, match=problem):
+        parse_homographs(data, "romanised.yaml", parse_table(data, "romanised.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("thauke kat luy khe yerng", RiskCategory.FORCED_LABOUR),  # kat: cut, not "he"
+        ("pa knhom dal mok knhom", RiskCategory.PHYSICAL_ABUSE),  # punched my face
+    ],
+)
+def test_triage_reads_romanised_homographs_both_ways(text: str, category: RiskCategory) -> None:
+    detector = RiskDetector.from_file(CONTENT / "risk_terms.yaml")
+    match = detector.detect(text)
+    assert match is not None and match.category == category
 
 
 def test_shipped_romanised_table_is_draft_and_valid() -> None:

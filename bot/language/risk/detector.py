@@ -85,7 +85,7 @@ class RiskDetector:
         if self._romaniser is not None and _LATIN.search(text):
             reading = self._romaniser.read(text)
             if reading.recognised and (is_romanised(reading) or reading.recognised >= 2):
-                readings.append(("km", self._read(reading.khmer, "km")))
+                readings += [("km", self._read(k, "km")) for k in (reading.khmer, *reading.others)]
         return readings
 
     def _witness_of(self, readings: list[tuple[str, Tokens]]) -> bool:
