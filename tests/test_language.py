@@ -16,9 +16,11 @@ from bot.language import (
     normalise_khmer,
 )
 from bot.language.commands import CommandsError, TypedCommands
-from bot.language.romanised import parse_table, sound_key
+from bot.language.risk import RiskCategory, RiskDetector
+from bot.language.romanised import parse_homographs, parse_table, sound_key
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
+EVAL = Path(__file__).resolve().parents[1] / "tests" / "eval"
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +66,12 @@ def test_english_is_not_read_as_romanised(romaniser: Romaniser, english: str) ->
     assert not is_romanised(romaniser.read(english))
 
 
+def test_read_is_skipped_when_no_word_begins_a_listed_spelling(romaniser: Romaniser) -> None:
+    assert not romaniser.may_read("I have been thinking of ending my life")
+    assert romaniser.may_read("knhom chong slab") and romaniser.may_read("p'oun knhom")
+    assert romaniser.may_read("ei lov")  # "ei" only begins the two-word spelling "ei lov"
+
+
 def test_sound_keys_fold_common_spelling_variants() -> None:
     assert sound_key("jomnuoy") == sound_key("chomnuoy") == sound_key("chumnuy")
     assert sound_key("knhom") == sound_key("khnhom")
@@ -83,6 +91,43 @@ def test_romanised_table_refuses_a_spelling_given_twice() -> None:
 def test_romanised_table_names_a_bad_entry(words: dict[str, list[str]]) -> None:
     with pytest.raises(RomanisedError, match=r"romanised\.yaml"):
         parse_table({"review": "draft", "words": words}, "romanised.yaml")
+
+
+def test_a_homograph_is_also_read_as_its_other_words() -> None:
+    table = {"kat": "គាត់", "luy": "លុយ", "tuk": "ទូក"}
+    romaniser = Romaniser(table, homographs={"kat": ("កាត់",), "tuk": ("ទុក", "ទឹក")})
+    reading = romaniser.read("kat luy tuk")
+    assert reading.khmer == "គាត់ លុយ ទូក"
+    assert reading.others == ("កាត់ លុយ ទុក", "កាត់ លុយ ទឹក")
+    assert romaniser.read("luy").others == ()
+
+
+@pytest.mark.parametrize(
+    ("homographs", "problem"),
+    [
+        ({"kot": ["កាត់"]}, "listed under words"),  # not a spelling of the table
+        ({"kat": ["kath"]}, "Khmer words"),
+        ({"kat": []}, "Khmer words"),
+        ({"kat": ["គាត់"]}, "already its word"),
+    ],
+)
+def test_homographs_are_validated(homographs: dict[str, list[str]], problem: str) -> None:
+    data = {"review": "draft", "words": {"គាត់": ["kat"]}, "homographs": homographs}
+    with pytest.raises(RomanisedError, match=problem):
+        parse_homographs(data, "romanised.yaml", parse_table(data, "romanised.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("thauke kat luy khe yerng", RiskCategory.FORCED_LABOUR),  # kat: cut, not "he"
+        ("pa knhom dal mok knhom", RiskCategory.PHYSICAL_ABUSE),  # punched my face
+    ],
+)
+def test_triage_reads_romanised_homographs_both_ways(text: str, category: RiskCategory) -> None:
+    detector = RiskDetector.from_file(CONTENT / "risk_terms.yaml")
+    match = detector.detect(text)
+    assert match is not None and match.category == category
 
 
 def test_shipped_romanised_table_is_draft_and_valid() -> None:
@@ -137,3 +182,31 @@ def test_content_validate_checks_the_language_files(tmp_path: Path) -> None:
     assert any("romanised.yaml" in p and "knhom" in p for p in problems), problems
     assert any("typed_commands.yaml" in p and "two commands" in p for p in problems), problems
     assert any("chamnay pel" in p and "no Khmer script" in p for p in problems), problems
+
+
+def test_the_rule_index_never_hides_a_rule_that_matches() -> None:
+    # detect() checks only the rules its index names for a message's tokens: every rule that
+    # matches when checked on its own must be among them, over the whole evaluation set.
+    from collections import Counter
+
+    from bot.language.risk.compiler import Compiler
+    from bot.language.risk.matching import RuleIndex, Tokens, _matches
+    from bot.language.risk.terms import parse_terms
+
+    terms = parse_terms(yaml.safe_load((CONTENT / "risk_terms.yaml").read_text("utf-8")), "t")
+    compiler = Compiler(terms.groups, terms.spelling, terms.variants)
+    entries = [e for es in terms.categories.values() for e in es]
+    evals = yaml.safe_load((EVAL / "crisis.yaml").read_text("utf-8"))
+    texts = [i["text"] for k, v in evals.items() if k != "review" for i in v]
+    checked = 0
+    for lang in ("en", "km"):
+        raw = tuple(rule for e in entries for rule in compiler.rules(e, lang))
+        frequency = Counter(t for r in raw for el in r.elements for alt in el.alts for t in alt)
+        rules = tuple(rule.rekeyed(frequency) for rule in raw)
+        index = RuleIndex.of(rules, frequency)
+        for text in texts:
+            tokens = Tokens(compiler.tokens(text, lang))
+            matching = {n for n, rule in enumerate(rules) if next(_matches(rule, tokens), None)}
+            assert matching <= set(index.candidates(tokens)), text
+            checked += len(matching)
+    assert checked > 300  # the set really exercises the rules

@@ -6,13 +6,16 @@ words not known as English, matched fuzzily (rapidfuzz) to the nearest spelling,
 such as "slabb" still read as ស្លាប់. The result is Khmer text that triage and search read
 exactly as they read Khmer script: editors write a term once, in Khmer.
 Each word's `anyascii` romanisation is added as a spelling too, unless an editor gave it to
-another word.
+another word. Some spellings stand for several words ("kat" is គាត់ "he" and កាត់ "cut"; "tuk"
+is ទូក "boat" and ទុក "keep"): the table's `homographs` lists the other words, and a reading
+then carries other texts with those words in their place, for triage to check as well.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,13 +81,25 @@ class Reading:
     khmer: str
     recognised: int
     latin: int
+    # The same text with homographs read as their other words: the first alternative of each
+    # in others[0], the second in others[1]...; empty when the message has none.
+    others: tuple[str, ...] = field(default=())
 
 
 class Romaniser:
     """Reads romanised Khmer as Khmer script, from a table loaded once."""
 
-    def __init__(self, table: dict[str, str], english: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        table: dict[str, str],
+        english: frozenset[str] = frozenset(),
+        homographs: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self._table = table
+        self._homographs = dict(homographs or {})
+        # Words that begin a listed spelling: a message with none of them is not romanised
+        # Khmer, and read() is skipped (most English messages; it saves a third of triage).
+        self._first_words = frozenset(spelling.split()[0] for spelling in table)
         self._keys = tuple(k for k in table if " " not in k and len(k) >= FUZZY_MIN_LENGTH)
         self._sounds = _unambiguous_sounds(table)
         self._english = COMMON_ENGLISH | english
@@ -97,12 +112,19 @@ class Romaniser:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise RomanisedError(f"{path}: cannot read: {exc}") from exc
-        return cls(parse_table(data, str(path)), english)
+        table = parse_table(data, str(path))
+        return cls(table, english, parse_homographs(data, str(path), table))
+
+    def may_read(self, text: str) -> bool:
+        """Whether any Latin word of text begins a listed spelling: worth calling read()."""
+        words = _LATIN.findall(text.casefold().replace("'", "").replace("’", ""))
+        return not self._first_words.isdisjoint(words)
 
     def read(self, text: str) -> Reading:
         """Return text with every recognised Latin word replaced by its Khmer word."""
         tokens = _TOKEN.findall(clean(text).casefold().replace("'", "").replace("’", ""))
         out: list[str] = []
+        homographs: list[tuple[int, tuple[str, ...]]] = []  # (place in out, other words)
         recognised = latin = i = 0
         while i < len(tokens):
             token = tokens[i]
@@ -114,9 +136,11 @@ class Romaniser:
             khmer = self._lookup(token) if _LATIN.fullmatch(token) else None
             latin += bool(_LATIN.fullmatch(token))
             recognised += khmer is not None
+            if token in self._homographs:
+                homographs.append((len(out), self._homographs[token]))
             out.append(khmer or token)
             i += 1
-        return Reading(" ".join(out), recognised, latin)
+        return Reading(" ".join(out), recognised, latin, _others(out, homographs))
 
     def spellings(self) -> tuple[str, ...]:
         """Every Latin spelling the table knows."""
@@ -138,6 +162,17 @@ class Romaniser:
             return None
         best = process.extractOne(word, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return self._table[best[0]] if best else None
+
+
+def _others(out: list[str], homographs: list[tuple[int, tuple[str, ...]]]) -> tuple[str, ...]:
+    """Return the texts with each homograph's first, second... other word in its place."""
+    texts = []
+    for k in range(max((len(alts) for _, alts in homographs), default=0)):
+        words = list(out)
+        for place, alts in homographs:
+            words[place] = alts[min(k, len(alts) - 1)]
+        texts.append(" ".join(words))
+    return tuple(texts)
 
 
 def _unambiguous_sounds(table: dict[str, str]) -> dict[str, str]:
@@ -171,6 +206,30 @@ def parse_table(data: object, source: str) -> dict[str, str]:
     for khmer in words:  # anyascii's spelling, where no editor used it for another word
         table.setdefault(anyascii(khmer).lower(), khmer)
     return table
+
+
+def parse_homographs(
+    data: object, source: str, table: Mapping[str, str]
+) -> dict[str, tuple[str, ...]]:
+    """Validate `homographs`: a listed spelling -> the other Khmer words it may stand for."""
+    raw = data.get("homographs") if isinstance(data, dict) else None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise RomanisedError(f"{source}: homographs must be a mapping")
+    found: dict[str, tuple[str, ...]] = {}
+    for spelling, words in raw.items():
+        where = f"{source}: homographs '{spelling}'"
+        if spelling not in table or " " in str(spelling):
+            raise RomanisedError(f"{where}: must be a one-word spelling listed under words")
+        if not isinstance(words, list) or not words or not all(
+            isinstance(w, str) and HAS_KHMER.search(w) and not _LATIN.search(w) for w in words
+        ):
+            raise RomanisedError(f"{where}: needs a list of Khmer words")
+        if table[spelling] in words:
+            raise RomanisedError(f"{where}: {table[spelling]} is already its word under words")
+        found[spelling] = tuple(words)
+    return found
 
 
 def _spellings(khmer: object, spellings: object, source: str) -> list[str]:

@@ -20,6 +20,8 @@ class Compiler:
         self.groups = groups
         self.spelling = spelling
         self.variants = {_spaced(k): _spaced(v) for k, v in variants.items()}
+        # Each variant's clusters, split once here rather than on every message.
+        self._needs = tuple((frozenset(k.split()), k, v) for k, v in self.variants.items())
 
     def tokens(self, text: str, lang: str) -> list[str]:
         """Read text as the detector does: stemmed English words, or Khmer clusters."""
@@ -34,7 +36,7 @@ class Compiler:
     def _unify_variants(self, tokens: list[str]) -> list[str]:
         """Replace the file's Khmer spelling variants by their one spelling."""
         present = set(tokens)
-        found = [pair for pair in self.variants.items() if present.issuperset(pair[0].split())]
+        found = [(k, v) for needs, k, v in self._needs if present.issuperset(needs)]
         if not found:
             return tokens
         # Variants may span clusters: replace them on the tokens joined by spaces. Twice, as

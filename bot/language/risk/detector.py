@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -13,13 +14,22 @@ import yaml
 from bot.language import HAS_KHMER, Romaniser, is_romanised
 from bot.language.risk.categories import PRIORITY, RiskMatch
 from bot.language.risk.compiler import Compiler
-from bot.language.risk.matching import Rule, Tokens, first_match, mask_all
+from bot.language.risk.matching import RuleIndex, Tokens, first_match, mask_all
 from bot.language.risk.terms import Entry, Terms, parse_terms
 
 _LANGS = ("en", "km")
 _LATIN = re.compile("[A-Za-z]")
 _WORD = re.compile(r"[a-z]+")
 ROMANISED_FILE = "romanised.yaml"  # beside risk_terms.yaml
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    """All categories' rules of one language in one index, most urgent category first."""
+
+    index: RuleIndex
+    rank: tuple[int, ...]  # each rule's category, as its place in PRIORITY
+    start: tuple[int, ...]  # where each category's rules start: a search can stop there
 
 
 class RiskDetector:
@@ -37,10 +47,8 @@ class RiskDetector:
         }
         self._witness = {lang: self._compile(terms.witness, lang, frequency) for lang in _LANGS}
         self._self = {lang: self._compile(terms.self_words, lang, frequency) for lang in _LANGS}
-        self._rules = {
-            lang: {c: self._compile(categories.get(c, []), lang, frequency) for c in PRIORITY}
-            for lang in _LANGS
-        }
+        ordered = [(r, e) for r, c in enumerate(PRIORITY) for e in categories.get(c, [])]
+        self._rules = {lang: self._ranked(ordered, lang, frequency) for lang in _LANGS}
 
     @classmethod
     def from_file(cls, path: Path) -> RiskDetector:
@@ -71,21 +79,27 @@ class RiskDetector:
     def detect(self, text: str) -> RiskMatch | None:
         """Return the most urgent risk the text shows, or None; keeps nothing of the text."""
         readings = self._readings(text)
-        for category in PRIORITY:
-            for lang, tokens in readings:
-                if (term_id := first_match(self._rules[lang][category], tokens)) is not None:
-                    return replace(RiskMatch(category, term_id), witness=self._witness_of(readings))
-        return None
+        rank, term_id = len(PRIORITY), ""
+        for lang, tokens in readings:
+            # A later reading wins only with a more urgent category: ties go to the earlier one.
+            rules = self._rules[lang]
+            if (n := first_match(rules.index, tokens, rules.start[rank])) is not None:
+                rank, term_id = rules.rank[n], rules.index.rules[n].term_id
+        if not term_id:
+            return None
+        return RiskMatch(PRIORITY[rank], term_id, witness=self._witness_of(readings))
 
     def _readings(self, text: str) -> list[tuple[str, Tokens]]:
         """Read the text as English, as Khmer script, and as romanised Khmer where it may be."""
-        readings = [("en", self._read(text, "en"))]
-        if HAS_KHMER.search(text):
+        khmer = HAS_KHMER.search(text) is not None
+        # English terms are all words: Khmer with no Latin letter is not read as English.
+        readings = [("en", self._read(text, "en"))] if not khmer or _LATIN.search(text) else []
+        if khmer:
             readings.append(("km", self._read(text, "km")))
-        if self._romaniser is not None and _LATIN.search(text):
+        if self._romaniser is not None and self._romaniser.may_read(text):
             reading = self._romaniser.read(text)
             if reading.recognised and (is_romanised(reading) or reading.recognised >= 2):
-                readings.append(("km", self._read(reading.khmer, "km")))
+                readings += [("km", self._read(k, "km")) for k in (reading.khmer, *reading.others)]
         return readings
 
     def _witness_of(self, readings: list[tuple[str, Tokens]]) -> bool:
@@ -112,17 +126,24 @@ class RiskDetector:
         return Counter(
             token
             for lang in _LANGS
-            for rule in self._compile(entries, lang, {})
+            for rule in self._compile(entries, lang, {}).rules
             for element in rule.elements
             for alt in element.alts
             for token in alt
         )
 
-    def _compile(
-        self, entries: list[Entry], lang: str, frequency: Mapping[str, int]
-    ) -> tuple[Rule, ...]:
+    def _ranked(
+        self, ordered: list[tuple[int, Entry]], lang: str, frequency: Mapping[str, int]
+    ) -> _Ranked:
+        """Index every category's rules together, most urgent category first."""
+        ranked = [(r, rule) for r, e in ordered for rule in self._compiler.rules(e, lang)]
+        index = RuleIndex.of(tuple(rule.rekeyed(frequency) for _, rule in ranked), frequency)
+        rank = tuple(r for r, _ in ranked)
+        return _Ranked(index, rank, tuple(bisect_left(rank, r) for r in range(len(PRIORITY) + 1)))
+
+    def _compile(self, entries: list[Entry], lang: str, frequency: Mapping[str, int]) -> RuleIndex:
         rules = (rule for entry in entries for rule in self._compiler.rules(entry, lang))
-        return tuple(rule.rekeyed(frequency) for rule in rules)
+        return RuleIndex.of(tuple(rule.rekeyed(frequency) for rule in rules), frequency)
 
 
 def _english_words(terms: Terms) -> frozenset[str]:

@@ -19,12 +19,19 @@ class Element:
     # The rarest token of each alternative (ស្លា, not the ច or កា that many terms share): a
     # message that has none of these cannot match this element.
     keys: frozenset[str]
+    # Each key's alternatives, with where the key stands in each: a match is looked for only
+    # around the keys a message has, not for each of a group's hundred members.
+    by_key: dict[str, tuple[tuple[Alt, int], ...]]
 
     @classmethod
     def of(cls, alts: tuple[Alt, ...], frequency: Mapping[str, int]) -> Element:
         """Index the alternatives, keying each by its rarest token in `frequency`."""
-        keys = frozenset(min(alt, key=lambda t: (frequency.get(t, 0), -len(t))) for alt in alts)
-        return cls(alts, _index_by(alts, 0), _index_by(alts, -1), keys)
+        by_key: dict[str, list[tuple[Alt, int]]] = {}
+        for alt in alts:
+            key = min(alt, key=lambda t: (frequency.get(t, 0), -len(t)))
+            by_key.setdefault(key, []).append((alt, alt.index(key)))
+        keyed = {key: tuple(group) for key, group in by_key.items()}
+        return cls(alts, _index_by(alts, 0), _index_by(alts, -1), frozenset(keyed), keyed)
 
 
 def _index_by(alts: tuple[Alt, ...], end: int) -> dict[str, tuple[Alt, ...]]:
@@ -90,16 +97,47 @@ class Tokens:
             self.tokens[i] = ""
 
 
-def mask_all(rules: tuple[Rule, ...], text: Tokens) -> None:
+@dataclass(frozen=True)
+class RuleIndex:
+    """Rules in their order, indexed by the tokens that must be present for each to match.
+
+    Each rule is filed under the keys of its rarest element: a message without any of them
+    cannot match it. So a message is checked only against the few rules its own tokens name,
+    not against every rule in the file.
+    """
+
+    rules: tuple[Rule, ...]
+    by_token: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, rules: tuple[Rule, ...], frequency: Mapping[str, int]) -> RuleIndex:
+        """Index rules (already keyed by `frequency`) under their rarest element's keys."""
+        found: dict[str, list[int]] = {}
+        for n, rule in enumerate(rules):
+            rarest = min(rule.elements, key=lambda e: sum(frequency.get(k, 0) for k in e.keys))
+            for key in rarest.keys:
+                found.setdefault(key, []).append(n)
+        return cls(rules, {key: tuple(ns) for key, ns in found.items()})
+
+    def candidates(self, text: Tokens, below: int | None = None) -> list[int]:
+        """Return, in order, the positions of the rules text may match (those before `below`)."""
+        by_token = self.by_token
+        found = {n for token in text.present if (ns := by_token.get(token)) for n in ns}
+        return sorted(found if below is None else (n for n in found if n < below))
+
+
+def mask_all(index: RuleIndex, text: Tokens) -> None:
     """Blank out every span an exclusion matches, so risk rules cannot use those tokens."""
-    for rule in rules:
-        for start, end in _matches(rule, text):
+    for n in index.candidates(text):
+        for start, end in _matches(index.rules[n], text):
             text.mask(start, end)
 
 
-def first_match(rules: tuple[Rule, ...], text: Tokens) -> str | None:
-    """Return the id of the first rule that matches text, or None."""
-    return next((rule.term_id for rule in rules if next(_matches(rule, text), None)), None)
+def first_match(index: RuleIndex, text: Tokens, below: int | None = None) -> int | None:
+    """Return the position of the first rule (before `below`) that matches text, or None."""
+    rules = index.rules
+    return next((n for n in index.candidates(text, below) if next(_matches(rules[n], text), None)),
+                None)
 
 
 def _matches(rule: Rule, text: Tokens) -> Iterator[tuple[int, int]]:
@@ -108,13 +146,14 @@ def _matches(rule: Rule, text: Tokens) -> Iterator[tuple[int, int]]:
     if any(rule.elements[i].keys.isdisjoint(text.present) for i in rule.order):
         return  # cheap check that rules out almost every rule
     anchor = _anchor(rule, text)
-    for alt in rule.elements[anchor].alts:
-        k = min(range(len(alt)), key=lambda i: len(index.get(alt[i], ())))
-        for pos in tuple(index.get(alt[k], ())):
-            end = _extend_right(rule, text, anchor + 1, text.end_at(pos - k, alt))
-            begin = _extend_left(rule, text, anchor - 1, pos - k) if end >= 0 else -1
-            if begin >= 0:
-                yield begin, end
+    element = rule.elements[anchor]
+    for key in element.keys & text.present:
+        for alt, k in element.by_key[key]:
+            for pos in tuple(index.get(key, ())):
+                end = _extend_right(rule, text, anchor + 1, text.end_at(pos - k, alt))
+                begin = _extend_left(rule, text, anchor - 1, pos - k) if end >= 0 else -1
+                if begin >= 0:
+                    yield begin, end
 
 
 def _anchor(rule: Rule, text: Tokens) -> int:
