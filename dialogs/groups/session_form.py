@@ -199,7 +199,7 @@ async def got_reminders(callback: CallbackQuery, callback_data: SessionCb, state
     plan = Plan(data["title"], data["topic"], datetime.fromisoformat(data["starts"]),
                 data["place"], REMINDERS.get(callback_data.value, (1440, 60)), data["weeks"],
                 data["lat"], data["lon"])
-    rows = await group_sessions.add(data["group"], vault.person_key(callback.from_user.id), plan)
+    rows = await group_sessions.add(data["group"], vault.role_key(callback.from_user.id), plan)
     t = locales.get(data["lang"])
     lines = [summary(row, content, t, settings.timezone) for row in rows]
     view = View(t("sessions-saved", count=len(rows)) + "\n" + "\n".join(lines))
