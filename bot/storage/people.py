@@ -10,6 +10,7 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.runtime.clock import Clock
+from bot.storage.database import drop_erased_copies
 from bot.storage.models import Base, Delivery, Person
 from bot.storage.profile_cache import TTLCache
 from bot.storage.vault import ROLE, Vault
@@ -120,6 +121,7 @@ class People:
             result = await session.execute(delete(Person).where(Person.key == key))
             erased["people"] = int(getattr(result, "rowcount", 0))
         self._cache.drop(key)
+        await drop_erased_copies(self._sessions)
         return erased
 
     async def delivered_at(self, key: str) -> list[tuple[str, str, datetime]]:
