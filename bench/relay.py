@@ -23,7 +23,7 @@ from pathlib import Path
 from bench.collector import quiet_collector
 from simulator import BotApiEmulator, SimUser
 from simulator.state import SimChat, SimMessage
-from tests.helpers.harness import TEST_SECRET, TOKEN
+from tests.helpers.harness import TEST_SALT, TEST_SECRET, TOKEN
 
 CASES, MESSAGES_EACH = 50, 10
 FORUM_ID = -1009000000001
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 async def _bot(emu: BotApiEmulator, folder: str) -> asyncio.subprocess.Process:
     env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.base_url,
            "DATABASE_URL": f"sqlite+aiosqlite:///{folder}/relay.db",
-           "SOKH_SECRET_KEY": TEST_SECRET, "LOG_LEVEL": "WARNING",
+           "SOKH_SECRET_KEY": TEST_SECRET, "SOKH_KEY_SALT": TEST_SALT, "LOG_LEVEL": "WARNING",
            "FLOOD_LIMIT": str(10**9), "COUNSELLOR_CHAT_ID": str(FORUM_ID),
            "COUNSELLOR_LANGUAGE": "en", "COUNSELLOR_OPEN_HOUR": "0",
            "COUNSELLOR_CLOSE_HOUR": "24"}

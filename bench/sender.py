@@ -37,12 +37,12 @@ from bot.storage.vault import Vault
 from simulator import BotApiEmulator
 from simulator.limits import RateLimiter
 from tests.helpers.databases import postgres_database
-from tests.helpers.harness import TEST_SECRET, settings_for
+from tests.helpers.harness import TEST_SALT, TEST_SECRET, settings_for
 
 ROOT = Path(__file__).resolve().parent.parent
 NUDGES, PEOPLE = 20_000, 2_000
 NO_QUIET = QuietHours(0, 0, utc_now().tzinfo)  # type: ignore[arg-type]
-VAULT = Vault(TEST_SECRET.encode())
+VAULT = Vault(TEST_SECRET.encode(), TEST_SALT.encode())
 
 
 class VirtualClock:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.collector import quiet_collector
 from simulator import BotApiEmulator, SimUser
-from tests.helpers.harness import TEST_SECRET, TOKEN
+from tests.helpers.harness import TEST_SALT, TEST_SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE, MESSAGES_EACH = 50, 40
@@ -32,7 +32,7 @@ async def _bot_process(
 ) -> asyncio.subprocess.Process:
     env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.base_url,
            "DATABASE_URL": f"sqlite+aiosqlite:///{folder}/bench.db",
-           "SOKH_SECRET_KEY": TEST_SECRET, "LOG_LEVEL": "WARNING",
+           "SOKH_SECRET_KEY": TEST_SECRET, "SOKH_KEY_SALT": TEST_SALT, "LOG_LEVEL": "WARNING",
            # The script is a machine typing; lift the flood limit so nothing is dropped.
            "FLOOD_LIMIT": str(10**9)}
     process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)

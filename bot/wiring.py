@@ -52,6 +52,7 @@ from bot.storage.database import create_engine, session_factory
 from bot.storage.feedback import Feedback
 from bot.storage.group_sessions import SessionStore
 from bot.storage.groups import GroupStore
+from bot.storage.keys import make_vault, stale_tables
 from bot.storage.people import People
 from bot.storage.schedules import Schedules
 from bot.storage.trail import TrailStore
@@ -122,9 +123,10 @@ async def build_services(config: Settings, clock: Clock = utc_now) -> Services:
     """Load and check content and locales, then open and migrate the database."""
     content = ContentStore(config.content_dir, include_drafts=config.show_draft_content)
     locales = Locales(config.locales_dir)
-    vault = Vault(config.secret_key_bytes())
+    vault = make_vault(config)
     engine = create_engine(config.database_url)
     await migrate.upgrade(engine)
+    await _refuse_stale_keys(engine, vault)
     sessions = session_factory(engine)
     people = People(sessions, vault, clock)
     # Loaded once, kept in memory: the crisis reply must not need the database.
@@ -136,6 +138,15 @@ async def build_services(config: Settings, clock: Clock = utc_now) -> Services:
     hide = quick_exit.QuickExit(trail, cases, config, locales, clock)
     return Services(config, content, locales, engine, vault, people, clock,
                     _redis(config.redis_url), risk, commands, cases, hide)
+
+
+async def _refuse_stale_keys(engine: AsyncEngine, vault: Vault) -> None:
+    """Refuse to start on data of an older key: its people would look new, /forget miss them."""
+    stale = await stale_tables(engine, vault)
+    if stale:
+        await engine.dispose()
+        raise RuntimeError(f"rows of an older key in {', '.join(stale)}: stop every worker "
+                           "and run `python run_bot.py keys rotate` (docs/keys.md)")
 
 
 def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware]:

@@ -74,7 +74,7 @@ async def forget_cancelled(callback: CallbackQuery, t: Translator, quick_exit: Q
 
 async def forget_confirmed(
     callback: CallbackQuery, t: Translator, people: People, profile: Profile | None,
-    quick_exit: QuickExit,
+    quick_exit: QuickExit, vault: Vault,
 ) -> None:
     """Erase the person and say what was erased."""
     if profile is None:
@@ -82,7 +82,7 @@ async def forget_confirmed(
         return
     try:
         await quick_exit.trail.flush()  # buffered ids must not outlive the erasure
-        erased = await people.forget(profile.key)
+        erased = await people.forget(profile.key, vault.role_key(callback.from_user.id))
     except SQLAlchemyError:
         log.exception("could not erase a person")
         await show(callback, main_menu(t, t("settings-storage-down")))

@@ -10,6 +10,9 @@ from pydantic import SecretStr
 
 from bot.runtime import app
 from bot.runtime.settings import Settings
+from bot.storage import migrate
+from bot.storage.database import create_engine
+from bot.storage.keys import make_vault, rotate
 from simulator.demo import DEMO_COUNSELLOR_CHAT_ID
 from simulator.emulator import run_simulator_server
 
@@ -18,9 +21,9 @@ SIMULATOR_TOKEN = "123456:SIMULATOR"
 SIMULATOR_HOST, SIMULATOR_PORT = "127.0.0.1", 8080
 
 
-def simulator_secret(folder: Path) -> str:
-    """A secret key made once under data/, so pseudonyms survive simulator restarts."""
-    path = folder / "simulator-secret.key"
+def simulator_secret(folder: Path, name: str = "simulator-secret.key") -> str:
+    """A secret (or salt) made once under data/, so pseudonyms survive simulator restarts."""
+    path = folder / name
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(32))
@@ -37,6 +40,7 @@ def simulator_settings(config: Settings, folder: Path, api_url: str) -> Settings
     return config.model_copy(update={
         "bot_token": SecretStr(SIMULATOR_TOKEN),
         "sokh_secret_key": SecretStr(simulator_secret(folder)),
+        "sokh_key_salt": simulator_secret(folder, "simulator-salt.key"),
         "database_url": f"sqlite+aiosqlite:///{folder / 'simulator.db'}", "redis_url": None,
         "telegram_api_url": api_url, "webhook_url": None,
         # The demo's Counsellors forum, so a person can reach a counsellor in the simulator.
@@ -54,6 +58,17 @@ async def run(config: Settings) -> None:
                  "it keeps its own database and key under data/")
     log.info("Simulator: open http://%s:%d in a browser", SIMULATOR_HOST, SIMULATOR_PORT)
     try:
+        await _rotate_keys(bot_config)
         await app.run(bot_config)
     finally:
         await emulator.stop()
+
+
+async def _rotate_keys(config: Settings) -> None:
+    """The simulator's own data from before key ids: brought to the current key at start."""
+    engine = create_engine(config.database_url)
+    try:
+        await migrate.upgrade(engine)
+        await rotate(engine, make_vault(config))
+    finally:
+        await engine.dispose()

@@ -13,8 +13,7 @@ from bot.storage.vault import Vault
 from tests.helpers.course import DialogCourse, course_dialog
 from tests.helpers.databases import database_url
 from tests.helpers.dialog_client import DialogClient, dialog_client
-
-TEST_SECRET = "test-secret-key-for-sokh-0123456789"
+from tests.helpers.harness import TEST_SALT, TEST_SECRET
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -27,7 +26,7 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 @pytest.fixture
 def vault() -> Vault:
     """A vault keyed with a fixed test secret."""
-    return Vault(TEST_SECRET.encode())
+    return Vault(TEST_SECRET.encode(), TEST_SALT.encode())
 
 
 @pytest.fixture(scope="session")

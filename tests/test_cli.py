@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     base = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SOKH_SECRET_KEY": "x" * 32,
+            "SOKH_KEY_SALT": "s" * 16,
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
     return subprocess.run([sys.executable, "run_bot.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120, check=False)

@@ -18,8 +18,8 @@ from bot.storage.people import People
 from bot.storage.schedules import COURSE
 from bot.storage.vault import Vault
 from simulator.state import SimMessage, SimUser
-from tests.conftest import TEST_SECRET
 from tests.helpers.course import DialogCourse, course_dialog, join, join_in_khmer, query
+from tests.helpers.harness import TEST_SALT, TEST_SECRET
 
 FIRST_QUIZ = "How long does one-on-one time with your child need to be to help?"
 
@@ -141,7 +141,7 @@ async def _taps(url: str, taps: list[tuple[int, bool]]) -> None:
     engine = create_engine(url)
     await migrate.upgrade(engine)
     sessions = session_factory(engine)
-    people = People(sessions, Vault(TEST_SECRET.encode()), utc_now)
+    people = People(sessions, Vault(TEST_SECRET.encode(), TEST_SALT.encode()), utc_now)
     for telegram_id, useful in taps:
         key = (await people.touch(telegram_id, telegram_id)).key
         await Feedback(sessions, utc_now).rate(key, "parenting.calm.step-away", useful, "v1")
@@ -152,7 +152,7 @@ async def test_a_tap_counts_for_the_content_version_the_tip_was_sent_in(db_url: 
     engine = create_engine(db_url)
     await migrate.upgrade(engine)
     sessions = session_factory(engine)
-    people = People(sessions, Vault(TEST_SECRET.encode()), utc_now)
+    people = People(sessions, Vault(TEST_SECRET.encode(), TEST_SALT.encode()), utc_now)
     feedback = Feedback(sessions, utc_now)
     sent, unsent = (await people.touch(1, 1)).key, (await people.touch(2, 2)).key
     await people.record_delivery(sent, "2026-10-01", "parenting.calm.step-away")

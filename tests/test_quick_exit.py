@@ -14,7 +14,7 @@ from sqlalchemy import text
 from bot.storage.vault import Vault
 from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.dialog_client import DialogClient, dialog_client
-from tests.helpers.harness import TEST_SECRET, Harness, lose_sqlite_database, running_bot
+from tests.helpers.harness import TEST_SALT, TEST_SECRET, Harness, lose_sqlite_database, running_bot
 
 HIDE = "🙈 Hide chat"
 MENU_TITLE = "What would you like to do?"
@@ -113,7 +113,8 @@ async def _trail_is_unreadable_and_forgotten(sokh: DialogClient) -> None:
     kept = await rows(sokh, "SELECT person_key, message_id_enc FROM trail_messages")
     ids = {m.message_id for m in sokh.emu.chat_messages(sokh.chat(child))}
     assert len(kept) == len(ids)
-    vault, key = Vault(TEST_SECRET.encode()), Vault(TEST_SECRET.encode()).person_key(child.id)
+    vault = Vault(TEST_SECRET.encode(), TEST_SALT.encode())
+    key = vault.person_key(child.id)
     assert {int(vault.decrypt(enc, f"trail:{key}".encode())) for _, enc in kept} == ids
     # Every stored column but the row's own serial number.
     stored = ("SELECT person_key, message_id_enc, sent_at FROM trail_messages",

@@ -1,4 +1,4 @@
-"""Command line: `python run_bot.py [run|simulator|db upgrade|content validate|report sessions]`."""
+"""Command line: `python run_bot.py [run|simulator|db upgrade|keys rotate|content|report]`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bot.runtime.reports import add_report_commands
 from bot.runtime.settings import Settings
 from bot.storage import migrate
 from bot.storage.database import create_engine
+from bot.storage.keys import make_vault, rotate
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     db = commands.add_parser("db", help="database tasks").add_subparsers(required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db_upgrade)
+    keys = commands.add_parser("keys", help="key tasks").add_subparsers(required=True)
+    keys.add_parser("rotate", help="re-encrypt and re-key stored data with SOKH_SECRET_KEY "
+                    "(stop the bot first; safe to run again)").set_defaults(handler=_keys_rotate)
     content = commands.add_parser("content", help="content tasks").add_subparsers(required=True)
     add_content_commands(content)
     add_report_commands(commands)
@@ -84,4 +88,21 @@ def _db_upgrade(_: argparse.Namespace) -> int:
 
     asyncio.run(upgrade())
     print("database is at the newest migration")
+    return 0
+
+
+def _keys_rotate(_: argparse.Namespace) -> int:
+    async def run() -> dict[str, int]:
+        config = Settings()
+        vault, engine = make_vault(config), create_engine(config.database_url)
+        try:
+            await migrate.upgrade(engine)
+            return await rotate(engine, vault)
+        finally:
+            await engine.dispose()
+
+    done = asyncio.run(run())
+    for table, count in done.items():
+        print(f"{table}: {count} rows rewritten")
+    print("every stored pseudonym and ciphertext is on the current key")
     return 0

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     counsellor_wait_minutes: int = Field(default=15, ge=1)
     case_retention_days: int = Field(default=30, ge=0)
     sokh_secret_key: SecretStr | None = None
+    # Not secret, but unique per install and as stable as the key (docs/keys.md).
+    sokh_key_salt: str | None = None
+    # Earlier secrets, oldest first, comma-separated: read old data and chain pseudonyms.
+    sokh_old_secret_keys: SecretStr | None = None
     sokh_timezone: str = "Asia/Phnom_Penh"
     # Proactive messages (docs/nudges.md): quiet hours in SOKH_TIMEZONE, paid broadcast.
     quiet_start_hour: int = Field(default=21, ge=0, le=23)
@@ -79,3 +83,14 @@ class Settings(BaseSettings):
         if self.sokh_secret_key is None:
             raise RuntimeError("SOKH_SECRET_KEY is required (see README: Configuration)")
         return self.sokh_secret_key.get_secret_value().encode()
+
+    def key_salt_bytes(self) -> bytes:
+        """The install's salt for stretching the secrets; required with the secret."""
+        if not self.sokh_key_salt:
+            raise RuntimeError("SOKH_KEY_SALT is required (see README: Configuration)")
+        return self.sokh_key_salt.encode()
+
+    def old_secret_keys_bytes(self) -> list[bytes]:
+        """Secrets used before SOKH_SECRET_KEY, oldest first."""
+        old = self.sokh_old_secret_keys.get_secret_value() if self.sokh_old_secret_keys else ""
+        return [part.strip().encode() for part in old.split(",") if part.strip()]

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+log = logging.getLogger(__name__)
 
 
 def create_engine(database_url: str) -> AsyncEngine:
@@ -21,20 +26,50 @@ def create_engine(database_url: str) -> AsyncEngine:
     if url.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(url.database))
     engine = create_async_engine(url, connect_args={"timeout": 15})
     event.listen(engine.sync_engine, "connect", _tune_sqlite)
     return engine
 
 
+def _private_file(path: Path) -> None:
+    """Create the database file readable by its owner only, and tighten an existing one.
+
+    SQLite gives its -wal and -shm files the database file's permissions, so they follow.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
+        if (path.parent / name).exists():
+            (path.parent / name).chmod(0o600)
+
+
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the sender read while dialogs write; foreign keys make /forget cascade.
+    # WAL lets the sender read while dialogs write; foreign keys make /forget cascade;
+    # secure_delete overwrites erased rows instead of leaving them in free pages.
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
+
+
+async def drop_erased_copies(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """On SQLite, fold the WAL into the database and truncate it after an erasure.
+
+    secure_delete overwrites erased rows in the database file, but the -wal file keeps older
+    copies of the pages until it is reused; truncating it drops them now. Best effort: a
+    busy database keeps them until the next checkpoint.
+    """
+    async with sessions() as session:
+        if session.get_bind().dialect.name != "sqlite":
+            return
+        try:
+            await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        except SQLAlchemyError:
+            log.warning("could not truncate the SQLite WAL after an erasure", exc_info=True)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

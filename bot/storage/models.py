@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.storage.vault import ROLE
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -222,10 +224,12 @@ class Group(Base):
 
 
 class GroupTrainer(Base):
-    """A trainer an admin named: known by person key only."""
+    """A trainer an admin named: known by their group-role key (Vault.role_key) only."""
 
     __tablename__ = "group_trainers"
-    __table_args__ = (UniqueConstraint("group_id", "person_key", name="uq_group_trainers_key"),)
+    # The role key, not the person key: group rows cannot be joined to cases or schedules.
+    __table_args__ = (UniqueConstraint("group_id", "person_key", name="uq_group_trainers_key"),
+                      {"info": {"pseudonym": ROLE}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
@@ -252,7 +256,7 @@ class GroupSession(Base):
     stage: Mapped[int] = mapped_column(Integer, default=0)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(10))
-    trainer_key: Mapped[str] = mapped_column(String(40))
+    trainer_key: Mapped[str] = mapped_column(String(40))  # a group-role key
     attended: Mapped[int | None] = mapped_column(Integer)
     women: Mapped[int | None] = mapped_column(Integer)
     men: Mapped[int | None] = mapped_column(Integer)
@@ -261,10 +265,11 @@ class GroupSession(Base):
 
 
 class SessionRsvp(Base):
-    """One member's answer to a session reminder, by person key."""
+    """One member's answer to a session reminder, by their group-role key."""
 
     __tablename__ = "session_rsvps"
-    __table_args__ = (UniqueConstraint("session_id", "person_key", name="uq_session_rsvps_key"),)
+    __table_args__ = (UniqueConstraint("session_id", "person_key", name="uq_session_rsvps_key"),
+                      {"info": {"pseudonym": ROLE}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("group_sessions.id", ondelete="CASCADE"))

@@ -10,9 +10,10 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.runtime.clock import Clock
+from bot.storage.database import drop_erased_copies
 from bot.storage.models import Base, Delivery, Person
 from bot.storage.profile_cache import TTLCache
-from bot.storage.vault import Vault
+from bot.storage.vault import ROLE, Vault
 
 # Writing last_seen on every update would double the writes for nothing useful.
 LAST_SEEN_RESOLUTION = timedelta(minutes=10)
@@ -108,16 +109,19 @@ class People:
             person = await session.get(Person, key)
         return self._vault.decrypt_chat_id(person.chat_id_enc, key) if person else None
 
-    async def forget(self, key: str) -> dict[str, int]:
-        """Erase everything held about a person; return how many rows, by table."""
+    async def forget(self, key: str, role_key: str | None = None) -> dict[str, int]:
+        """Erase everything held about a person (and their group roles); rows, by table."""
         erased: dict[str, int] = {}
         async with self._sessions.begin() as session:
             for table in _tables_with_person_key():
-                result = await session.execute(delete(table).where(table.c.person_key == key))
+                # Group tables hold the person's role key (Vault.role_key), not their key.
+                held = role_key if table.info.get("pseudonym") == ROLE else key
+                result = await session.execute(delete(table).where(table.c.person_key == held))
                 erased[table.name] = int(getattr(result, "rowcount", 0))
             result = await session.execute(delete(Person).where(Person.key == key))
             erased["people"] = int(getattr(result, "rowcount", 0))
         self._cache.drop(key)
+        await drop_erased_copies(self._sessions)
         return erased
 
     async def delivered_at(self, key: str) -> list[tuple[str, str, datetime]]:

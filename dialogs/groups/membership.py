@@ -63,7 +63,7 @@ async def may_schedule(bot: Bot, group: Group, user_id: int, groups: GroupStore,
     """Admins of the group and the trainers they named may schedule."""
     if user_id in await admins.ids(bot, group.chat_id):
         return True
-    return await groups.is_trainer(group.id, vault.person_key(user_id))
+    return await groups.is_trainer(group.id, vault.role_key(user_id))
 
 
 def language_choice(locales: Locales) -> View:
@@ -145,7 +145,7 @@ async def name_trainer(
     if target is None or target.is_bot:
         await message.reply(t("groups-trainer-how"))
         return
-    await groups.add_trainer(group.id, vault.person_key(target.id))
+    await groups.add_trainer(group.id, vault.role_key(target.id))
     await message.reply(t("groups-trainer-added", name=escape(target.first_name)))
 
 

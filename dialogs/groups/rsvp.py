@@ -62,7 +62,7 @@ async def answer(callback: CallbackQuery, callback_data: RsvpCb, group_sessions:
     group = await groups.get(chat.id) if chat else None
     if row is None or group is None or row.group_id != group.id:
         return
-    key = vault.person_key(callback.from_user.id)
+    key = vault.role_key(callback.from_user.id)
     coming, missing = await group_sessions.rsvp(row.id, key, callback_data.coming)
     t = locales.get(group.language)
     topic = content.topic("parenting", row.topic)
@@ -88,7 +88,7 @@ async def got_numbers(message: Message, state: FSMContext, group_sessions: Sessi
     if len(numbers) not in (1, 5) or row is None:
         await message.answer(t("attendance-bad"))
         return
-    if message.from_user is None or row.trainer_key != vault.person_key(message.from_user.id):
+    if message.from_user is None or row.trainer_key != vault.role_key(message.from_user.id):
         await state.clear()
         return
     await state.clear()

@@ -244,7 +244,7 @@ async def got_reminders(
     await state.clear()
     plan = Plan(data["title"], data["topic"], starts, data["place"], before, data["weeks"],
                 data["lat"], data["lon"])
-    rows = await group_sessions.add(data["group"], vault.person_key(callback.from_user.id), plan)
+    rows = await group_sessions.add(data["group"], vault.role_key(callback.from_user.id), plan)
     t = locales.get(data["lang"])
     lines = [summary(row, content, t, settings.timezone) for row in rows]
     which = t(f"sessions-reminders-{callback_data.value}")

@@ -23,7 +23,7 @@ async def pick_group(message: Message, groups: GroupStore, vault: Vault, t: Tran
     """/session in private: offer the groups this person trains, or explain where to start."""
     if message.from_user is None:
         return
-    mine = await groups.of_trainer(vault.person_key(message.from_user.id))
+    mine = await groups.of_trainer(vault.role_key(message.from_user.id))
     if not mine:
         await message.answer(t("sessions-in-group"))
         return

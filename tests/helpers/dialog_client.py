@@ -30,7 +30,7 @@ from bot.runtime.transport import create_bot
 from bot.wiring import Services, build_dispatcher, build_services, start_trail
 from simulator.emulator import BotApiEmulator
 from simulator.state import SimChat, SimMessage, SimUser
-from tests.helpers.harness import TEST_SECRET, TOKEN
+from tests.helpers.harness import TEST_SALT, TEST_SECRET, TOKEN
 from tests.helpers.warm import files_parsed_once, migrated_sqlite
 
 __all__ = ["DialogClient", "RecordedCall", "RecordingSession", "dialog_client"]
@@ -178,7 +178,8 @@ def dialog_settings(folder: Path, **overrides: Any) -> Settings:
     """Settings for an in-process bot on a SQLite file in `folder`."""
     values: dict[str, Any] = {
         "bot_token": SecretStr(TOKEN), "database_url": f"sqlite+aiosqlite:///{folder / 'd.db'}",
-        "sokh_secret_key": SecretStr(TEST_SECRET), "redis_url": None, "webhook_url": None,
+        "sokh_secret_key": SecretStr(TEST_SECRET), "sokh_key_salt": TEST_SALT,
+        "redis_url": None, "webhook_url": None,
         "counsellor_chat_id": None, "flood_limit": 1000, "outbox_sender": False,
     }
     return Settings(**{**values, **overrides})

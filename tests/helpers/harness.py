@@ -22,6 +22,7 @@ from simulator.state import SimChat, SimMessage, SimUser
 
 TOKEN = "123456:TEST-TOKEN"
 TEST_SECRET = "test-secret-key-for-sokh-0123456789"
+TEST_SALT = "test-salt-for-sokh-keys"
 
 
 @dataclass
@@ -75,6 +76,7 @@ def settings_for(emu: BotApiEmulator, database_url: str, **overrides: Any) -> Se
     values: dict[str, Any] = {
         "bot_token": SecretStr(TOKEN), "telegram_api_url": emu.base_url,
         "database_url": database_url, "sokh_secret_key": SecretStr(TEST_SECRET),
+        "sokh_key_salt": TEST_SALT,
         "redis_url": None, "webhook_url": None, "counsellor_chat_id": None,
         # Scripted people tap faster than anyone could; flood tests set the real limit.
         "flood_limit": 1000,

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from simulator.emulator import BotApiEmulator
-from tests.helpers.harness import TEST_SECRET, TOKEN
+from tests.helpers.harness import TEST_SALT, TEST_SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -29,7 +29,7 @@ async def bot_process(
     """
     env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.base_url,
            "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'process.db'}",
-           "SOKH_SECRET_KEY": TEST_SECRET, **extra_env}
+           "SOKH_SECRET_KEY": TEST_SECRET, "SOKH_KEY_SALT": TEST_SALT, **extra_env}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "run_bot.py", env=env, cwd=ROOT, stderr=asyncio.subprocess.PIPE)
     try:
