@@ -29,6 +29,7 @@ from bot.content.i18n import Locales
 from bot.content.store import ContentStore
 from bot.language.commands import TypedCommands
 from bot.language.risk import RiskDetector
+from bot.pipeline.flood_gate import FloodGate, SkipBareUpdates
 from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
 from bot.pipeline.inline_filters import run_sync_filters_inline
 from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
@@ -66,6 +67,7 @@ from dialogs import (
     onboarding,
     preferences,
     referral,
+    search,
     travel,
 )
 from dialogs.callbacks import HideCb
@@ -103,10 +105,14 @@ class Services:
     quick_exit: quick_exit.QuickExit
     schedules: Schedules = field(init=False)
     outbox: Outbox = field(init=False)
+    flood_gate: FloodGate = field(init=False)
 
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
         self.schedules, self.outbox = Schedules(sessions), Outbox(sessions)
+        # Dropped messages still enter the trail, so quick exit can delete them.
+        self.flood_gate = FloodGate(self.settings.flood_limit, self.settings.flood_window_s,
+                                    self.quick_exit.trail.note)
 
     async def close(self) -> None:
         """Release the database pool and the Redis connection."""
@@ -127,6 +133,9 @@ async def build_services(config: Settings, clock: Clock = utc_now) -> Services:
     # Loaded once, kept in memory: the crisis reply must not need the database.
     risk = RiskDetector.from_file(config.content_dir / "risk_terms.yaml")
     commands = TypedCommands.from_file(config.content_dir / "typed_commands.yaml")
+    # Built now, not by the first typed question: building takes about a second, during which
+    # the event loop stood still and every other person waited.
+    search.searcher(content.current, risk.romaniser)
     cases = Cases(sessions, vault, clock)
     silence = timedelta(minutes=config.auto_clean_minutes)
     trail = TrailRecorder(TrailStore(sessions, vault, clock, silence), vault, clock)
@@ -139,6 +148,8 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     """The dispatcher with middlewares and routers in their one true order."""
     dispatcher = Dispatcher(storage=_fsm_storage(services), **_handler_data(services))
     in_flight = InFlightMiddleware()
+    # First: a polled update the flood gate reduced to its id only confirms the offset.
+    dispatcher.update.outer_middleware(SkipBareUpdates())
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(
         ContextMiddleware(services.content, services.locales, services.people,

@@ -42,9 +42,11 @@ class Application:
         if self.config.webhook_url:
             if handle_signals:
                 stop_on_signals(self._webhook_stop)
-            await run_webhook(self.dispatcher, self.bot, self.config, self._webhook_stop)
+            await run_webhook(self.dispatcher, self.bot, self.config, self._webhook_stop,
+                              self.services.flood_gate)
         else:
-            await run_polling(self.dispatcher, self.bot, handle_signals=handle_signals)
+            await run_polling(self.dispatcher, self.bot, handle_signals=handle_signals,
+                              gate=self.services.flood_gate)
 
     async def _started(self) -> None:
         self.serving.set()

@@ -18,12 +18,13 @@ from aiogram.client.session.middlewares.base import (
 )
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import FormData, JsonPayload, web
 
+from bot.pipeline.flood_gate import FloodGate
 from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,30 @@ class JsonSession(AiohttpSession):
     """Sends requests as JSON, and multipart only when uploading files.
 
     Telegram accepts both; building multipart forms was a sixth of the bot's CPU per update.
+    With a flood `gate`, polled updates over a person's limit are dropped before parsing.
     """
+
+    gate: FloodGate | None = None
+
+    def check_response(
+        self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
+    ) -> Response[TelegramType]:
+        """Parse the response; a getUpdates batch first goes through the flood gate."""
+        if self.gate is not None and isinstance(method, GetUpdates):
+            content = self._gated(self.gate, content)
+        return super().check_response(bot, method, status_code, content)
+
+    def _gated(self, gate: FloodGate, content: str) -> str:
+        """The getUpdates response without the updates the gate drops."""
+        try:
+            raw = self.json_loads(content)
+        except ValueError:
+            return content  # aiogram's own parse reports it
+        if not isinstance(raw, dict) or not isinstance(raw.get("result"), list):
+            return content
+        dropped = gate.dropped
+        raw["result"] = gate.filter_batch(raw["result"])
+        return content if gate.dropped == dropped else self.json_dumps(raw)
 
     def build_form_data(  # type: ignore[override]
         self, bot: Bot, method: TelegramMethod[TelegramType]
@@ -84,8 +108,11 @@ def create_bot(config: Settings) -> Bot:
     )
 
 
-async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool = True) -> None:
+async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool = True,
+                      gate: FloodGate | None = None) -> None:
     """Long polling until SIGINT/SIGTERM; aiogram then runs the shutdown hooks."""
+    if isinstance(bot.session, JsonSession):
+        bot.session.gate = gate
     await bot.delete_webhook(drop_pending_updates=False)
     await dispatcher.start_polling(
         bot, handle_signals=handle_signals, close_bot_session=True,
@@ -94,7 +121,25 @@ async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool 
 
 
 class SecretRequestHandler(SimpleRequestHandler):
-    """aiogram's webhook handler, refusing any header but the exact secret with 401."""
+    """aiogram's webhook handler, refusing any header but the exact secret with 401.
+
+    Updates the flood `gate` drops are answered 200 without being parsed.
+    """
+
+    gate: FloodGate | None = None
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Check the secret, then the flood gate, then feed the update in the background."""
+        bot = await self.resolve_bot(request)
+        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
+            return web.Response(body="Unauthorized", status=401)
+        update = await request.json(loads=bot.session.json_loads)
+        if self.gate is not None and isinstance(update, dict) and not self.gate.admit(update):
+            return web.json_response({})
+        task = asyncio.create_task(self._background_feed_update(bot=bot, update=update))
+        self._background_feed_update_tasks.add(task)
+        task.add_done_callback(self._background_feed_update_tasks.discard)
+        return web.json_response({})
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
         """Compare as bytes, so a header of any characters is refused, never a crash."""
@@ -104,7 +149,8 @@ class SecretRequestHandler(SimpleRequestHandler):
 
 
 async def run_webhook(
-    dispatcher: Dispatcher, bot: Bot, config: Settings, stop: asyncio.Event
+    dispatcher: Dispatcher, bot: Bot, config: Settings, stop: asyncio.Event,
+    gate: FloodGate | None = None,
 ) -> None:
     """Serve the webhook until `stop` is set; updates without the secret get 401."""
     if config.webhook_url is None or config.webhook_secret is None:
@@ -112,7 +158,9 @@ async def run_webhook(
     secret = config.webhook_secret.get_secret_value()
     app = web.Application()
     path = urlsplit(config.webhook_url).path or "/"
-    SecretRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=path)
+    handler = SecretRequestHandler(dispatcher, bot, secret_token=secret)
+    handler.gate = gate
+    handler.register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
     runner = web.AppRunner(app)
     await runner.setup()
