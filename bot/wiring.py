@@ -32,6 +32,7 @@ from bot.language.risk import RiskDetector
 from bot.pipeline.flood_gate import FloodGate, SkipBareUpdates
 from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
 from bot.pipeline.inline_filters import run_sync_filters_inline
+from bot.pipeline.intake import KEEP, LEASE, Intake, RedisIntake, TableIntake
 from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
 from bot.pipeline.resilient_storage import ResilientStorage
 from bot.pipeline.throttle import Limiter, MemoryLimiter, RedisLimiter, ThrottleMiddleware
@@ -54,6 +55,7 @@ from bot.storage.group_sessions import SessionStore
 from bot.storage.groups import GroupStore
 from bot.storage.people import People
 from bot.storage.schedules import Schedules
+from bot.storage.seen_updates import SeenUpdates
 from bot.storage.trail import TrailStore
 from bot.storage.unanswered import Unanswered
 from bot.storage.vault import Vault
@@ -280,6 +282,7 @@ def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
         Job("cases-waiting", tell_waiting, every(minutes=1),
             (bot, s.cases, s.locales, s.content, s.settings, s.people)),
         Job("cases-purge", purge_cases, every(hours=1), (s.cases, s.settings)),
+        Job("seen-updates-purge", seen_updates(s).purge, every(hours=1), (KEEP,)),
     )
 
 
@@ -314,6 +317,18 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return dispatcher, proactive
+
+
+def intake(services: Services) -> Intake:
+    """Webhook update ids claimed in Redis when configured, else in the database."""
+    if services.redis is not None:
+        return RedisIntake(services.redis)
+    return TableIntake(seen_updates(services))
+
+
+def seen_updates(services: Services) -> SeenUpdates:
+    """The database's record of webhook updates (without Redis)."""
+    return SeenUpdates(session_factory(services.engine), services.clock, LEASE)
 
 
 def _redis(url: str | None) -> Redis | None:

@@ -25,6 +25,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import FormData, JsonPayload, web
 
 from bot.pipeline.flood_gate import FloodGate
+from bot.pipeline.intake import Claim, Intake
 from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -121,25 +122,15 @@ async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool 
 
 
 class SecretRequestHandler(SimpleRequestHandler):
-    """aiogram's webhook handler, refusing any header but the exact secret with 401.
+    """aiogram's webhook handler: the exact secret, the flood gate, handle then acknowledge.
 
-    Updates the flood `gate` drops are answered 200 without being parsed.
+    Anything without the secret gets 401. Updates the flood `gate` drops are answered 200
+    unparsed. Others are claimed through `intake` (docs/deploy.md), handled, and only then
+    answered 200: a worker that dies mid-update leaves Telegram to deliver it again.
     """
 
     gate: FloodGate | None = None
-
-    async def handle(self, request: web.Request) -> web.Response:
-        """Check the secret, then the flood gate, then feed the update in the background."""
-        bot = await self.resolve_bot(request)
-        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
-            return web.Response(body="Unauthorized", status=401)
-        update = await request.json(loads=bot.session.json_loads)
-        if self.gate is not None and isinstance(update, dict) and not self.gate.admit(update):
-            return web.json_response({})
-        task = asyncio.create_task(self._background_feed_update(bot=bot, update=update))
-        self._background_feed_update_tasks.add(task)
-        task.add_done_callback(self._background_feed_update_tasks.discard)
-        return web.json_response({})
+    intake: Intake | None = None
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
         """Compare as bytes, so a header of any characters is refused, never a crash."""
@@ -147,10 +138,40 @@ class SecretRequestHandler(SimpleRequestHandler):
         given = telegram_secret_token.encode("utf-8", "surrogateescape")
         return bool(expected) and hmac.compare_digest(given, expected)
 
+    async def handle(self, request: web.Request) -> web.Response:
+        """Check the secret, then the flood gate and the claim, then handle and answer."""
+        bot = await self.resolve_bot(request)
+        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
+            return web.Response(body="Unauthorized", status=401)
+        update = await request.json(loads=bot.session.json_loads)
+        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            return web.Response(body="Bad Request", status=400)
+        if self.gate is not None and not self.gate.admit(update):
+            return web.json_response({})
+        claim = Claim.NEW if self.intake is None else await self.intake.claim(update["update_id"])
+        if claim is Claim.DONE:
+            return web.json_response({})
+        if claim is Claim.BUSY:  # another worker is on it: Telegram tries again later
+            return web.Response(body="Busy", status=503, headers={"Retry-After": "5"})
+        return await self._handle_claimed(bot, update)
+
+    async def _handle_claimed(self, bot: Bot, update: dict[str, Any]) -> web.Response:
+        update_id = int(update["update_id"])
+        try:
+            result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
+                bot, update, **self.data)
+        except BaseException:
+            if self.intake is not None:
+                await self.intake.release(update_id)
+            raise
+        if self.intake is not None:
+            await self.intake.finish(update_id)
+        return web.Response(body=self._build_response_writer(bot=bot, result=result))
+
 
 async def run_webhook(
     dispatcher: Dispatcher, bot: Bot, config: Settings, stop: asyncio.Event,
-    gate: FloodGate | None = None,
+    gate: FloodGate | None = None, intake: Intake | None = None,
 ) -> None:
     """Serve the webhook until `stop` is set; updates without the secret get 401."""
     if config.webhook_url is None or config.webhook_secret is None:
@@ -158,8 +179,9 @@ async def run_webhook(
     secret = config.webhook_secret.get_secret_value()
     app = web.Application()
     path = urlsplit(config.webhook_url).path or "/"
-    handler = SecretRequestHandler(dispatcher, bot, secret_token=secret)
-    handler.gate = gate
+    handler = SecretRequestHandler(dispatcher, bot, secret_token=secret,
+                                   handle_in_background=False)
+    handler.gate, handler.intake = gate, intake
     handler.register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
     runner = web.AppRunner(app)
