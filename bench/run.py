@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bench.crisis import crisis_metrics
 from bench.relay import relay_metrics
+from bench.scale import scale_metrics
 from bench.search import search_metrics
 from bench.sender import sender_metrics
 from bench.updates import updates_metrics
@@ -31,6 +32,7 @@ def main() -> None:
     results.update(asyncio.run(updates_metrics()))
     results.update(asyncio.run(relay_metrics()))
     results.update(sender_metrics())
+    results.update(asyncio.run(scale_metrics()))
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=2, ensure_ascii=False))
 

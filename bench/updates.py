@@ -28,13 +28,13 @@ ECHO = [sys.executable, "-m", "bench.echo_bot"]
 
 
 async def _bot_process(
-    command: list[str], emu: BotApiEmulator, folder: str
+    command: list[str], emu: BotApiEmulator, folder: str, **settings: str
 ) -> asyncio.subprocess.Process:
     env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.base_url,
            "DATABASE_URL": f"sqlite+aiosqlite:///{folder}/bench.db",
            "SOKH_SECRET_KEY": TEST_SECRET, "SOKH_KEY_SALT": TEST_SALT, "LOG_LEVEL": "WARNING",
            # The script is a machine typing; lift the flood limit so nothing is dropped.
-           "FLOOD_LIMIT": str(10**9)}
+           "FLOOD_LIMIT": str(10**9), **settings}
     process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
     while not emu.calls("deleteWebhook"):
         await asyncio.sleep(0.05)

@@ -30,8 +30,10 @@ from bot.content.store import ContentStore
 from bot.language.commands import TypedCommands
 from bot.language.risk import RiskDetector
 from bot.pipeline.buttons import ButtonGuard
+from bot.pipeline.flood_gate import FloodGate, SkipBareUpdates
 from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
 from bot.pipeline.inline_filters import run_sync_filters_inline
+from bot.pipeline.intake import KEEP, LEASE, Intake, RedisIntake, TableIntake
 from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
 from bot.pipeline.resilient_storage import ResilientStorage
 from bot.pipeline.throttle import Limiter, MemoryLimiter, RedisLimiter, ThrottleMiddleware
@@ -55,6 +57,7 @@ from bot.storage.groups import GroupStore
 from bot.storage.keys import make_vault, stale_tables
 from bot.storage.people import People
 from bot.storage.schedules import Schedules
+from bot.storage.seen_updates import SeenUpdates
 from bot.storage.trail import TrailStore
 from bot.storage.unanswered import Unanswered
 from bot.storage.vault import Vault
@@ -69,6 +72,7 @@ from dialogs import (
     onboarding,
     preferences,
     referral,
+    search,
     travel,
 )
 from dialogs.callbacks import HideCb
@@ -107,10 +111,14 @@ class Services:
     quick_exit: quick_exit.QuickExit
     schedules: Schedules = field(init=False)
     outbox: Outbox = field(init=False)
+    flood_gate: FloodGate = field(init=False)
 
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
         self.schedules, self.outbox = Schedules(sessions), Outbox(sessions)
+        # Dropped messages still enter the trail, so quick exit can delete them.
+        self.flood_gate = FloodGate(self.settings.flood_limit, self.settings.flood_window_s,
+                                    self.quick_exit.trail.note)
 
     async def close(self) -> None:
         """Release the database pool and the Redis connection."""
@@ -132,6 +140,9 @@ async def build_services(config: Settings, clock: Clock = utc_now) -> Services:
     # Loaded once, kept in memory: the crisis reply must not need the database.
     risk = RiskDetector.from_file(config.content_dir / "risk_terms.yaml")
     commands = TypedCommands.from_file(config.content_dir / "typed_commands.yaml")
+    # Built now, not by the first typed question: building takes about a second, during which
+    # the event loop stood still and every other person waited.
+    search.searcher(content.current, risk.romaniser)
     cases = Cases(sessions, vault, clock)
     silence = timedelta(minutes=config.auto_clean_minutes)
     trail = TrailRecorder(TrailStore(sessions, vault, clock, silence), vault, clock)
@@ -153,6 +164,8 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     """The dispatcher with middlewares and routers in their one true order."""
     dispatcher = Dispatcher(storage=_fsm_storage(services), **_handler_data(services))
     in_flight = InFlightMiddleware()
+    # First: a polled update the flood gate reduced to its id only confirms the offset.
+    dispatcher.update.outer_middleware(SkipBareUpdates())
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(
         ContextMiddleware(services.content, services.locales, services.people,
@@ -285,6 +298,7 @@ def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
         Job("cases-waiting", tell_waiting, every(minutes=1),
             (bot, s.cases, s.locales, s.content, s.settings, s.people)),
         Job("cases-purge", purge_cases, every(hours=1), (s.cases, s.settings)),
+        Job("seen-updates-purge", seen_updates(s).purge, every(hours=1), (KEEP,)),
     )
 
 
@@ -319,6 +333,18 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return dispatcher, proactive
+
+
+def intake(services: Services) -> Intake:
+    """Webhook update ids claimed in Redis when configured, else in the database."""
+    if services.redis is not None:
+        return RedisIntake(services.redis)
+    return TableIntake(seen_updates(services))
+
+
+def seen_updates(services: Services) -> SeenUpdates:
+    """The database's record of webhook updates (without Redis)."""
+    return SeenUpdates(session_factory(services.engine), services.clock, LEASE)
 
 
 def _redis(url: str | None) -> Redis | None:

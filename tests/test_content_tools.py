@@ -224,7 +224,8 @@ def test_a_review_round_trip_marks_reviewed_things_and_applies_fixes(tmp_path: P
     half = tmp_path / "half.xlsx"
     export_review(folder, half, "km")
     fill_review(half, {"services=thai-1300/name": ("ok", "", "Sophea")})
-    assert any("decide every text" in p for p in import_review(half, folder, date(2026, 12, 6)).problems)
+    problems = import_review(half, folder, date(2026, 12, 6)).problems
+    assert any("decide every text" in p for p in problems)
 
 
 def test_a_review_with_a_bad_row_changes_nothing(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import inspect, text
@@ -88,3 +89,35 @@ def test_migrations_have_one_head() -> None:
 
     heads = ScriptDirectory.from_config(migrate.alembic_config()).get_heads()
     assert len(heads) == 1, f"merge the migration branches: {heads}"
+
+
+async def test_a_crowd_of_first_contacts_is_created_together_once_each(
+    db_url: str, vault: Vault
+) -> None:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine)
+    people = People(session_factory(engine), vault, FakeClock())
+    known = await people.touch(1, 1)
+    await people.set_language(known.key, "en")
+    # 700 new people (over one batch), each first message three times at once, and one known.
+    ids = [1_000 + n for n in range(700)]
+    profiles = await asyncio.gather(*(people.touch(i, i) for i in [*ids, *ids, *ids, 1]))
+    assert all(p.is_new and p.language is None for p in profiles[:-1])
+    assert not profiles[-1].is_new and profiles[-1].language == "en"
+    async with engine.connect() as conn:
+        count = (await conn.execute(text("SELECT count(*) FROM people"))).scalar_one()
+    assert count == 701
+    assert await people.chat_id(people.key_for(1_699)) == 1_699
+    await engine.dispose()
+
+
+async def test_a_row_another_process_just_made_is_left_alone(db_url: str, vault: Vault) -> None:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine)
+    other, mine = (People(session_factory(engine), vault, FakeClock()) for _ in range(2))
+    made = await other.touch(USER_ID, CHAT_ID)
+    await other.set_language(made.key, "km")
+    # `mine` has no cache entry: it finds the row, never inserts a second one.
+    profile = await mine.touch(USER_ID, CHAT_ID)
+    assert not profile.is_new and profile.language == "km"
+    await engine.dispose()

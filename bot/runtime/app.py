@@ -11,7 +11,7 @@ from bot.runtime.commands import register_commands
 from bot.runtime.reload import reload_on_sighup
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot, run_polling, run_webhook, stop_on_signals
-from bot.wiring import assemble, build_services
+from bot.wiring import assemble, build_services, intake
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,11 @@ class Application:
         if self.config.webhook_url:
             if handle_signals:
                 stop_on_signals(self._webhook_stop)
-            await run_webhook(self.dispatcher, self.bot, self.config, self._webhook_stop)
+            await run_webhook(self.dispatcher, self.bot, self.config, self._webhook_stop,
+                              self.services.flood_gate, intake(self.services))
         else:
-            await run_polling(self.dispatcher, self.bot, handle_signals=handle_signals)
+            await run_polling(self.dispatcher, self.bot, handle_signals=handle_signals,
+                              gate=self.services.flood_gate)
 
     async def _started(self) -> None:
         self.serving.set()

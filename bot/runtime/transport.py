@@ -18,12 +18,14 @@ from aiogram.client.session.middlewares.base import (
 )
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import FormData, JsonPayload, web
 
+from bot.pipeline.flood_gate import FloodGate
+from bot.pipeline.intake import Claim, Intake
 from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,30 @@ class JsonSession(AiohttpSession):
     """Sends requests as JSON, and multipart only when uploading files.
 
     Telegram accepts both; building multipart forms was a sixth of the bot's CPU per update.
+    With a flood `gate`, polled updates over a person's limit are dropped before parsing.
     """
+
+    gate: FloodGate | None = None
+
+    def check_response(
+        self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
+    ) -> Response[TelegramType]:
+        """Parse the response; a getUpdates batch first goes through the flood gate."""
+        if self.gate is not None and isinstance(method, GetUpdates):
+            content = self._gated(self.gate, content)
+        return super().check_response(bot, method, status_code, content)
+
+    def _gated(self, gate: FloodGate, content: str) -> str:
+        """The getUpdates response without the updates the gate drops."""
+        try:
+            raw = self.json_loads(content)
+        except ValueError:
+            return content  # aiogram's own parse reports it
+        if not isinstance(raw, dict) or not isinstance(raw.get("result"), list):
+            return content
+        dropped = gate.dropped
+        raw["result"] = gate.filter_batch(raw["result"])
+        return content if gate.dropped == dropped else self.json_dumps(raw)
 
     def build_form_data(  # type: ignore[override]
         self, bot: Bot, method: TelegramMethod[TelegramType]
@@ -84,8 +109,11 @@ def create_bot(config: Settings) -> Bot:
     )
 
 
-async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool = True) -> None:
+async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool = True,
+                      gate: FloodGate | None = None) -> None:
     """Long polling until SIGINT/SIGTERM; aiogram then runs the shutdown hooks."""
+    if isinstance(bot.session, JsonSession):
+        bot.session.gate = gate
     await bot.delete_webhook(drop_pending_updates=False)
     await dispatcher.start_polling(
         bot, handle_signals=handle_signals, close_bot_session=True,
@@ -94,7 +122,15 @@ async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool 
 
 
 class SecretRequestHandler(SimpleRequestHandler):
-    """aiogram's webhook handler, refusing any header but the exact secret with 401."""
+    """aiogram's webhook handler: the exact secret, the flood gate, handle then acknowledge.
+
+    Anything without the secret gets 401. Updates the flood `gate` drops are answered 200
+    unparsed. Others are claimed through `intake` (docs/deploy.md), handled, and only then
+    answered 200: a worker that dies mid-update leaves Telegram to deliver it again.
+    """
+
+    gate: FloodGate | None = None
+    intake: Intake | None = None
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
         """Compare as bytes, so a header of any characters is refused, never a crash."""
@@ -102,9 +138,40 @@ class SecretRequestHandler(SimpleRequestHandler):
         given = telegram_secret_token.encode("utf-8", "surrogateescape")
         return bool(expected) and hmac.compare_digest(given, expected)
 
+    async def handle(self, request: web.Request) -> web.Response:
+        """Check the secret, then the flood gate and the claim, then handle and answer."""
+        bot = await self.resolve_bot(request)
+        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
+            return web.Response(body="Unauthorized", status=401)
+        update = await request.json(loads=bot.session.json_loads)
+        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            return web.Response(body="Bad Request", status=400)
+        if self.gate is not None and not self.gate.admit(update):
+            return web.json_response({})
+        claim = Claim.NEW if self.intake is None else await self.intake.claim(update["update_id"])
+        if claim is Claim.DONE:
+            return web.json_response({})
+        if claim is Claim.BUSY:  # another worker is on it: Telegram tries again later
+            return web.Response(body="Busy", status=503, headers={"Retry-After": "5"})
+        return await self._handle_claimed(bot, update)
+
+    async def _handle_claimed(self, bot: Bot, update: dict[str, Any]) -> web.Response:
+        update_id = int(update["update_id"])
+        try:
+            result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
+                bot, update, **self.data)
+        except BaseException:
+            if self.intake is not None:
+                await self.intake.release(update_id)
+            raise
+        if self.intake is not None:
+            await self.intake.finish(update_id)
+        return web.Response(body=self._build_response_writer(bot=bot, result=result))
+
 
 async def run_webhook(
-    dispatcher: Dispatcher, bot: Bot, config: Settings, stop: asyncio.Event
+    dispatcher: Dispatcher, bot: Bot, config: Settings, stop: asyncio.Event,
+    gate: FloodGate | None = None, intake: Intake | None = None,
 ) -> None:
     """Serve the webhook until `stop` is set; updates without the secret get 401."""
     if config.webhook_url is None or config.webhook_secret is None:
@@ -112,7 +179,10 @@ async def run_webhook(
     secret = config.webhook_secret.get_secret_value()
     app = web.Application()
     path = urlsplit(config.webhook_url).path or "/"
-    SecretRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=path)
+    handler = SecretRequestHandler(dispatcher, bot, secret_token=secret,
+                                   handle_in_background=False)
+    handler.gate, handler.intake = gate, intake
+    handler.register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
     runner = web.AppRunner(app)
     await runner.setup()

@@ -320,3 +320,13 @@ class UnansweredQuestion(Base):
     language: Mapped[str] = mapped_column(String(2))
     count: Mapped[int] = mapped_column(Integer, default=1)
     last_seen: Mapped[date] = mapped_column(Date())
+
+
+class SeenUpdate(Base):
+    """A webhook update being or having been handled: no worker handles an update_id twice."""
+
+    __tablename__ = "seen_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Insert, Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.runtime.clock import Clock
+from bot.storage.batching import Batcher
 from bot.storage.database import drop_erased_copies
 from bot.storage.models import Base, Delivery, Person
 from bot.storage.profile_cache import TTLCache
@@ -40,6 +42,7 @@ class People:
         self._vault = vault
         self._clock = clock
         self._cache: TTLCache[Profile] = TTLCache(PROFILE_CACHE_TTL_S)
+        self._touches: Batcher[int, Profile] = Batcher(self._touch_many)
 
     def key_for(self, telegram_id: int) -> str:
         """The pseudonymous key of a Telegram user."""
@@ -50,25 +53,39 @@ class People:
         return self._cache.get(self.key_for(telegram_id))
 
     async def touch(self, telegram_id: int, chat_id: int) -> Profile:
-        """Load the person, creating them on first contact and noting they are active."""
+        """Load the person, creating them on first contact and noting they are active.
+
+        People not in the cache are loaded (and created) together, one transaction for all
+        those waiting: first contact on campaign day is a thousand people at once.
+        """
         key = self.key_for(telegram_id)
         cached = self._cache.get(key)
         if cached is None:
-            cached = await self._touch(key, chat_id)
+            cached = await self._touches.get(key, chat_id)
             self._cache.put(key, replace(cached, is_new=False))
         return cached
 
-    async def _touch(self, key: str, chat_id: int) -> Profile:
+    async def _touch_many(self, chats: dict[str, int]) -> dict[str, Profile]:
         now = self._clock()
+        columns = (Person.key, Person.language, Person.notify, Person.last_seen_at,
+                   Person.blocked_at)
         async with self._sessions.begin() as session:
-            person = await session.get(Person, key)
-            if person is None:
-                chat = self._vault.encrypt_chat_id(chat_id, key)
-                session.add(Person(key=key, chat_id_enc=chat, created_at=now, last_seen_at=now))
-                return Profile(key=key, language=None, is_new=True)
-            if now - person.last_seen_at > LAST_SEEN_RESOLUTION or person.blocked_at:
-                person.last_seen_at, person.blocked_at = now, None
-            return Profile(key=key, language=person.language, is_new=False, notify=person.notify)
+            rows = await session.execute(select(*columns).where(Person.key.in_(list(chats))))
+            known = {row.key: row for row in rows}
+            new = [{"key": key, "chat_id_enc": self._vault.encrypt_chat_id(chat, key),
+                    "created_at": now, "last_seen_at": now}
+                   for key, chat in chats.items() if key not in known]
+            if new:
+                await session.execute(_insert_new(session), new)
+            seen = [row.key for row in known.values()
+                    if now - row.last_seen_at > LAST_SEEN_RESOLUTION or row.blocked_at]
+            if seen:
+                await session.execute(update(Person).where(Person.key.in_(seen))
+                                      .values(last_seen_at=now, blocked_at=None))
+        profiles = {key: Profile(key=key, language=None, is_new=True) for key in chats}
+        profiles.update({key: Profile(key=key, language=row.language, is_new=False,
+                                      notify=row.notify) for key, row in known.items()})
+        return profiles
 
     async def set_language(self, key: str, language: str) -> None:
         """Remember the language a person chose."""
@@ -138,6 +155,13 @@ async def notify_modes(session: AsyncSession, keys: Sequence[str]) -> dict[str, 
         return {}
     query = select(Person.key, Person.notify).where(Person.key.in_(set(keys)))
     return {key: notify for key, notify in await session.execute(query)}
+
+
+def _insert_new(session: AsyncSession) -> Insert:
+    """INSERT that leaves a row already there alone: another process may have just made it."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(Person).on_conflict_do_nothing(index_elements=[Person.key])
+    return sqlite.insert(Person).on_conflict_do_nothing(index_elements=[Person.key])
 
 
 def _tables_with_person_key() -> list[Table]:

@@ -1,0 +1,122 @@
+"""Campaign day (issue 17): a thousand new people at once, and a flood beside a bystander.
+
+The bot runs as its own process against the emulator, as in bench/updates.py; the echo bot
+takes the same first-contact load in the same run, so the ratio compares like with like.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.collector import quiet_collector
+from bench.updates import ECHO, SOKH, _bot_process
+from simulator import BotApiEmulator, SimUser
+from tests.helpers.harness import TOKEN
+
+NEW_PEOPLE = 1000
+FLOOD = 1000
+ROUNDS = 3
+
+
+async def first_contact(command: list[str]) -> dict[str, float]:
+    """NEW_PEOPLE people never seen before send /start at one instant."""
+    with tempfile.TemporaryDirectory() as folder:
+        async with BotApiEmulator(token=TOKEN) as emu:
+            process = await _bot_process(command, emu, folder)
+            people = [emu.add_user(f"N{n}", None, "km") for n in range(NEW_PEOPLE)]
+            with quiet_collector():
+                cpu = _cpu_s(process.pid)
+                latencies, elapsed = await _all_at_once(emu, people)
+                cpu = _cpu_s(process.pid) - cpu
+            process.send_signal(signal.SIGTERM)
+            await process.wait()
+    return {"per_s": NEW_PEOPLE / elapsed, "cpu_ms_each": cpu * 1000 / NEW_PEOPLE,
+            "p50_ms": statistics.median(latencies),
+            "p99_ms": statistics.quantiles(latencies, n=100)[98]}
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds a process has used (all threads): steadier than rates on a busy machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _all_at_once(emu: BotApiEmulator, people: list[SimUser]) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    started = time.perf_counter()
+
+    async def answered(user: SimUser) -> None:
+        await emu.wait_for_bot_message(emu.private_chat(user), timeout=60)
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    waiting = [asyncio.ensure_future(answered(user)) for user in people]
+    await asyncio.sleep(0)
+    started = time.perf_counter()
+    for user in people:
+        emu.send_text(user, "/start")
+    await asyncio.gather(*waiting)
+    return latencies, time.perf_counter() - started
+
+
+async def flood_bystander() -> float:
+    """Milliseconds a known person waits for /help while another sends FLOOD messages."""
+    with tempfile.TemporaryDirectory() as folder:
+        async with BotApiEmulator(token=TOKEN) as emu:
+            process = await _bot_process(SOKH, emu, folder, FLOOD_LIMIT="6")
+            flooder, bystander = emu.add_user("F", None, "en"), emu.add_user("B", None, "en")
+            for user in (flooder, bystander):
+                waiting = emu.wait_for_bot_message(emu.private_chat(user), timeout=30)
+                emu.send_text(user, "/start")
+                await waiting
+            with quiet_collector():
+                for n in range(FLOOD):
+                    emu.send_text(flooder, f"spam {n}")
+                waiting = emu.wait_for_bot_message(emu.private_chat(bystander), timeout=30)
+                started = time.perf_counter()
+                emu.send_text(bystander, "/help")
+                await waiting
+                waited = (time.perf_counter() - started) * 1000
+            process.send_signal(signal.SIGTERM)
+            await process.wait()
+    return waited
+
+
+async def scale_metrics(rounds: int = ROUNDS) -> dict[str, object]:
+    """First contact against the echo bot (medians of alternating runs), and the flood."""
+    echo_runs, sokh_runs = [], []
+    for _ in range(rounds):
+        echo_runs.append(await first_contact(ECHO))
+        sokh_runs.append(await first_contact(SOKH))
+    echo, sokh = _median(echo_runs), _median(sokh_runs)
+    floods = [await flood_bystander() for _ in range(rounds)]
+    return {
+        "scale.first_contact_per_s": round(sokh["per_s"], 1),
+        "scale.first_contact_echo_per_s": round(echo["per_s"], 1),
+        "scale.first_contact_ratio": round(sokh["per_s"] / echo["per_s"], 3),
+        "scale.first_contact_ratio_runs": [round(s["per_s"] / e["per_s"], 3)
+                                           for s, e in zip(sokh_runs, echo_runs, strict=True)],
+        "scale.first_contact_p50_ms": round(sokh["p50_ms"], 1),
+        "scale.first_contact_p99_ms": round(sokh["p99_ms"], 1),
+        "scale.first_contact_echo_p99_ms": round(echo["p99_ms"], 1),
+        "scale.first_contact_cpu_ms_each": round(sokh["cpu_ms_each"], 2),
+        "scale.first_contact_echo_cpu_ms_each": round(echo["cpu_ms_each"], 2),
+        "scale.flood_bystander_ms": round(statistics.median(floods), 1),
+        "scale.flood_bystander_runs_ms": [round(f, 1) for f in floods],
+    }
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return sorted(runs, key=lambda run: run["per_s"])[len(runs) // 2]
+
+
+if __name__ == "__main__":
+    import json
+    print(json.dumps(asyncio.run(scale_metrics(int(sys.argv[1]) if len(sys.argv) > 1 else ROUNDS)),
+                     indent=2))

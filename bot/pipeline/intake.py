@@ -1,0 +1,123 @@
+"""Webhook intake: handle, then acknowledge, and never handle one update_id twice.
+
+Telegram redelivers an update until a worker answers 2xx. Answering only after handling
+means a worker killed mid-update loses nothing: Telegram sends it again. Several workers
+behind one URL, and redeliveries after a timeout, make duplicates possible, so each update
+id is claimed first: in Redis (SET NX with expiry) when configured, else in the database.
+A claim is a lease: if its worker dies, the lease runs out and the next delivery is handled.
+A delivery that finds the update still being handled elsewhere is answered 503, so
+Telegram tries again later rather than the update being lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from enum import Enum
+from typing import Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.storage.seen_updates import SeenUpdates
+
+__all__ = ["KEEP", "LEASE", "Claim", "Intake", "RedisIntake", "TableIntake"]
+
+log = logging.getLogger(__name__)
+# Longer than any update takes (aiogram answers the webhook after 55 s at most).
+LEASE = timedelta(seconds=90)
+# Telegram retries a failed delivery for about a day at most.
+KEEP = timedelta(hours=26)
+
+
+class Claim(Enum):
+    """What a worker may do with a delivered update."""
+
+    NEW = "new"  # handle it
+    DONE = "done"  # already handled: acknowledge
+    BUSY = "busy"  # another worker is on it: ask Telegram to retry
+
+
+class Intake(Protocol):
+    async def claim(self, update_id: int) -> Claim:
+        """Claim an update for this worker."""
+
+    async def finish(self, update_id: int) -> None:
+        """The update was handled."""
+
+    async def release(self, update_id: int) -> None:
+        """Handling failed: let the next delivery try again."""
+
+
+class RedisIntake:
+    """Claims as Redis keys, shared by every worker; no key holds anything personal."""
+
+    def __init__(self, redis: Redis, lease: timedelta = LEASE, keep: timedelta = KEEP) -> None:
+        self._redis, self._lease, self._keep = redis, lease, keep
+
+    async def claim(self, update_id: int) -> Claim:
+        """SET NX with the lease as expiry; an existing key says done or busy."""
+        key = _key(update_id)
+        try:
+            if await self._redis.set(key, b"busy", nx=True, px=_ms(self._lease)):
+                return Claim.NEW
+            state = await self._redis.get(key)
+        except (RedisError, OSError):
+            # Better twice than never: the outbox keeps proactive sends idempotent.
+            log.warning("intake: Redis unreachable; handling without the duplicate check")
+            return Claim.NEW
+        if state is None:  # expired just now
+            return await self.claim(update_id)
+        return Claim.DONE if state == b"done" else Claim.BUSY
+
+    async def finish(self, update_id: int) -> None:
+        """Keep the id as done for as long as Telegram might redeliver it."""
+        try:
+            await self._redis.set(_key(update_id), b"done", px=_ms(self._keep))
+        except (RedisError, OSError):
+            log.warning("intake: Redis unreachable; could not mark an update done")
+
+    async def release(self, update_id: int) -> None:
+        """Delete the claim."""
+        try:
+            await self._redis.delete(_key(update_id))
+        except (RedisError, OSError):
+            log.warning("intake: Redis unreachable; the claim runs out by itself")
+
+
+class TableIntake:
+    """Claims as rows of seen_updates, for a deployment without Redis."""
+
+    def __init__(self, store: SeenUpdates) -> None:
+        self._store = store
+
+    async def claim(self, update_id: int) -> Claim:
+        """A row per update id; a database fault handles the update rather than lose it."""
+        try:
+            return Claim(await self._store.claim(update_id))
+        except (SQLAlchemyError, OSError):
+            log.warning("intake: database unreachable; handling without the duplicate check")
+            return Claim.NEW
+
+    async def finish(self, update_id: int) -> None:
+        """Mark the row done."""
+        try:
+            await self._store.finish(update_id)
+        except (SQLAlchemyError, OSError):
+            log.warning("intake: database unreachable; could not mark an update done")
+
+    async def release(self, update_id: int) -> None:
+        """Delete the row."""
+        try:
+            await self._store.release(update_id)
+        except (SQLAlchemyError, OSError):
+            log.warning("intake: database unreachable; the claim runs out by itself")
+
+
+def _key(update_id: int) -> str:
+    return f"sokh:update:{update_id}"
+
+
+def _ms(span: timedelta) -> int:
+    return int(span.total_seconds() * 1000)

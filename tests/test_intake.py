@@ -1,0 +1,153 @@
+"""Webhook intake: handle then acknowledge, each update_id once, across workers.
+
+On the machine's real SQLite, PostgreSQL and Redis, over real HTTP against the emulator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+from redis.asyncio import Redis
+
+from bot.pipeline.intake import Claim, Intake, RedisIntake, TableIntake
+from bot.runtime.app import Application
+from bot.storage import migrate
+from bot.storage.database import create_engine, session_factory
+from bot.storage.seen_updates import SeenUpdates
+from simulator.emulator import BotApiEmulator
+from tests.helpers.databases import REDIS_TEST_URL, postgres_database
+from tests.helpers.harness import TOKEN, settings_for
+
+SECRET = "webhook-secret-of-the-test-0123456789_-"
+LEASE = timedelta(seconds=90)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def _lifecycle(intake: Intake, clock: FakeClock, update_id: int) -> None:
+    assert await intake.claim(update_id) is Claim.NEW
+    assert await intake.claim(update_id) is Claim.BUSY  # another worker, or a redelivery
+    await intake.finish(update_id)
+    assert await intake.claim(update_id) is Claim.DONE
+    assert await intake.claim(update_id + 1) is Claim.NEW
+    await intake.release(update_id + 1)  # handling failed: the next delivery handles it
+    assert await intake.claim(update_id + 1) is Claim.NEW
+
+
+async def test_table_claims_are_leases_a_dead_worker_gives_up(db_url: str) -> None:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine)
+    clock = FakeClock()
+    store = SeenUpdates(session_factory(engine), clock, LEASE)
+    intake = TableIntake(store)
+    await _lifecycle(intake, clock, 500)
+    assert await intake.claim(600) is Claim.NEW
+    clock.now += LEASE + timedelta(seconds=1)  # its worker died mid-update
+    assert await intake.claim(600) is Claim.NEW
+    assert await intake.claim(600) is Claim.BUSY
+    clock.now += timedelta(days=2)
+    assert await store.purge(timedelta(hours=26)) == 3
+    await engine.dispose()
+
+
+async def test_redis_claims_expire_and_done_is_kept() -> None:
+    redis = Redis.from_url(REDIS_TEST_URL)
+    base = uuid.uuid4().int % 10**9 * 10
+    try:
+        intake = RedisIntake(redis, lease=timedelta(milliseconds=300))
+        await _lifecycle(intake, FakeClock(), base)
+        assert await intake.claim(base + 5) is Claim.NEW
+        await asyncio.sleep(0.4)  # the lease ran out: its worker died
+        assert await intake.claim(base + 5) is Claim.NEW
+        assert await redis.ttl(f"sokh:update:{base}") > 3600  # done is remembered a day
+    finally:
+        await redis.delete(*[f"sokh:update:{base + n}" for n in range(6)])
+        await redis.aclose()
+
+
+@asynccontextmanager
+async def _worker(emu: BotApiEmulator, url: str, port: int, **overrides: Any
+                  ) -> AsyncIterator[str]:
+    hook = f"http://127.0.0.1:{port}/hook"
+    app = Application(settings_for(emu, url, webhook_url=hook, webhook_secret=SecretStr(SECRET),
+                                   webhook_listen=f"127.0.0.1:{port}", **overrides))
+    await app.prepare()
+    serving = asyncio.create_task(app.serve(handle_signals=False))
+    await asyncio.wait_for(app.serving.wait(), 10)
+    try:
+        yield hook
+    finally:
+        await app.stop()
+        await asyncio.wait_for(serving, 30)
+
+
+async def _post(http: aiohttp.ClientSession, hook: str, update: dict[str, Any]) -> int:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with http.post(hook, json=update, headers=headers) as response:
+        return response.status
+
+
+async def _two_workers_answer_once(url: str, ports: list[int], **overrides: Any) -> None:
+    async with BotApiEmulator(token=TOKEN) as emu, AsyncExitStack() as stack:
+        hooks = [await stack.enter_async_context(_worker(emu, url, port, **overrides))
+                 for port in ports]
+        user = emu.add_user(language_code="en")
+        chat = emu.private_chat(user)
+        update = emu.send_text(user, "/help")  # the emulator delivers it to the webhook
+        await emu.wait_for_bot_message(chat, 10)
+        await emu.wait_idle()
+        async with aiohttp.ClientSession() as http:
+            # Telegram redelivers it, to each worker, at once and again later.
+            statuses = await asyncio.gather(*(_post(http, hook, update) for hook in hooks * 2))
+            statuses += [await _post(http, hook, update) for hook in hooks]
+            fresh = {**update, "update_id": update["update_id"] + 1000}
+            both = await asyncio.gather(*(_post(http, hook, fresh) for hook in hooks))
+        await emu.wait_idle()
+        replies = [m for m in emu.chat_messages(chat) if m.from_bot]
+        assert set(statuses) == {200}
+        # The fresh update: one worker handled it (200 after handling), the other found it
+        # busy (503: Telegram tries again) or done (200).
+        assert sorted(both)[0] == 200 and set(both) <= {200, 503}
+        assert len(replies) == 2, [m.text for m in replies]
+        assert not emu.errors
+
+
+@pytest.mark.parametrize("with_redis", [True, False], ids=["redis", "table"])
+async def test_two_webhook_workers_on_postgres_handle_an_update_once(
+    with_redis: bool, unused_tcp_port_factory: Any
+) -> None:
+    ports = [unused_tcp_port_factory() for _ in range(2)]
+    async with postgres_database() as url:
+        await _two_workers_answer_once(url, ports,
+                                       redis_url=REDIS_TEST_URL if with_redis else None)
+
+
+async def test_the_answer_waits_for_the_handling(tmp_path: Path, unused_tcp_port: int) -> None:
+    async with BotApiEmulator(token=TOKEN) as emu, \
+            _worker(emu, f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", unused_tcp_port) as hook:
+        user = emu.add_user(language_code="en")
+        update = emu.send_text(user, "/help")
+        await emu.wait_idle()
+        fresh = {**update, "update_id": update["update_id"] + 1}
+        async with aiohttp.ClientSession() as http:
+            assert await _post(http, hook, fresh) == 200
+        # The reply was sent before the webhook answered: acknowledged means handled.
+        replies = [m for m in emu.chat_messages(emu.private_chat(user)) if m.from_bot]
+        assert len(replies) == 2
