@@ -39,7 +39,11 @@ class ReviewMark(Frozen):
     on: date
 
 
-Reviews = dict[Literal["en", "km"], ReviewMark]
+class Reviews(Frozen):
+    """Each language's review mark, where a native speaker has reviewed it."""
+
+    en: ReviewMark | None = None
+    km: ReviewMark | None = None
 
 
 class Text(Frozen):
@@ -68,7 +72,7 @@ class Item(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=120)
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     sources: Sources = Field(min_length=1)
     ages: tuple[Age, ...] = ()
     text: Text
@@ -80,7 +84,7 @@ class Topic(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     title: Text
     destination: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
     services: tuple[str, ...] = ()
@@ -104,7 +108,7 @@ class Service(Frozen):
     emergency: bool = False
     confidence: Literal["confirmed", "single-source"]
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     sources: Sources = Field(min_length=1)
     last_verified: date
     keywords: Keywords | None = None
@@ -116,7 +120,7 @@ class Quiz(Frozen):
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     topic: str
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     sources: Sources = Field(min_length=1)
     question: Text
     options: tuple[Text, ...] = Field(min_length=2, max_length=4)
@@ -136,7 +140,7 @@ class CourseWeek(Frozen):
 
     week: int = Field(ge=1)
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     title: Text
     items: tuple[str, ...] = Field(min_length=1)
 
@@ -146,7 +150,7 @@ class Category(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     title: Text
     note: Text | None = None
     sources: Sources = ()
@@ -157,7 +161,7 @@ class Province(Frozen):
 
     id: str = Field(pattern=r"^kh-[0-9]{1,2}$")
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     name: Text
 
 
