@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,24 @@ def test_commands_are_explained_in_words(locales: Locales, language: str) -> Non
             except KeyError:  # an attribute-only message
                 continue
             assert not BARE_COMMANDS.search(text), (message_id, text)
+
+
+def test_numbers_dates_and_times_are_written_per_language(locales: Locales) -> None:
+    km, en = locales.get("km"), locales.get("en")
+    assert km("common-page", page=3, total=12) == "៣ / ១២"
+    assert en("common-page", page=3, total=12) == "3 / 12"
+    # Fluent still selects on the number, and a phone number passed as text stays dialable.
+    assert km("sessions-weeks", weeks=1) != km("sessions-weeks", weeks=4)
+    assert "៤" in km("sessions-weeks", weeks=4)
+    assert "📞 023 997 919" in km("help-call-button", phone="023 997 919", name="ក")
+    assert km.date(date(2026, 11, 21)) == "២១ វិច្ឆិកា ២០២៦"
+    assert en.date(date(2026, 11, 21)) == "21 November 2026"
+    assert km.time(time(8, 30)) == "០៨:៣០" and en.time(time(8, 30)) == "08:30"
+    assert km.when(datetime(2026, 12, 7, 18)) == "ចន្ទ ៧ ធ្នូ ១៨:០០"
+    assert en.when(datetime(2026, 12, 7, 18)) == "Mon 7 December 18:00"
+    assert km.number(25) == "២៥" and en.number(25) == "25"
+
+
+def test_english_screens_are_english(content: Content, locales: Locales) -> None:
+    for where, view in every_screen(content, locales.get("en")):
+        assert not KHMER_LETTER.search(view.text), where

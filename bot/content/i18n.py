@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,12 @@ class Translator:
     def time(self, moment: time) -> str:
         """A time of day on the 24-hour clock: '08:30', '០៨:៣០'."""
         return local_digits(moment.strftime("%H:%M"), self.language)
+
+    def when(self, moment: datetime) -> str:
+        """A near moment with its weekday, in the caller's time zone: 'Mon 7 December 18:00',
+        'ចន្ទ ៧ ធ្នូ ១៨:០០'; for schedules (course tips, sessions, reminders)."""
+        day = format_date(moment.date(), "EEE d MMMM", locale=self.language)
+        return f"{local_digits(day, self.language)} {self.time(moment.time())}"
 
     def has(self, message_id: str) -> bool:
         """True when this language defines `message_id`."""
