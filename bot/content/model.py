@@ -35,6 +35,16 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class ReviewMark(Frozen):
+    """Who reviewed one language's texts of a thing, and when (`content review import`)."""
+
+    by: str = Field(min_length=1, max_length=80)
+    on: date
+
+
+Reviews = dict[Literal["en", "km"], ReviewMark]
+
+
 class Text(Frozen):
     """The same text in both languages; scripts and limits are checked by the content tool."""
 
@@ -61,6 +71,7 @@ class Item(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=120)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     # Empty only with an editor_note saying why (general guidance with no source).
     sources: Sources = ()
     editor_note: EditorNote = None
@@ -74,6 +85,7 @@ class Topic(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     title: Text
     destination: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
     services: tuple[str, ...] = ()
@@ -101,6 +113,7 @@ class Service(Frozen):
     emergency: bool = False
     confidence: Literal["confirmed", "single-source"]
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     sources: Sources = Field(min_length=1)
     editor_note: EditorNote = None
     last_verified: date
@@ -113,6 +126,7 @@ class Quiz(Frozen):
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     topic: str
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     sources: Sources = ()
     editor_note: EditorNote = None
     question: Text
@@ -133,6 +147,7 @@ class CourseWeek(Frozen):
 
     week: int = Field(ge=1)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     title: Text
     items: tuple[str, ...] = Field(min_length=1)
 
@@ -142,6 +157,7 @@ class Category(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     title: Text
     note: Text | None = None
     sources: Sources = ()
@@ -157,6 +173,7 @@ class Publisher(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     name: Text
     match: tuple[str, ...] = Field(min_length=1)
 
@@ -172,6 +189,7 @@ class Province(Frozen):
 
     id: str = Field(pattern=r"^kh-[0-9]{1,2}$")
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     name: Text
 
 

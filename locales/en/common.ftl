@@ -11,3 +11,4 @@ common-source-general = General advice, not from a published source
 common-error = Sorry, something went wrong on our side. Please try again.
 common-language-name-km = ខ្មែរ
 common-language-name-en = English
+common-button-refused = This button does not work here any more.
