@@ -30,6 +30,8 @@ from bot.storage.models import (
 from bot.storage.people import People
 from bot.storage.trail import TrailStore
 from bot.storage.vault import Vault, key_id
+from bot.wiring import build_services
+from tests.helpers.dialog_client import dialog_settings
 from tests.helpers.harness import TEST_SALT, TEST_SECRET
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -191,3 +193,30 @@ def test_keys_rotate_command(tmp_path: Path) -> None:
         await engine.dispose()
 
     asyncio.run(check())
+
+
+async def test_forget_erases_group_roles_by_their_own_key(db_url: str, vault: Vault) -> None:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine)
+    group_id = await _fill(engine, vault)
+    people = People(session_factory(engine), vault, lambda: NOW)
+    first, second = PEOPLE_IDS[0], PEOPLE_IDS[1]
+    # The person key alone reaches no group row: the two cannot be joined.
+    erased = await people.forget(vault.person_key(second))
+    assert erased["people"] == 1 and erased["cases"] == 1
+    assert erased["group_trainers"] == 0 and erased["session_rsvps"] == 0
+    erased = await people.forget(vault.person_key(first), vault.role_key(first))
+    assert erased["group_trainers"] == 1 and erased["session_rsvps"] == 1
+    groups = GroupStore(session_factory(engine), lambda: NOW)
+    assert [await groups.is_trainer(group_id, vault.role_key(i)) for i in PEOPLE_IDS[:3]] == [
+        False, True, True]
+    await engine.dispose()
+
+
+async def test_the_bot_refuses_to_start_on_old_key_data(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
+    await migrate.upgrade(engine)
+    await _fill(engine, LegacyVault(TEST_SECRET.encode()))
+    await engine.dispose()
+    with pytest.raises(RuntimeError, match="keys rotate"):
+        await build_services(dialog_settings(tmp_path))
