@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage import migrate
@@ -47,6 +47,10 @@ class LegacyVault(Vault):
         super().__init__(secret, TEST_SALT.encode())
         self._chain = self._chain[:1]
         self._current = self._chain[0]
+
+    def case_key(self, person_key: str) -> str:
+        """Cases were kept under the person key itself."""
+        return person_key
 
     def encrypt(self, plaintext: bytes, context: bytes = b"") -> str:
         """Old tokens: base64 of nonce and ciphertext, no key id."""
@@ -220,3 +224,28 @@ async def test_the_bot_refuses_to_start_on_old_key_data(tmp_path: Path) -> None:
     await engine.dispose()
     with pytest.raises(RuntimeError, match="keys rotate"):
         await build_services(dialog_settings(tmp_path))
+
+
+async def test_cases_lose_their_foreign_key_to_people_and_keep_their_rows(db_url: str) -> None:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine, "0010")
+    at = "'2026-12-01 09:00:00+00:00'"
+    async with engine.begin() as connection:
+        for statement in (
+                f"INSERT INTO people (key, chat_id_enc, created_at, last_seen_at, notify) "
+                f"VALUES ('p1', 'x', {at}, {at}, 'discreet')",
+                "INSERT INTO cases (id, alias, person_key, chat_id_enc, language, status, "
+                f"urgent, opened_at) VALUES (1, 'K7Q2', 'p1', 'x', 'km', 'waiting', true, {at})",
+                "INSERT INTO case_messages (case_id, person_key, sender, body_enc, sent_at) "
+                f"VALUES (1, 'p1', 'person', 'y', {at})"):
+            await connection.execute(text(statement))
+    await migrate.upgrade(engine)
+    async with engine.begin() as connection:
+        count = "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM case_messages)"
+        assert tuple((await connection.execute(text(count))).one()) == (1, 1), "rows kept"
+        await connection.execute(text(  # a case key is no person's key: no foreign key
+            "INSERT INTO cases (id, alias, person_key, chat_id_enc, language, status, urgent, "
+            f"opened_at) VALUES (2, 'K7Q3', 'ab12:c', 'x', 'km', 'waiting', false, {at})"))
+        await connection.execute(text("DELETE FROM cases WHERE id = 1"))
+        assert tuple((await connection.execute(text(count))).one()) == (1, 0), "still cascades"
+    await engine.dispose()

@@ -40,8 +40,8 @@ _DIGEST_CHARS = 40 - _KID_CHARS - len(SEP)
 
 # Pseudonym contexts: the same person gets unrelated keys in each, so a database reader
 # cannot join a person's private rows (cases, travel) to the groups where they hold a role.
-PERSON, ROLE, TOKEN = "person", "group-role", "token"
-CONTEXTS = (PERSON, ROLE, TOKEN)
+PERSON, ROLE, CASE, TOKEN = "person", "group-role", "case", "token"
+CONTEXTS = (PERSON, ROLE, CASE, TOKEN)
 
 
 def _hkdf(root: bytes, purpose: str) -> bytes:
@@ -123,6 +123,19 @@ class Vault:
     def role_key(self, telegram_id: int) -> str:
         """The key of the same person in group tables: unrelated to person_key()."""
         return self._chained(ROLE, str(telegram_id), self._chain)
+
+    def case_key(self, person_key: str) -> str:
+        """The key of a person's counsellor cases, from their (current) person key.
+
+        Derived from the person key rather than the id: the stores that hold cases are only
+        ever given person keys. Unrelated to it without the secret.
+        """
+        return self._current.step(CASE, person_key)
+
+    def case_key_under(self, person_key: str) -> str:
+        """The case key stored beside an older person key (rotation); itself if pre-kid."""
+        kid = key_id(person_key)
+        return self._chain[self._index(kid)].step(CASE, person_key) if kid else person_key
 
     def pseudonym(self, value: str) -> str:
         """A keyed hash of any string, for short-lived keys and signatures (never stored)."""
