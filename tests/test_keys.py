@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.storage import migrate
 from bot.storage.cases import Cases
 from bot.storage.database import create_engine, session_factory
+from bot.storage.group_sessions import trainer_context
 from bot.storage.groups import GroupStore
 from bot.storage.keys import CHILDREN, PEOPLE, STANDALONE, rotate, stale_tables
 from bot.storage.models import (
@@ -96,8 +97,10 @@ async def _fill(engine: AsyncEngine, vault: Vault) -> int:
             session.add(TrailState(person_key=key, auto_clean=True))
     async with sessions.begin() as session:
         trainer = vault.role_key(PEOPLE_IDS[0])
+        sealed = vault.encrypt(str(PEOPLE_IDS[0]).encode(), trainer_context(trainer))
         row = GroupSession(group_id=group.id, title="Talk", topic="t", starts_at=NOW,
-                           place="hall", reminders="", status="planned", trainer_key=trainer)
+                           place="hall", reminders="", status="planned", trainer_key=trainer,
+                           trainer_id_enc=sealed)
         session.add(row)
         await session.flush()
         session.add(SessionRsvp(session_id=row.id, person_key=trainer, coming=True))
@@ -121,6 +124,11 @@ async def _check_moved(engine: AsyncEngine, vault: Vault, group_id: int) -> None
         assert await trail.auto_clean(profile.key)
         assert await groups.is_trainer(group_id, vault.role_key(telegram_id))
     assert [g.id for g in await groups.of_trainer(vault.role_key(PEOPLE_IDS[0]))] == [group_id]
+    async with engine.connect() as connection:
+        key, sealed = (await connection.execute(
+            select(GroupSession.trainer_key, GroupSession.trainer_id_enc))).one()
+    assert sealed is not None
+    assert vault.decrypt(sealed, trainer_context(key)) == str(PEOPLE_IDS[0]).encode()
     assert await _stored_key_ids(engine) == {vault.key_id}
     assert await stale_tables(engine, vault) == []
 

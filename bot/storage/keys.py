@@ -17,6 +17,7 @@ from sqlalchemy import Column, ColumnElement, Table, delete, exists, insert, or_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.runtime.settings import Settings
+from bot.storage.group_sessions import trainer_context
 from bot.storage.models import (
     Case,
     CaseMessage,
@@ -106,7 +107,8 @@ STANDALONE = (
          (Sealed("message_id_enc", lambda r: f"trail:{r['person_key']}".encode()),)),
     Spec(_table(TrailState), "person_key"),
     Spec(_table(GroupTrainer), "person_key", ROLE),
-    Spec(_table(GroupSession), "trainer_key", ROLE),
+    Spec(_table(GroupSession), "trainer_key", ROLE,
+         (Sealed("trainer_id_enc", lambda r: trainer_context(r["trainer_key"])),)),
     Spec(_table(SessionRsvp), "person_key", ROLE),
 )
 

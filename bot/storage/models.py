@@ -258,6 +258,8 @@ class GroupSession(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(10))
     trainer_key: Mapped[str] = mapped_column(String(40))  # a group-role key
+    # The trainer's Telegram id, sealed: only to send them the attendance prompt.
+    trainer_id_enc: Mapped[str | None] = mapped_column(Text)
     attended: Mapped[int | None] = mapped_column(Integer)
     women: Mapped[int | None] = mapped_column(Integer)
     men: Mapped[int | None] = mapped_column(Integer)

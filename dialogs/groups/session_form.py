@@ -191,7 +191,7 @@ async def got_repeat(callback: CallbackQuery, callback_data: SessionCb, state: F
 
 
 async def got_reminders(callback: CallbackQuery, callback_data: SessionCb, state: FSMContext,
-                        bot: Bot, groups: GroupStore, group_sessions: SessionStore, vault: Vault,
+                        bot: Bot, groups: GroupStore, group_sessions: SessionStore,
                         content: Content, locales: Locales, settings: Settings) -> None:
     """Reminders chosen: save every date and announce the series to the group."""
     data = await state.get_data()
@@ -199,7 +199,7 @@ async def got_reminders(callback: CallbackQuery, callback_data: SessionCb, state
     plan = Plan(data["title"], data["topic"], datetime.fromisoformat(data["starts"]),
                 data["place"], REMINDERS.get(callback_data.value, (1440, 60)), data["weeks"],
                 data["lat"], data["lon"])
-    rows = await group_sessions.add(data["group"], vault.role_key(callback.from_user.id), plan)
+    rows = await group_sessions.add(data["group"], callback.from_user.id, plan)
     t = locales.get(data["lang"])
     lines = [summary(row, content, t, settings.timezone) for row in rows]
     view = View(t("sessions-saved", count=len(rows)) + "\n" + "\n".join(lines))

@@ -1,5 +1,8 @@
 """Cases get their own pseudonyms (docs/keys.md): no foreign key from cases to people.
 
+Also `group_sessions.trainer_id_enc`: the trainer's Telegram id, sealed, so the attendance
+prompt reaches them though `trainer_key` is now a group-role key, unrelated to `people.key`.
+
 `cases.person_key` and `case_messages.person_key` now hold the person's case key
 (`Vault.case_key`), unrelated to `people.key` without the secret, so they can no longer
 reference it. Existing rows keep the person key they had until `keys rotate` moves them.
@@ -88,7 +91,9 @@ def _rebuild_on_sqlite(with_fk: bool) -> None:
 
 
 def upgrade() -> None:
-    """Drop the foreign keys from cases and transcripts to people."""
+    """Drop the foreign keys from cases and transcripts to people; seal trainers' ids."""
+    # A plain ALTER, never a rebuild: dropping group_sessions would cascade to the RSVPs.
+    op.add_column("group_sessions", sa.Column("trainer_id_enc", sa.Text(), nullable=True))
     if op.get_bind().dialect.name == "sqlite":
         _rebuild_on_sqlite(with_fk=False)
         return
@@ -98,6 +103,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Restore them. Lossy: cases whose key is not a person's key cannot stay."""
+    op.execute("ALTER TABLE group_sessions DROP COLUMN trainer_id_enc")
     op.execute("DELETE FROM case_messages WHERE person_key NOT IN (SELECT \"key\" FROM people)")
     op.execute("DELETE FROM cases WHERE person_key NOT IN (SELECT \"key\" FROM people)")
     if op.get_bind().dialect.name == "sqlite":
