@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.hazmat.primitives import hashes
@@ -62,10 +62,18 @@ class _Key:
     kid: str
     aead: AESGCM
     hash_keys: dict[str, bytes]
+    # Keyed once: copying a keyed HMAC skips re-deriving its pads on every message.
+    _keyed: dict[str, hmac.HMAC] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keyed = {c: hmac.new(k, digestmod=hashlib.sha256) for c, k in self.hash_keys.items()}
+        object.__setattr__(self, "_keyed", keyed)
 
     def step(self, context: str, value: str) -> str:
         """One link of a pseudonym chain."""
-        digest = hmac.new(self.hash_keys[context], value.encode(), hashlib.sha256).hexdigest()
+        mac = self._keyed[context].copy()
+        mac.update(value.encode())
+        digest = mac.hexdigest()
         if not self.kid:  # the format before key ids: 40 hex digits, one key for all contexts
             return digest[:40]
         return f"{self.kid}{SEP}{digest[:_DIGEST_CHARS]}"
