@@ -199,7 +199,8 @@ def _handler_data(services: Services) -> dict[str, Any]:
         "tip_feedback": Feedback(sessions, clock), "risk": services.risk,
         "typed_commands": services.typed_commands,
         "cases": services.cases, "quick_exit": services.quick_exit,
-        "groups": GroupStore(sessions, clock), "group_sessions": SessionStore(sessions, clock),
+        "groups": GroupStore(sessions, clock),
+        "group_sessions": SessionStore(sessions, clock, services.vault),
         "admins": membership.Admins(), "unanswered": Unanswered(sessions),
     }
 
@@ -251,7 +252,7 @@ class Proactive:
         self.services = services
         settings, sessions = services.settings, session_factory(services.engine)
         self.nudges = Nudges(sessions, services.content, settings.timezone)
-        self.reminders = GroupReminders(sessions, services.clock)
+        self.reminders = GroupReminders(sessions, services.clock, services.vault)
         self.renderers = renderers(services.content, services.locales, settings.timezone)
         self.quiet = QuietHours(settings.quiet_start_hour, settings.quiet_end_hour,
                                 settings.timezone)

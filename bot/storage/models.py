@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.storage.vault import ROLE
+from bot.storage.vault import CASE, ROLE
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -165,11 +165,12 @@ class Case(Base):
     """One anonymous conversation with a counsellor; the person is only a key and a cipher."""
 
     __tablename__ = "cases"
+    # The person's case key (Vault.case_key), not their key: no join to their profile.
+    __table_args__ = ({"info": {"pseudonym": CASE}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     alias: Mapped[str] = mapped_column(String(12), unique=True)
-    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"),
-                                            index=True)
+    person_key: Mapped[str] = mapped_column(String(40), index=True)
     chat_id_enc: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(10), index=True)
@@ -187,11 +188,11 @@ class CaseMessage(Base):
     """One line of a case transcript, encrypted at rest and purged after the case closes."""
 
     __tablename__ = "case_messages"
+    __table_args__ = ({"info": {"pseudonym": CASE}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"),
-                                            index=True)
+    person_key: Mapped[str] = mapped_column(String(40), index=True)  # the case key
     sender: Mapped[str] = mapped_column(String(10))
     body_enc: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -257,6 +258,8 @@ class GroupSession(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(10))
     trainer_key: Mapped[str] = mapped_column(String(40))  # a group-role key
+    # The trainer's Telegram id, sealed: only to send them the attendance prompt.
+    trainer_id_enc: Mapped[str | None] = mapped_column(Text)
     attended: Mapped[int | None] = mapped_column(Integer)
     women: Mapped[int | None] = mapped_column(Integer)
     men: Mapped[int | None] = mapped_column(Integer)

@@ -15,7 +15,7 @@ from bot.storage.batching import Batcher
 from bot.storage.database import drop_erased_copies
 from bot.storage.models import Base, Delivery, Person
 from bot.storage.profile_cache import TTLCache
-from bot.storage.vault import ROLE, Vault
+from bot.storage.vault import CASE, ROLE, Vault
 
 # Writing last_seen on every update would double the writes for nothing useful.
 LAST_SEEN_RESOLUTION = timedelta(minutes=10)
@@ -129,10 +129,12 @@ class People:
     async def forget(self, key: str, role_key: str | None = None) -> dict[str, int]:
         """Erase everything held about a person (and their group roles); rows, by table."""
         erased: dict[str, int] = {}
+        case_key = self._vault.case_key(key)
         async with self._sessions.begin() as session:
             for table in _tables_with_person_key():
-                # Group tables hold the person's role key (Vault.role_key), not their key.
-                held = role_key if table.info.get("pseudonym") == ROLE else key
+                # Group tables hold the person's role key, cases their case key (docs/keys.md).
+                context = str(table.info.get("pseudonym", ""))
+                held = {ROLE: role_key, CASE: case_key}.get(context, key)
                 result = await session.execute(delete(table).where(table.c.person_key == held))
                 erased[table.name] = int(getattr(result, "rowcount", 0))
             result = await session.execute(delete(Person).where(Person.key == key))
