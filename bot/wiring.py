@@ -40,6 +40,7 @@ from bot.pipeline.trail import IncomingTrail, OutgoingTrail, TrailRecorder
 from bot.proactive.group_reminders import CAMPAIGN as GROUP_CAMPAIGN
 from bot.proactive.group_reminders import GroupReminders
 from bot.proactive.jobs import Job, add_jobs, create_scheduler, every, warn_stale_services
+from bot.proactive.leader import Leader, lock_for
 from bot.proactive.nudges import Nudges
 from bot.proactive.outbox import Outbox
 from bot.proactive.quiet import QuietHours
@@ -259,9 +260,8 @@ class Proactive:
             return 0
 
     def start_sender(self, bot: Bot) -> None:
-        """Send from the outbox in this process, when the settings say so."""
-        if self.services.settings.outbox_sender:
-            self._task = asyncio.create_task(self.sender(bot).run(self._stop))
+        """Send from the outbox in this process."""
+        self._task = asyncio.create_task(self.sender(bot).run(self._stop))
 
     async def stop(self) -> None:
         """Let the sender finish its batch and stop."""
@@ -296,19 +296,24 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     """Dispatcher plus the start-up and shutdown hooks that own the scheduler and storage."""
     dispatcher, in_flight = build_dispatcher(services)
     scheduler = create_scheduler(services.settings.sokh_timezone)
+    leader = Leader(scheduler, lock_for(services.engine, services.redis))
     proactive = Proactive(services)
+    settings = services.settings
 
     async def on_startup(bot: Bot) -> None:
         # First, so every message sent from now on is in the trail (docs/quick-exit.md).
         start_trail(services, bot)
-        add_jobs(scheduler, jobs(services, bot, proactive))
-        proactive.start_sender(bot)
-        scheduler.start()
+        if settings.runs("scheduler"):
+            add_jobs(scheduler, jobs(services, bot, proactive))
+            leader.start()  # the jobs run only while this process holds the lock
+        if settings.runs("sender"):
+            proactive.start_sender(bot)
 
     async def on_shutdown(bot: Bot) -> None:
         # Let updates already taken from Telegram finish before closing the database.
         await in_flight.drain(SHUTDOWN_GRACE_S)
-        scheduler.shutdown(wait=False)
+        if settings.runs("scheduler"):
+            await leader.stop()
         await proactive.stop()
         await services.quick_exit.trail.stop()  # write the buffered trail: a restart loses nothing
         await services.close()

@@ -22,7 +22,7 @@ class Application:
     def __init__(self, config: Settings, clock: Clock = utc_now) -> None:
         self.config, self.clock = config, clock
         self.bot = create_bot(config)
-        self._webhook_stop = asyncio.Event()
+        self._stopping = asyncio.Event()
         self.serving = asyncio.Event()
 
     async def prepare(self) -> None:
@@ -39,22 +39,35 @@ class Application:
         """Take updates (webhook or long polling) until stopped or signalled."""
         if handle_signals:
             reload_on_sighup(self.services.content)
-        if self.config.webhook_url:
+        if not self.config.runs("web"):
+            await self._serve_without_updates(handle_signals)
+        elif self.config.webhook_url:
             if handle_signals:
-                stop_on_signals(self._webhook_stop)
-            await run_webhook(self.dispatcher, self.bot, self.config, self._webhook_stop,
+                stop_on_signals(self._stopping)
+            await run_webhook(self.dispatcher, self.bot, self.config, self._stopping,
                               self.services.flood_gate, intake(self.services))
         else:
             await run_polling(self.dispatcher, self.bot, handle_signals=handle_signals,
                               gate=self.services.flood_gate)
+
+    async def _serve_without_updates(self, handle_signals: bool) -> None:
+        """A scheduler or sender process: the start-up hooks, then wait to be stopped."""
+        if handle_signals:
+            stop_on_signals(self._stopping)
+        try:
+            await self.dispatcher.emit_startup(bot=self.bot, dispatcher=self.dispatcher)
+            await self._stopping.wait()
+        finally:
+            await self.dispatcher.emit_shutdown(bot=self.bot, dispatcher=self.dispatcher)
+            await self.bot.session.close()
 
     async def _started(self) -> None:
         self.serving.set()
 
     async def stop(self) -> None:
         """Stop taking updates; the shutdown hooks then drain updates and close storage."""
-        if self.config.webhook_url:
-            self._webhook_stop.set()
+        if self.config.webhook_url or not self.config.runs("web"):
+            self._stopping.set()
         else:
             await self.dispatcher.stop_polling()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -40,6 +41,9 @@ class Settings(BaseSettings):
     quiet_end_hour: int = Field(default=7, ge=0, le=23)
     allow_paid_broadcast: bool = False
     outbox_sender: bool = True
+    # What this process does (docs/deploy.md): take updates, run the periodic jobs (one
+    # process at a time holds the scheduler lock), send from the outbox, or all three.
+    role: Literal["web", "scheduler", "sender", "all"] = "all"
     content_dir: Path = REPO_ROOT / "content"
     locales_dir: Path = REPO_ROOT / "locales"
     show_draft_content: bool = True
@@ -62,6 +66,12 @@ class Settings(BaseSettings):
         if self.webhook_url and not WEBHOOK_SECRET.fullmatch(secret):
             raise ValueError("WEBHOOK_SECRET must be 32 to 256 characters of A-Z a-z 0-9 _ -")
         return self
+
+    def runs(self, part: str) -> bool:
+        """Whether this process runs `part` ('web', 'scheduler' or 'sender')."""
+        if part == "sender" and not self.outbox_sender:
+            return False
+        return self.role in (part, "all")
 
     @property
     def timezone(self) -> ZoneInfo:
