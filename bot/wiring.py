@@ -47,6 +47,7 @@ from bot.proactive.quiet import QuietHours
 from bot.proactive.render import Renderers
 from bot.proactive.sender import Sender, SenderConfig
 from bot.runtime.clock import Clock, utc_now
+from bot.runtime.health import Metrics, UpdateMetrics
 from bot.runtime.settings import Settings
 from bot.storage import migrate
 from bot.storage.cases import Cases
@@ -109,6 +110,7 @@ class Services:
     schedules: Schedules = field(init=False)
     outbox: Outbox = field(init=False)
     flood_gate: FloodGate = field(init=False)
+    metrics: Metrics = field(init=False)
 
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
@@ -116,6 +118,7 @@ class Services:
         # Dropped messages still enter the trail, so quick exit can delete them.
         self.flood_gate = FloodGate(self.settings.flood_limit, self.settings.flood_window_s,
                                     self.quick_exit.trail.note)
+        self.metrics = Metrics(dropped=lambda: self.flood_gate.dropped)
 
     async def close(self) -> None:
         """Release the database pool and the Redis connection."""
@@ -153,6 +156,7 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     in_flight = InFlightMiddleware()
     # First: a polled update the flood gate reduced to its id only confirms the offset.
     dispatcher.update.outer_middleware(SkipBareUpdates())
+    dispatcher.update.outer_middleware(UpdateMetrics(services.metrics))
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(
         ContextMiddleware(services.content, services.locales, services.people,

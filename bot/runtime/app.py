@@ -8,6 +8,7 @@ import logging
 
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.commands import register_commands
+from bot.runtime.health import HealthServer
 from bot.runtime.reload import reload_on_sighup
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot, run_polling, run_webhook, stop_on_signals
@@ -39,6 +40,15 @@ class Application:
         """Take updates (webhook or long polling) until stopped or signalled."""
         if handle_signals:
             reload_on_sighup(self.services.content)
+        health = HealthServer(self.services.engine, self.services.redis, self.services.metrics)
+        if (listen := self.config.health_host_port) is not None:
+            await health.start(*listen)
+        try:
+            await self._serve(handle_signals)
+        finally:
+            await health.stop()
+
+    async def _serve(self, handle_signals: bool) -> None:
         if not self.config.runs("web"):
             await self._serve_without_updates(handle_signals)
         elif self.config.webhook_url:

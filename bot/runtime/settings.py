@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # What this process does (docs/deploy.md): take updates, run the periodic jobs (one
     # process at a time holds the scheduler lock), send from the outbox, or all three.
     role: Literal["web", "scheduler", "sender", "all"] = "all"
+    # host:port for /healthz, /readyz and /metrics (docs/deploy.md); unset: not served.
+    health_listen: str | None = None
     content_dir: Path = REPO_ROOT / "content"
     locales_dir: Path = REPO_ROOT / "locales"
     show_draft_content: bool = True
@@ -67,6 +69,11 @@ class Settings(BaseSettings):
             raise ValueError("WEBHOOK_SECRET must be 32 to 256 characters of A-Z a-z 0-9 _ -")
         return self
 
+    @property
+    def health_host_port(self) -> tuple[str, int] | None:
+        """Split HEALTH_LISTEN into host and port; None when unset."""
+        return _host_port(self.health_listen) if self.health_listen else None
+
     def runs(self, part: str) -> bool:
         """Whether this process runs `part` ('web', 'scheduler' or 'sender')."""
         if part == "sender" and not self.outbox_sender:
@@ -81,11 +88,15 @@ class Settings(BaseSettings):
     @property
     def webhook_host_port(self) -> tuple[str, int]:
         """Split WEBHOOK_LISTEN into host and port."""
-        host, _, port = self.webhook_listen.rpartition(":")
-        return host or "127.0.0.1", int(port)
+        return _host_port(self.webhook_listen)
 
     def secret_key_bytes(self) -> bytes:
         """The master secret; required before any person can be stored."""
         if self.sokh_secret_key is None:
             raise RuntimeError("SOKH_SECRET_KEY is required (see README: Configuration)")
         return self.sokh_secret_key.get_secret_value().encode()
+
+
+def _host_port(listen: str) -> tuple[str, int]:
+    host, _, port = listen.rpartition(":")
+    return host or "127.0.0.1", int(port)
