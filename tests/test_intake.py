@@ -176,4 +176,4 @@ async def test_a_webhook_flood_is_dropped_unparsed_and_others_answered(
 async def _say(emu: BotApiEmulator, user: Any, text: str) -> str:
     waiting = emu.wait_for_bot_message(emu.private_chat(user), 5)
     emu.send_text(user, text)
-    return (await waiting).text
+    return (await waiting).text or ""
