@@ -44,6 +44,7 @@ from bot.proactive.leader import Leader, lock_for
 from bot.proactive.nudges import Nudges
 from bot.proactive.outbox import Outbox
 from bot.proactive.quiet import QuietHours
+from bot.proactive.rate_share import RateShare
 from bot.proactive.render import Renderers
 from bot.proactive.sender import Sender, SenderConfig
 from bot.runtime.clock import Clock, utc_now
@@ -246,6 +247,7 @@ class Proactive:
                                 settings.timezone)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._share: asyncio.Task[None] | None = None
 
     def sender(self, bot: Bot, **overrides: Any) -> Sender:
         """A sender on this bot; SQLite has one sender, PostgreSQL may have several."""
@@ -264,14 +266,19 @@ class Proactive:
             return 0
 
     def start_sender(self, bot: Bot) -> None:
-        """Send from the outbox in this process."""
-        self._task = asyncio.create_task(self.sender(bot).run(self._stop))
+        """Send from the outbox in this process; with Redis, within this sender's share."""
+        sender = self.sender(bot)
+        self._task = asyncio.create_task(sender.run(self._stop))
+        if self.services.redis is not None:
+            share = RateShare(self.services.redis, sender.limits)
+            self._share = asyncio.create_task(share.run(self._stop))
 
     async def stop(self) -> None:
         """Let the sender finish its batch and stop."""
         self._stop.set()
-        if self._task is not None:
-            await self._task
+        for task in (self._task, self._share):
+            if task is not None:
+                await task
 
 
 def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
