@@ -41,12 +41,15 @@ from bot.pipeline.trail import IncomingTrail, OutgoingTrail, TrailRecorder
 from bot.proactive.group_reminders import CAMPAIGN as GROUP_CAMPAIGN
 from bot.proactive.group_reminders import GroupReminders
 from bot.proactive.jobs import Job, add_jobs, create_scheduler, every, warn_stale_services
+from bot.proactive.leader import Leader, lock_for
 from bot.proactive.nudges import Nudges
 from bot.proactive.outbox import Outbox
 from bot.proactive.quiet import QuietHours
+from bot.proactive.rate_share import RateShare
 from bot.proactive.render import Renderers
 from bot.proactive.sender import Sender, SenderConfig
 from bot.runtime.clock import Clock, utc_now
+from bot.runtime.health import Metrics, UpdateMetrics
 from bot.runtime.settings import Settings
 from bot.storage import migrate
 from bot.storage.cases import Cases
@@ -112,6 +115,7 @@ class Services:
     schedules: Schedules = field(init=False)
     outbox: Outbox = field(init=False)
     flood_gate: FloodGate = field(init=False)
+    metrics: Metrics = field(init=False)
 
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
@@ -119,6 +123,7 @@ class Services:
         # Dropped messages still enter the trail, so quick exit can delete them.
         self.flood_gate = FloodGate(self.settings.flood_limit, self.settings.flood_window_s,
                                     self.quick_exit.trail.note)
+        self.metrics = Metrics(dropped=lambda: self.flood_gate.dropped)
 
     async def close(self) -> None:
         """Release the database pool and the Redis connection."""
@@ -166,6 +171,7 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     in_flight = InFlightMiddleware()
     # First: a polled update the flood gate reduced to its id only confirms the offset.
     dispatcher.update.outer_middleware(SkipBareUpdates())
+    dispatcher.update.outer_middleware(UpdateMetrics(services.metrics))
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(
         ContextMiddleware(services.content, services.locales, services.people,
@@ -258,6 +264,7 @@ class Proactive:
                                 settings.timezone)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._share: asyncio.Task[None] | None = None
 
     def sender(self, bot: Bot, **overrides: Any) -> Sender:
         """A sender on this bot; SQLite has one sender, PostgreSQL may have several."""
@@ -276,15 +283,19 @@ class Proactive:
             return 0
 
     def start_sender(self, bot: Bot) -> None:
-        """Send from the outbox in this process, when the settings say so."""
-        if self.services.settings.outbox_sender:
-            self._task = asyncio.create_task(self.sender(bot).run(self._stop))
+        """Send from the outbox in this process; with Redis, within this sender's share."""
+        sender = self.sender(bot)
+        self._task = asyncio.create_task(sender.run(self._stop))
+        if self.services.redis is not None:
+            share = RateShare(self.services.redis, sender.limits)
+            self._share = asyncio.create_task(share.run(self._stop))
 
     async def stop(self) -> None:
         """Let the sender finish its batch and stop."""
         self._stop.set()
-        if self._task is not None:
-            await self._task
+        for task in (self._task, self._share):
+            if task is not None:
+                await task
 
 
 def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
@@ -313,19 +324,24 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     """Dispatcher plus the start-up and shutdown hooks that own the scheduler and storage."""
     dispatcher, in_flight = build_dispatcher(services)
     scheduler = create_scheduler(services.settings.sokh_timezone)
+    leader = Leader(scheduler, lock_for(services.engine, services.redis))
     proactive = Proactive(services)
+    settings = services.settings
 
     async def on_startup(bot: Bot) -> None:
         # First, so every message sent from now on is in the trail (docs/quick-exit.md).
         start_trail(services, bot)
-        add_jobs(scheduler, jobs(services, bot, proactive))
-        proactive.start_sender(bot)
-        scheduler.start()
+        if settings.runs("scheduler"):
+            add_jobs(scheduler, jobs(services, bot, proactive))
+            leader.start()  # the jobs run only while this process holds the lock
+        if settings.runs("sender"):
+            proactive.start_sender(bot)
 
     async def on_shutdown(bot: Bot) -> None:
         # Let updates already taken from Telegram finish before closing the database.
         await in_flight.drain(SHUTDOWN_GRACE_S)
-        scheduler.shutdown(wait=False)
+        if settings.runs("scheduler"):
+            await leader.stop()
         await proactive.stop()
         await services.quick_exit.trail.stop()  # write the buffered trail: a restart loses nothing
         await services.close()

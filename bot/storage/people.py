@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Insert, Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,9 +17,8 @@ from bot.storage.models import Base, Delivery, Person
 from bot.storage.profile_cache import TTLCache
 from bot.storage.vault import CASE, ROLE, Vault
 
-# Writing last_seen on every update would double the writes for nothing useful.
-LAST_SEEN_RESOLUTION = timedelta(minutes=10)
 # Another process's change of language shows here within this time (one process: at once).
+# last_seen is written when the cache misses: at most once a minute for someone active.
 PROFILE_CACHE_TTL_S = 60.0
 DEFAULT_NOTIFY = "discreet"
 
@@ -66,25 +65,23 @@ class People:
         return cached
 
     async def _touch_many(self, chats: dict[str, int]) -> dict[str, Profile]:
+        """Insert the new people of a batch, note the known ones as seen; two statements."""
         now = self._clock()
-        columns = (Person.key, Person.language, Person.notify, Person.last_seen_at,
-                   Person.blocked_at)
+        rows = [{"key": key, "chat_id_enc": self._vault.encrypt_chat_id(chat, key),
+                 "created_at": now, "last_seen_at": now} for key, chat in chats.items()]
         async with self._sessions.begin() as session:
-            rows = await session.execute(select(*columns).where(Person.key.in_(list(chats))))
-            known = {row.key: row for row in rows}
-            new = [{"key": key, "chat_id_enc": self._vault.encrypt_chat_id(chat, key),
-                    "created_at": now, "last_seen_at": now}
-                   for key, chat in chats.items() if key not in known]
-            if new:
-                await session.execute(_insert_new(session), new)
-            seen = [row.key for row in known.values()
-                    if now - row.last_seen_at > LAST_SEEN_RESOLUTION or row.blocked_at]
-            if seen:
-                await session.execute(update(Person).where(Person.key.in_(seen))
-                                      .values(last_seen_at=now, blocked_at=None))
-        profiles = {key: Profile(key=key, language=None, is_new=True) for key in chats}
-        profiles.update({key: Profile(key=key, language=row.language, is_new=False,
-                                      notify=row.notify) for key, row in known.items()})
+            made = await session.execute(_insert_new(session).returning(Person.key), rows)
+            profiles = {key: Profile(key=key, language=None, is_new=True) for key in made.scalars()}
+            known = [key for key in chats if key not in profiles]
+            if known:
+                seen = await session.execute(
+                    update(Person).where(Person.key.in_(known))
+                    .values(last_seen_at=now, blocked_at=None)
+                    .returning(Person.key, Person.language, Person.notify),
+                    execution_options={"synchronize_session": False})
+                profiles.update({row.key: Profile(key=row.key, language=row.language,
+                                                  is_new=False, notify=row.notify)
+                                 for row in seen})
         return profiles
 
     async def set_language(self, key: str, language: str) -> None:
