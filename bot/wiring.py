@@ -77,7 +77,7 @@ from dialogs.groups import membership, rsvp, session_form, session_list, session
 from dialogs.groups import nudges as group_nudges
 from dialogs.notifications import discreet, reveal
 from dialogs.quick_exit import flow as quick_exit
-from dialogs.quick_exit.jobs import clean_due, purge_trail
+from dialogs.quick_exit.jobs import clean_due, purge_trail, retry_failed
 from dialogs.states import concerns_flows, concerns_trainers
 from dialogs.travel import nudges as travel_nudges
 
@@ -266,6 +266,7 @@ def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
         Job("group-reminders", proactive.reminders.job, every(seconds=60), at_once=True),
         Job("trail-autoclean", clean_due, every(seconds=20), (bot, hide)),
         Job("trail-purge", purge_trail, every(minutes=10), (hide,)),
+        Job("trail-retry", retry_failed, every(seconds=30), (bot, hide)),
         Job("cases-waiting", tell_waiting, every(minutes=1),
             (bot, s.cases, s.locales, s.content, s.settings, s.people)),
         Job("cases-purge", purge_cases, every(hours=1), (s.cases, s.settings)),
