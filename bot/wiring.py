@@ -172,6 +172,8 @@ def _handler_data(services: Services) -> dict[str, Any]:
         "cases": services.cases, "quick_exit": services.quick_exit,
         "groups": GroupStore(sessions, clock), "group_sessions": SessionStore(sessions, clock),
         "admins": membership.Admins(), "unanswered": Unanswered(sessions),
+        # Read under a message sent veiled after a hide renders its outbox row again.
+        "renderers": renderers(services.content, services.locales, services.settings.timezone),
     }
 
 
@@ -212,7 +214,7 @@ def renderers(content: ContentStore, locales: Locales, zone: ZoneInfo) -> Render
         (GROUP_CAMPAIGN, "pin"): group_nudges.pin,
         (GROUP_CAMPAIGN, "tip"): group_nudges.tip,
         (GROUP_CAMPAIGN, "attendance"): partial(group_nudges.attendance, zone=zone),
-    })
+    }, veil=discreet.veiled)
 
 
 class Proactive:

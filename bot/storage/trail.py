@@ -120,13 +120,31 @@ class TrailStore:
                     {"person_key": key, "message_id_enc": self._seal(key, mid), "sent_at": at}
                     for key, mid, at in pending.messages])
 
-    async def known(self, person_key: str) -> Known:
-        """Every message id held for a person, oldest first, and whether older ones were lost."""
-        query = select(TrailMessage).where(TrailMessage.person_key == person_key)
-        async with self._sessions() as session:
-            rows = (await session.scalars(query.order_by(TrailMessage.id))).all()
+    async def start_hide(self, person_key: str, upto: int | None) -> Known:
+        """What a hide must delete, first marked as failed and due for a retry at once.
+
+        If the process dies mid-hide (SIGKILL, power), the retry job of the next one finishes
+        the deletions; `settle` replaces the marks with the real outcome. `upto`, the newest
+        id the hiding update shows, is kept too, as the top of the range to sweep.
+        """
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            rows = (await session.scalars(select(TrailMessage).where(
+                TrailMessage.person_key == person_key).order_by(TrailMessage.id))).all()
+            kept = self._open(person_key, rows)
+            if upto is not None and upto not in {k.message_id for k in kept}:
+                row_id = await session.scalar(_MESSAGES.insert().values(
+                    person_key=person_key, message_id_enc=self._seal(person_key, upto),
+                    sent_at=now, failed=True).returning(_MESSAGES.c.id))
+                kept.append(Kept(int(row_id or 0), upto, now))
+            await session.execute(update(_MESSAGES).where(
+                _MESSAGES.c.person_key == person_key).values(failed=True))
+            await session.execute(_insert_states(session), [
+                {"person_key": person_key, "auto_clean": False}])
             state = await session.get(TrailState, person_key)
-        return Known(self._open(person_key, rows), bool(state and state.lost_at is not None))
+            assert state is not None
+            state.retry_at, lost = now, state.lost_at is not None
+        return Known(kept, lost)
 
     def _open(self, person_key: str, rows: Sequence[TrailMessage]) -> list[Kept]:
         context = _context(person_key)

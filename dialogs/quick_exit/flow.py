@@ -88,7 +88,7 @@ class QuickExit:
         """
         memory = self.trail.remembered(person_key)
         self.trail.hidden(person_key)  # veiled from now on: no apology, neutral notifications
-        known = await self._known(person_key)
+        known = await self._known(person_key, upto)
         now, kept = self.clock(), known.kept if known is not None else []
         fresh = [k for k in kept if now - k.sent_at < WINDOW]
         targets = sweep({k.message_id for k in fresh} | set(memory) | {upto or 0} - {0})
@@ -132,19 +132,19 @@ class QuickExit:
         except (SQLAlchemyError, OSError):
             return False
 
-    async def _known(self, person_key: str) -> Known | None:
+    async def _known(self, person_key: str, upto: int | None) -> Known | None:
         """The kept ids, or None when the database fails or is slower than READ_TIMEOUT_S."""
         try:
-            return await asyncio.wait_for(self._read(person_key), READ_TIMEOUT_S)
+            return await asyncio.wait_for(self._read(person_key, upto), READ_TIMEOUT_S)
         except (SQLAlchemyError, OSError, TimeoutError):
             log.warning("cannot read the message trail; deleting what memory holds",
                         exc_info=True)
             return None
 
-    async def _read(self, person_key: str) -> Known:
+    async def _read(self, person_key: str, upto: int | None) -> Known:
         # Shielded: a timeout must not cancel a write halfway and lose the buffer.
         await asyncio.shield(self.trail.flush())  # the newest ids may still be buffered
-        return await self.trail.store.known(person_key)
+        return await self.trail.store.start_hide(person_key, upto)
 
     async def _tell_counsellors(self, bot: Bot, person_key: str) -> None:
         """The case stays open; its topic only learns that the screen was cleared."""

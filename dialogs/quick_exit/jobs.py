@@ -14,7 +14,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from sqlalchemy.exc import SQLAlchemyError
 
-from dialogs.quick_exit.flow import QuickExit, delete_all
+from dialogs.quick_exit.flow import QuickExit, delete_all, sweep
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,8 @@ async def retry_failed(bot: Bot, quick_exit: QuickExit) -> int:
         log.warning("cannot read failed deletions; next run tries again", exc_info=True)
         return 0
     for item in due:
-        deletion = await delete_all(bot, item.chat_id, [k.message_id for k in item.kept])
+        # Swept like a hide: ids a killed hide never wrote down lie between the kept ones.
+        deletion = await delete_all(bot, item.chat_id, sweep({k.message_id for k in item.kept}))
         await quick_exit.settle(item.person_key, item.kept, deletion, hid=False)
     return len(due)
 
