@@ -268,7 +268,8 @@ def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
         Job("group-reminders", proactive.reminders.job, every(seconds=60), at_once=True),
         Job("trail-autoclean", clean_due, every(seconds=20), (bot, hide)),
         Job("trail-purge", purge_trail, every(minutes=10), (hide,)),
-        Job("trail-retry", retry_failed, every(seconds=30), (bot, hide)),
+        # At once too: a hide a killed process left half done is finished on restart.
+        Job("trail-retry", retry_failed, every(seconds=30), (bot, hide), at_once=True),
         Job("cases-waiting", tell_waiting, every(minutes=1),
             (bot, s.cases, s.locales, s.content, s.settings, s.people)),
         Job("cases-purge", purge_cases, every(hours=1), (s.cases, s.settings)),

@@ -162,6 +162,9 @@ class BotApiEmulator(Observer):
             record.params = checked
             self._check_limits(spec.name, checked)
             fault = self.faults.take(spec.name)
+            record.injected = fault is not None
+            if fault is not None and fault.hold is not None:
+                await fault.hold.wait()
             if fault is not None and not fault.executed:
                 fault.fail()
             record.result = await self._dispatch(spec, checked)

@@ -8,6 +8,7 @@ Telegram did the work but the answer was lost on the way back.
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ class Fault:
     description: str = ""
     retry_after: int | None = None
     executed: bool = False
+    hold: asyncio.Event | None = None  # answer only once the test sets it (a hung call)
 
     @classmethod
     def server(cls, code: int = 502, executed: bool = False) -> Fault:
@@ -44,6 +46,11 @@ class Fault:
     def drop(cls, executed: bool = False) -> Fault:
         """No answer at all: the connection is closed."""
         return cls(0, "connection dropped", executed=executed)
+
+    @classmethod
+    def stall(cls, release: asyncio.Event) -> Fault:
+        """Hang until `release` is set, then drop the connection (nothing was done)."""
+        return cls(0, "connection dropped", hold=release)
 
     def fail(self) -> None:
         """Raise what the client should see."""

@@ -51,9 +51,9 @@ class TrailRecorder:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._failing = False
-        # Memory a hide falls back on when the database is slow or down: the first id seen
-        # per person within 48 h (the bottom of the range to sweep), and who is veiled.
-        self._first: dict[str, tuple[int, datetime]] = {}
+        # Memory a hide falls back on when the database is slow or down: per person the
+        # first and newest ids seen within 48 h (the range to sweep), and who is veiled.
+        self._span: dict[str, tuple[int, int, datetime]] = {}
         self._veiled: dict[str, datetime] = {}
 
     def note(self, chat_id: int, message_id: int | None, sensitive: bool = False,
@@ -70,7 +70,7 @@ class TrailRecorder:
             pending.opened[key] = max(at, pending.opened.get(key, at))
             self._veiled.pop(key, None)
         if message_id is not None:
-            self._remember_first(key, message_id, at)
+            self._remember_span(key, message_id, at)
         # Activity alone creates no row: a tap just after /forget must not bring one back.
         if message_id is not None or sensitive:
             pending.owners.add(key)
@@ -81,22 +81,24 @@ class TrailRecorder:
         if language is not None:
             pending.languages[key] = language
 
-    def _remember_first(self, key: str, message_id: int, at: datetime) -> None:
-        first = self._first.get(key)
-        if first is None or at - first[1] >= WINDOW or message_id < first[0]:
-            _bounded_set(self._first, key, (message_id, at))
+    def _remember_span(self, key: str, message_id: int, at: datetime) -> None:
+        span = self._span.get(key)
+        if span is None or at - span[2] >= WINDOW:
+            span = (message_id, message_id, at)
+        _bounded_set(self._span, key, (min(span[0], message_id), max(span[1], message_id),
+                                       span[2]))
 
     def remembered(self, person_key: str) -> list[int]:
-        """The ids this process knows of without the database: the buffer and the first."""
+        """The ids this process knows of without the database: the buffer and the span."""
         ids = {mid for key, mid, _ in self._pending.messages if key == person_key}
-        first = self._first.get(person_key)
-        if first is not None and self._clock() - first[1] < WINDOW:
-            ids.add(first[0])
+        span = self._span.get(person_key)
+        if span is not None and self._clock() - span[2] < WINDOW:
+            ids.update(span[:2])
         return sorted(ids)
 
     def hidden(self, person_key: str) -> None:
         """A hide just ran: start the range afresh and veil the chat in this process."""
-        self._first.pop(person_key, None)
+        self._span.pop(person_key, None)
         _bounded_set(self._veiled, person_key, self._clock())
 
     def veiled(self, person_key: str) -> bool:
