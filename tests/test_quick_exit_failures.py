@@ -84,8 +84,8 @@ async def test_failed_deletions_are_kept_told_and_retried_until_gone(db_url: str
         clock.advance(seconds=41)  # 30 s first backoff; the 429 asked for 40
         assert await retry_failed(bot, quick_exit) == 1
         await settle(sokh)
-        [left] = sokh.emu.chat_messages(sokh.chat(child))
-        assert left.from_bot and (left.text or "").endswith(MENU_TITLE), "only the menu stays"
+        [stays] = sokh.emu.chat_messages(sokh.chat(child))
+        assert stays.from_bot and (stays.text or "").endswith(MENU_TITLE), "only the menu"
         assert len(sokh.emu.calls("sendMessage")) == sent, "nothing posted to a hidden chat"
         assert await retry_state(sokh) == (0, False)
 
