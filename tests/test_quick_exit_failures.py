@@ -7,6 +7,8 @@ connection on deleteMessages, over real HTTP, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -19,10 +21,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from dialogs.quick_exit import flow
 from dialogs.quick_exit.jobs import clean_due, retry_failed
+from simulator.emulator import BotApiEmulator
 from simulator.faults import Fault
 from simulator.state import SimUser
 from tests.helpers.dialog_client import DialogClient, dialog_client
-from tests.helpers.harness import Harness, running_bot
+from tests.helpers.harness import TOKEN, Harness, running_bot
+from tests.helpers.process import bot_process
 from tests.test_autoclean import MovableClock, switch_on
 from tests.test_quick_exit import HIDE, MENU_TITLE, TOO_OLD, only_the_menu, rows
 
@@ -222,3 +226,32 @@ def _aware(value: Any) -> datetime:
         value = datetime.fromisoformat(value)
     assert isinstance(value, datetime)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+async def test_a_hide_killed_midway_is_finished_by_the_next_process(db_url: str,
+                                                                    tmp_path: Path) -> None:
+    async with BotApiEmulator(token=TOKEN) as emu:
+        child = emu.add_user(language_code="en")
+        chat = emu.private_chat(child)
+        async with bot_process(emu, tmp_path, DATABASE_URL=db_url) as process:
+            waiting = emu.wait_for_bot_message(chat, 20)
+            emu.send_text(child, "my stepfather hurts me")
+            crisis = await waiting
+            await asyncio.sleep(1.5)  # past the trail's 0.5 s write-behind
+            release = asyncio.Event()
+            emu.faults.arm("deleteMessages", Fault.stall(release))
+            emu.click(child, crisis, HIDE)
+            async with asyncio.timeout(20):
+                while not emu.faults.used:  # the hide is now inside deleteMessages
+                    await asyncio.sleep(0.02)
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+            release.set()
+        assert len(emu.chat_messages(chat)) == 2, "killed before anything was deleted"
+        sent = len(emu.calls("sendMessage"))
+        async with bot_process(emu, tmp_path, DATABASE_URL=db_url):
+            async with asyncio.timeout(30):  # the retry job runs at start
+                while emu.chat_messages(chat):
+                    await asyncio.sleep(0.1)
+            await emu.wait_idle()
+        assert len(emu.calls("sendMessage")) == sent, "finished silently: nothing posted"
