@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from apscheduler.triggers.cron import CronTrigger
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,7 +29,7 @@ from bot.content.i18n import Locales
 from bot.content.store import ContentStore
 from bot.language.commands import TypedCommands
 from bot.language.risk import RiskDetector
-from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
+from bot.pipeline.fsm_keys import ExpiringRedisStorage, PseudonymousKeyBuilder, bound_old_keys
 from bot.pipeline.inline_filters import run_sync_filters_inline
 from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
 from bot.pipeline.resilient_storage import ResilientStorage
@@ -137,7 +137,9 @@ async def build_services(config: Settings, clock: Clock = utc_now) -> Services:
 
 def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware]:
     """The dispatcher with middlewares and routers in their one true order."""
-    dispatcher = Dispatcher(storage=_fsm_storage(services), **_handler_data(services))
+    limiter = _limiter(services)
+    dispatcher = Dispatcher(storage=_fsm_storage(services), flood_limiter=limiter,
+                            **_handler_data(services))
     in_flight = InFlightMiddleware()
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(
@@ -148,7 +150,7 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     incoming = IncomingTrail(services.quick_exit.trail)
     for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
         observer.outer_middleware(incoming)
-    throttle = ThrottleMiddleware(_limiter(services), services.settings.flood_limit, services.vault)
+    throttle = ThrottleMiddleware(limiter, services.settings.flood_limit, services.vault)
     dispatcher.message.outer_middleware(throttle)
     dispatcher.callback_query.outer_middleware(throttle)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
@@ -291,6 +293,7 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     async def on_startup(bot: Bot) -> None:
         # First, so every message sent from now on is in the trail (docs/quick-exit.md).
         start_trail(services, bot)
+        await _bound_fsm_keys(services)
         add_jobs(scheduler, jobs(services, bot, proactive))
         proactive.start_sender(bot)
         scheduler.start()
@@ -314,10 +317,23 @@ def _redis(url: str | None) -> Redis | None:
     return Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) if url else None
 
 
+async def _bound_fsm_keys(services: Services) -> None:
+    """FSM keys from before they expired get the TTL now (once; later ones carry it)."""
+    if services.redis is None:
+        return
+    try:
+        bounded = await bound_old_keys(services.redis)
+    except (RedisError, OSError):
+        log.warning("Redis unreachable at start; old FSM keys get their TTL next start")
+        return
+    if bounded:
+        log.info("gave %d FSM key(s) an expiry", bounded)
+
+
 def _fsm_storage(services: Services) -> BaseStorage:
     if services.redis is None:
         return MemoryStorage()
-    redis = RedisStorage(services.redis, key_builder=PseudonymousKeyBuilder(services.vault))
+    redis = ExpiringRedisStorage(services.redis, PseudonymousKeyBuilder(services.vault))
     return ResilientStorage(redis)
 
 
