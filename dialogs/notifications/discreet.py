@@ -32,6 +32,7 @@ CLOSED = "x"  # the case ended, rating buttons: ref is the case id
 TRAVEL = "v"  # a travel countdown message: ref is '<offset>.<destination>'
 MEDIA = "p"  # a counsellor's photo, voice…: ref is '<line>.<forum message id>.<signature>'
 OUTBOX = "o"  # anything the outbox sent while the chat was hidden: ref is the row id
+KINDS = (LINE, JOINED, WAITING, CLOSED, TRAVEL, MEDIA, OUTBOX)
 SIGNATURE_CHARS = 12  # 48 bits: guessing needs millions of flood-limited taps
 _LABELS = {DISCREET: "notify-button-discreet", NEUTRAL: "notify-button-neutral"}
 
