@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from apscheduler.triggers.cron import CronTrigger
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -31,7 +31,7 @@ from bot.language.commands import TypedCommands
 from bot.language.risk import RiskDetector
 from bot.pipeline.buttons import ButtonGuard
 from bot.pipeline.flood_gate import FloodGate, SkipBareUpdates
-from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
+from bot.pipeline.fsm_keys import ExpiringRedisStorage, PseudonymousKeyBuilder, bound_old_keys
 from bot.pipeline.inline_filters import run_sync_filters_inline
 from bot.pipeline.intake import KEEP, LEASE, Intake, RedisIntake, TableIntake
 from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
@@ -87,7 +87,7 @@ from dialogs.groups import membership, rsvp, session_form, session_list, session
 from dialogs.groups import nudges as group_nudges
 from dialogs.notifications import discreet, reveal
 from dialogs.quick_exit import flow as quick_exit
-from dialogs.quick_exit.jobs import clean_due, purge_trail
+from dialogs.quick_exit.jobs import clean_due, purge_trail, retry_failed
 from dialogs.states import concerns_flows, concerns_trainers
 from dialogs.travel import nudges as travel_nudges
 
@@ -167,7 +167,9 @@ async def _refuse_stale_keys(engine: AsyncEngine, vault: Vault) -> None:
 
 def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware]:
     """The dispatcher with middlewares and routers in their one true order."""
-    dispatcher = Dispatcher(storage=_fsm_storage(services), **_handler_data(services))
+    limiter = _limiter(services)
+    dispatcher = Dispatcher(storage=_fsm_storage(services), flood_limiter=limiter,
+                            **_handler_data(services))
     in_flight = InFlightMiddleware()
     # First: a polled update the flood gate reduced to its id only confirms the offset.
     dispatcher.update.outer_middleware(SkipBareUpdates())
@@ -181,7 +183,7 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     incoming = IncomingTrail(services.quick_exit.trail)
     for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
         observer.outer_middleware(incoming)
-    throttle = ThrottleMiddleware(_limiter(services), services.settings.flood_limit, services.vault)
+    throttle = ThrottleMiddleware(limiter, services.settings.flood_limit, services.vault)
     dispatcher.message.outer_middleware(throttle)
     dispatcher.callback_query.outer_middleware(throttle)
     # After the throttle: a flood of forged taps is dropped before any rule reads the database.
@@ -208,6 +210,8 @@ def _handler_data(services: Services) -> dict[str, Any]:
         "groups": GroupStore(sessions, clock),
         "group_sessions": SessionStore(sessions, clock, services.vault),
         "admins": membership.Admins(), "unanswered": Unanswered(sessions),
+        # Read under a message sent veiled after a hide renders its outbox row again.
+        "renderers": renderers(services.content, services.locales, services.settings.timezone),
     }
 
 
@@ -248,7 +252,7 @@ def renderers(content: ContentStore, locales: Locales, zone: ZoneInfo) -> Render
         (GROUP_CAMPAIGN, "pin"): group_nudges.pin,
         (GROUP_CAMPAIGN, "tip"): group_nudges.tip,
         (GROUP_CAMPAIGN, "attendance"): partial(group_nudges.attendance, zone=zone),
-    })
+    }, veil=discreet.veiled)
 
 
 class Proactive:
@@ -307,6 +311,8 @@ def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
         Job("group-reminders", proactive.reminders.job, every(seconds=60), at_once=True),
         Job("trail-autoclean", clean_due, every(seconds=20), (bot, hide)),
         Job("trail-purge", purge_trail, every(minutes=10), (hide,)),
+        # At once too: a hide a killed process left half done is finished on restart.
+        Job("trail-retry", retry_failed, every(seconds=30), (bot, hide), at_once=True),
         Job("cases-waiting", tell_waiting, every(minutes=1),
             (bot, s.cases, s.locales, s.content, s.settings, s.people)),
         Job("cases-purge", purge_cases, every(hours=1), (s.cases, s.settings)),
@@ -331,6 +337,7 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     async def on_startup(bot: Bot) -> None:
         # First, so every message sent from now on is in the trail (docs/quick-exit.md).
         start_trail(services, bot)
+        await _bound_fsm_keys(services)
         if settings.runs("scheduler"):
             add_jobs(scheduler, jobs(services, bot, proactive))
             leader.start()  # the jobs run only while this process holds the lock
@@ -369,10 +376,23 @@ def _redis(url: str | None) -> Redis | None:
     return Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) if url else None
 
 
+async def _bound_fsm_keys(services: Services) -> None:
+    """FSM keys from before they expired get the TTL now (once; later ones carry it)."""
+    if services.redis is None:
+        return
+    try:
+        bounded = await bound_old_keys(services.redis)
+    except (RedisError, OSError):
+        log.warning("Redis unreachable at start; old FSM keys get their TTL next start")
+        return
+    if bounded:
+        log.info("gave %d FSM key(s) an expiry", bounded)
+
+
 def _fsm_storage(services: Services) -> BaseStorage:
     if services.redis is None:
         return MemoryStorage()
-    redis = RedisStorage(services.redis, key_builder=PseudonymousKeyBuilder(services.vault))
+    redis = ExpiringRedisStorage(services.redis, PseudonymousKeyBuilder(services.vault))
     return ResilientStorage(redis)
 
 

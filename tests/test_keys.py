@@ -120,7 +120,8 @@ async def _check_moved(engine: AsyncEngine, vault: Vault, group_id: int) -> None
         case = await cases.active_for(profile.key)
         assert case is not None and case.chat_id == telegram_id
         assert await cases.transcript(case.id) == [("person", f"help me {telegram_id}")]
-        assert [k.message_id for k in await trail.kept(profile.key)] == [4242]
+        known = await trail.start_hide(profile.key, None)
+        assert [k.message_id for k in known.kept] == [4242]
         assert await trail.auto_clean(profile.key)
         assert await groups.is_trainer(group_id, vault.role_key(telegram_id))
     assert [g.id for g in await groups.of_trainer(vault.role_key(PEOPLE_IDS[0]))] == [group_id]

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -294,13 +295,16 @@ class TrailMessage(Base):
     person_key: Mapped[str] = mapped_column(String(40), index=True)
     message_id_enc: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A hide could not delete it for a passing reason (5xx, network, 429): retried later.
+    failed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TrailState(Base):
     """Per person: the auto-clean choice and when a clean-up of a sensitive chat is due."""
 
     __tablename__ = "trail_state"
-    __table_args__ = (Index("ix_trail_state_due", "next_due_at"),)
+    __table_args__ = (Index("ix_trail_state_due", "next_due_at"),
+                      Index("ix_trail_state_retry", "retry_at"))
 
     person_key: Mapped[str] = mapped_column(String(40), primary_key=True)
     auto_clean: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -311,6 +315,12 @@ class TrailState(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when ids older than 48 h were dropped unseen: the next clean-up says so once.
     lost_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When failed deletions are tried next, and how many tries so far (the backoff).
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set by a hide, cleared when the person opens Sokh again: until then what Sokh sends
+    # on its own shows only the neutral line and a Read button.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class UnansweredQuestion(Base):

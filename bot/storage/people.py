@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.runtime.clock import Clock
 from bot.storage.batching import Batcher
 from bot.storage.database import drop_erased_copies
-from bot.storage.models import Base, Delivery, Person
+from bot.storage.models import Base, Delivery, Person, TrailState
 from bot.storage.profile_cache import TTLCache
 from bot.storage.vault import CASE, ROLE, Vault
 
@@ -21,6 +21,8 @@ from bot.storage.vault import CASE, ROLE, Vault
 # last_seen is written when the cache misses: at most once a minute for someone active.
 PROFILE_CACHE_TTL_S = 60.0
 DEFAULT_NOTIFY = "discreet"
+# Only the neutral line and a Read button: chosen, or in force after a hide (docs/quick-exit.md).
+NEUTRAL_NOTIFY = "neutral"
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,12 @@ class People:
         self._cache.drop(key)
 
     async def notify_mode(self, key: str) -> str:
-        """The person's notification preference, for messages sent outside their updates."""
+        """How a message sent outside the person's updates looks: their preference, or
+        fully neutral while a hide's veil is on (until they open Sokh again)."""
+        hidden = select(TrailState.hidden_at).where(TrailState.person_key == key)
         async with self._sessions() as session:
+            if await session.scalar(hidden) is not None:
+                return NEUTRAL_NOTIFY
             return (await notify_modes(session, [key])).get(key, DEFAULT_NOTIFY)
 
     async def record_delivery(self, key: str, content_version: str, item_id: str) -> None:
