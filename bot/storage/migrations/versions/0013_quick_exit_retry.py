@@ -4,8 +4,8 @@ trail_messages.failed marks ids whose deletion failed for a passing reason (5xx,
 429); trail_state.retry_at and retries pace their retries; trail_state.hidden_at makes what
 Sokh sends on its own fully neutral until the person opens Sokh again (docs/quick-exit.md).
 
-Revision ID: 0012_quick_exit
-Revises: 0011_seen_updates
+Revision ID: 0013_quick_exit
+Revises: 0012_key_contexts
 Create Date: 2026-12-06
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # A named id, not "0011": other branches may add their own 0011 the same day.
-revision = "0012_quick_exit"
-down_revision = "0011_seen_updates"
+revision = "0013_quick_exit"
+down_revision = "0012_key_contexts"
 branch_labels = None
 depends_on = None
 

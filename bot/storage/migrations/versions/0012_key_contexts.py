@@ -11,16 +11,16 @@ On SQLite a foreign key cannot be dropped in place: both tables are rebuilt. Dro
 old `cases` while the transcripts still refer to it would delete them (ON DELETE CASCADE),
 so the new transcript table refers to the new cases table before the old ones go.
 
-Revision ID: 0011k
-Revises: 0010
+Revision ID: 0012_key_contexts
+Revises: 0011_seen_updates
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011k"
-down_revision = "0010"
+revision = "0012_key_contexts"
+down_revision = "0011_seen_updates"
 branch_labels = None
 depends_on = None
 
