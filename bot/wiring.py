@@ -64,6 +64,7 @@ from dialogs import (
     hotlines,
     menu,
     onboarding,
+    parents,
     preferences,
     referral,
     travel,
@@ -182,6 +183,7 @@ def _flows_router() -> Router:
     router.include_routers(
         quick_exit.create_router(),
         onboarding.create_router(), menu.create_router(), browse.create_router(),
+        parents.create_router(),
         hotlines.create_router(), referral.create_router(), person.create_router(),
         preferences.create_router(), discreet.create_router(), reveal.create_router(),
         course.create_router(), travel.create_router(),

@@ -18,9 +18,12 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"
 SHORT_ID = 24
 MESSAGE_LIMIT = 4096
 AGES = ("0-2", "3-5", "6-11", "12-17")
+# What parents say worries them (issue 19): items are tagged, never rewritten, for these.
+CONCERNS = ("crying", "tantrums", "sleep", "eating", "hitting", "screens", "school")
 
 Review = Literal["draft", "reviewed"]
 Age = Literal["0-2", "3-5", "6-11", "12-17"]
+Concern = Literal["crying", "tantrums", "sleep", "eating", "hitting", "screens", "school"]
 Sources = tuple[str, ...]
 
 
@@ -60,6 +63,7 @@ class Item(Frozen):
     review: Review
     sources: Sources = Field(min_length=1)
     ages: tuple[Age, ...] = ()
+    concerns: tuple[Concern, ...] = ()
     text: Text
     keywords: Keywords | None = None
 
