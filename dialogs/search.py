@@ -29,7 +29,9 @@ from dialogs.callbacks import (
     CallCb,
     CourseAction,
     CourseCb,
+    MenuCb,
     QuizCb,
+    Screen,
     TopicCb,
     TravelAction,
     TravelCb,
@@ -101,7 +103,9 @@ def answer_view(search: ContentSearch, t: Translator, question: str) -> View:
     found = [(hit, target) for hit, target in hits if _good(hit)]
     if not found:
         log.info("search found nothing")  # no words: they may identify the person
-        return main_menu(t, t("search-nothing"))
+        # A short line, not the whole menu: people who type a lot got a chat full of menus.
+        counsellor = [(t("menu-button-counsellor"), MenuCb(to=Screen.COUNSELLOR))]
+        return View(t("search-nothing"), (counsellor, menu_row(t)))
     lines = [t("search-found")]
     rows: list[Row] = []
     for n, (hit, target) in enumerate(found, 1):
