@@ -53,11 +53,13 @@ from bot.storage.group_sessions import SessionStore
 from bot.storage.groups import GroupStore
 from bot.storage.people import People
 from bot.storage.schedules import Schedules
+from bot.storage.ticks import Ticks
 from bot.storage.trail import TrailStore
 from bot.storage.unanswered import Unanswered
 from bot.storage.vault import Vault
 from dialogs import (
     browse,
+    checklists,
     crisis,
     errors,
     fallback,
@@ -173,6 +175,7 @@ def _handler_data(services: Services) -> dict[str, Any]:
         "cases": services.cases, "quick_exit": services.quick_exit,
         "groups": GroupStore(sessions, clock), "group_sessions": SessionStore(sessions, clock),
         "admins": membership.Admins(), "unanswered": Unanswered(sessions),
+        "ticks": Ticks(sessions),
     }
 
 
@@ -182,7 +185,9 @@ def _flows_router() -> Router:
     router.message.filter(concerns_flows)
     router.include_routers(
         quick_exit.create_router(),
-        onboarding.create_router(), menu.create_router(), browse.create_router(),
+        # Checklist topics open as tick-off lists: before browsing, which pages other topics.
+        onboarding.create_router(), menu.create_router(), checklists.create_router(),
+        browse.create_router(),
         parents.create_router(),
         hotlines.create_router(), referral.create_router(), person.create_router(),
         preferences.create_router(), discreet.create_router(), reveal.create_router(),

@@ -250,3 +250,10 @@ class AutoCleanCb(CallbackData, prefix="xa"):
     on: bool
     screen: str = "s"
     urgent: bool = False
+
+
+class ChecklistCb(CallbackData, prefix="ck"):
+    """A checklist topic: with `item` (0-based), tick or untick that entry; -1 only shows it."""
+
+    topic: str
+    item: int = -1

@@ -75,6 +75,8 @@ class Topic(Frozen):
     review: Review
     title: Text
     destination: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    # Shown as one list a person ticks off (their ticks kept under their key), not page by page.
+    checklist: bool = False
     services: tuple[str, ...] = ()
     items: tuple[Item, ...] = Field(min_length=1)
 

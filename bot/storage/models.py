@@ -315,3 +315,18 @@ class UnansweredQuestion(Base):
     language: Mapped[str] = mapped_column(String(2))
     count: Mapped[int] = mapped_column(Integer, default=1)
     last_seen: Mapped[date] = mapped_column(Date())
+
+
+class ChecklistTick(Base):
+    """One checklist entry a person ticked: the item id only, under their pseudonymous key.
+
+    Nothing else is kept (no time, no text); /forget erases the rows with the person.
+    """
+
+    __tablename__ = "checklist_ticks"
+    __table_args__ = (UniqueConstraint("person_key", "item_id", name="uq_checklist_ticks_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"),
+                                            index=True)
+    item_id: Mapped[str] = mapped_column(String(120))

@@ -1,0 +1,72 @@
+"""Migrants, fed in-process: checklists ticked off in place, kept per person, erased by /forget."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from simulator.state import SimMessage, SimUser
+from tests.helpers.dialog_client import DialogClient
+
+
+async def _rows(dialog: DialogClient, sql: str) -> list[tuple[object, ...]]:
+    async with dialog.services.engine.connect() as conn:
+        return [tuple(row) for row in await conn.execute(text(sql))]
+
+
+async def _checklist(dialog: DialogClient, user: SimUser, start: SimMessage | None = None,
+                     menu: str = "🧳 Safe migration", title: str = "Before you go") -> SimMessage:
+    screen = start or await dialog.say(user, "/menu")
+    topics = await dialog.tap(user, screen, menu)
+    return await dialog.tap(user, topics, title)
+
+
+async def test_ticks_are_edited_in_place_and_kept_for_each_person(dialog: DialogClient) -> None:
+    dara, sophea = dialog.emu.add_user(language_code="en"), dialog.emu.add_user(language_code="en")
+    listed = await _checklist(dialog, dara)
+    assert "0 of 6 done" in listed.text and "⬜ 1." in listed.text
+    assert dialog.buttons(listed)[:6] == ["⬜ 1", "⬜ 2", "⬜ 3", "⬜ 4", "⬜ 5", "⬜ 6"]
+    assert any("069 92 38 38" in label for label in dialog.buttons(listed)), "tappable"
+    ticked = await dialog.tap(dara, listed, "⬜ 2")
+    assert ticked.message_id == listed.message_id, "edited in place"
+    assert "1 of 6 done" in ticked.text and "✅ 2." in ticked.text
+    assert dialog.buttons(ticked)[1] == "✅ 2"
+    again = await _checklist(dialog, dara)
+    assert "✅ 2." in again.text, "remembered when opened again"
+    assert "0 of 6 done" in (await _checklist(dialog, sophea)).text, "ticks are each person's own"
+    unticked = await dialog.tap(dara, again, "✅ 2")
+    assert "0 of 6 done" in unticked.text
+    await dialog.tap(dara, unticked, "⬜ 6")
+    rows = await _rows(dialog, "SELECT person_key, item_id FROM checklist_ticks")
+    assert rows == [(dialog.services.people.key_for(dara.id), "migration.before.copies")]
+    assert str(dara.id) not in repr(rows), "a pseudonymous key, never the Telegram id"
+
+
+async def test_forget_erases_the_ticks(dialog: DialogClient) -> None:
+    dara = dialog.emu.add_user(language_code="en")
+    listed = await _checklist(dialog, dara)
+    await dialog.tap(dara, listed, "⬜ 1")
+    ask = await dialog.say(dara, "/forget")
+    await dialog.tap(dara, ask, "Yes, erase")
+    assert await _rows(dialog, "SELECT * FROM checklist_ticks") == []
+
+
+async def test_a_khmer_checklist_counts_in_khmer_digits(dialog: DialogClient) -> None:
+    sophea = dialog.emu.add_user(language_code="km")
+    choice = await dialog.say(sophea, "/start")
+    menu = await dialog.tap(sophea, choice, "ខ្មែរ")
+    content = dialog.services.content.current
+    way = content.topic("migration", "on-the-way")
+    assert way is not None and way.checklist
+    listed = await _checklist(dialog, sophea, menu, "🧳 ចំណាកស្រុកដោយសុវត្ថិភាព", way.title.km)
+    assert dialog.buttons(listed)[:4] == ["⬜ ១", "⬜ ២", "⬜ ៣", "⬜ ៤"]
+    ticked = await dialog.tap(sophea, listed, "⬜ ៣")
+    assert "រួចរាល់ ១ ក្នុងចំណោម ៤" in ticked.text and way.items[2].text.km[:20] in ticked.text
+
+
+async def test_a_search_result_on_a_checklist_opens_the_list(dialog: DialogClient) -> None:
+    dara = dialog.emu.add_user(language_code="en")
+    menu = await dialog.say(dara, "/menu")
+    forged = await dialog.click_raw(dara, menu.message_id, "t:migration:before-you-go:3")
+    assert dialog.emu.callback_answer(forged) is not None
+    shown = dialog.emu.chat_messages(dialog.chat(dara))[-1]
+    assert "0 of 6 done" in (shown.text or "")
