@@ -1,10 +1,12 @@
-"""Migrants, fed in-process: checklists ticked off in place, kept per person, erased by /forget."""
+"""Migrants, fed in-process: tick-off checklists, destination pages, the countdown calendar."""
 
 from __future__ import annotations
 
 from sqlalchemy import text
 
+from dialogs.travel.views import destinations
 from simulator.state import SimMessage, SimUser
+from tests.helpers.course import DialogCourse
 from tests.helpers.dialog_client import DialogClient
 
 
@@ -70,3 +72,54 @@ async def test_a_search_result_on_a_checklist_opens_the_list(dialog: DialogClien
     assert dialog.emu.callback_answer(forged) is not None
     shown = dialog.emu.chat_messages(dialog.chat(dara))[-1]
     assert "0 of 6 done" in (shown.text or "")
+
+
+async def _calendar(c: DialogCourse, user: SimUser, language: str) -> SimMessage:
+    sokh = c.sokh
+    t = sokh.services.locales.get(language)
+    choice = await sokh.say(user, "/start")
+    menu = await sokh.tap(user, choice, t(f"common-language-name-{language}"))
+    where = await sokh.tap(user, menu, t("menu-button-travel"))
+    thailand = next(d for d in destinations(sokh.services.content.current) if d.destination == "th")
+    return await sokh.tap(user, where, thailand.title.get(language))
+
+
+async def test_the_calendar_names_the_month_and_weekdays_in_english(course: DialogCourse) -> None:
+    c, sokh = course, course.sokh
+    dara = sokh.emu.add_user(language_code="en")
+    c.at(1, 10)
+    calendar = await _calendar(c, dara, "en")
+    assert sokh.buttons(calendar)[:10] == ["‹", "December 2026", "›", "Mo", "Tu", "We", "Th",
+                                           "Fr", "Sa", "Su"]
+    later = await sokh.tap(dara, calendar, "›")
+    assert "January 2027" in sokh.buttons(later)
+    saved = await sokh.tap(dara, later, "4")
+    assert "Saved: Thailand on 04/01/2027" in saved.text and "34 days left." in saved.text
+    assert "Next: on 21/12/2026 I will send your checklist (14 days before you leave)." \
+        in saved.text
+    listed = await sokh.tap(dara, saved, "📋 Tick off now: Before you go")
+    assert "0 of 6 done" in listed.text
+
+
+async def test_the_khmer_calendar_and_countdown_speak_khmer(course: DialogCourse) -> None:
+    c, sokh = course, course.sokh
+    sophea = sokh.emu.add_user(language_code="km")
+    c.at(1, 10)
+    calendar = await _calendar(c, sophea, "km")
+    assert sokh.buttons(calendar)[:10] == ["‹", "ខែធ្នូ ឆ្នាំ២០២៦", "›", "ច", "អ", "ព", "ព្រ",
+                                           "សុ", "ស", "អា"]
+    assert "៣១" in sokh.buttons(calendar) and "31" not in sokh.buttons(calendar)
+    saved = await sokh.tap(sophea, calendar, "៣")
+    assert "នៅសល់ ២ ថ្ងៃទៀត។" in saved.text, "2 days left, in Khmer digits"
+    assert "បន្ទាប់៖ នៅថ្ងៃ ០២/១២/២០២៦" in saved.text, "the day before: the last checklist"
+    status = await sokh.tap(sophea, await sokh.say(sophea, "/menu"),
+                            sokh.services.locales.get("km")("menu-button-travel"))
+    assert "នៅសល់ ២ ថ្ងៃទៀត។" in status.text, "the saved countdown says the same"
+
+
+async def test_the_thailand_page_leads_with_whom_to_call(dialog: DialogClient) -> None:
+    dara = dialog.emu.add_user(language_code="en")
+    page = await _checklist(dialog, dara, title="Working in Thailand")
+    assert "Whom to call in Thailand" in page.text and "1 / 5" in page.text, "the first page"
+    calls = [b for b in dialog.buttons(page) if b.startswith("📞")]
+    assert [b.split()[1] for b in calls] == ["1300", "1694", "1155"]
