@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from bot.content.phones import services_named
+from dialogs.callbacks import CallCb
+from dialogs.course.flow import tip_view
 from dialogs.travel.views import destinations
 from simulator.state import SimMessage, SimUser
 from tests.helpers.course import DialogCourse
@@ -123,3 +126,19 @@ async def test_the_thailand_page_leads_with_whom_to_call(dialog: DialogClient) -
     assert "Whom to call in Thailand" in page.text and "1 / 5" in page.text, "the first page"
     calls = [b for b in dialog.buttons(page) if b.startswith("📞")]
     assert [b.split()[1] for b in calls] == ["1300", "1694", "1155"]
+
+
+def test_every_number_in_content_items_has_a_call_button(dialog: DialogClient) -> None:
+    content = dialog.services.content.current
+    locales = dialog.services.locales
+    for pack in content.packs.values():
+        for topic in pack.topics:
+            for item in topic.items:
+                named = services_named(content, item.text.en)
+                assert services_named(content, item.text.km) == named, item.id
+                for service in named:  # the course sends these tips with the same buttons
+                    view = tip_view(item, locales.get("en"), 1, 1, content)
+                    assert any(CallCb(service=service.id) in (d for _, d in row)
+                               for row in view.rows), (item.id, service.id)
+    tip = content.item("parenting.body-safety.listen-believe")
+    assert tip is not None and [s.id for s in services_named(content, tip.text.en)] == ["chc-1280"]

@@ -13,6 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.content.course import course_plan, tip_ref
 from bot.content.i18n import Translator
 from bot.content.model import AGES, Item
+from bot.content.phones import services_named
 from bot.content.store import Content
 from bot.proactive.outbox import Outbox
 from bot.proactive.quiet import QuietHours
@@ -23,6 +24,7 @@ from bot.storage.schedules import ACTIVE, COURSE, DONE, PAUSED, Schedules, next_
 from dialogs.browse import quiz_poll
 from dialogs.callbacks import CourseAction, CourseCb
 from dialogs.course.feedback import RATINGS, feedback
+from dialogs.hotlines import call_rows
 from dialogs.menu import menu_row
 from dialogs.screen import View, reply, show
 from dialogs.text import escape
@@ -32,11 +34,12 @@ EVERY = ("1", "2", "7")  # daily, every 2 days, weekly
 CONTROLS = (CourseAction.PAUSE, CourseAction.RESUME, CourseAction.STOP)
 
 
-def tip_view(item: Item, t: Translator, n: int, total: int) -> View:
-    """One tip of the course with feedback, 'next tip now' and 'pause' buttons."""
+def tip_view(item: Item, t: Translator, n: int, total: int, content: Content) -> View:
+    """One tip of the course with call buttons for its numbers, feedback, 'next', 'pause'."""
     text = f"{t('course-tip-title', n=n, total=total)}\n\n{escape(item.text.get(t.language))}"
     ref = tip_ref(item.id)
     return View(text, (
+        *call_rows(services_named(content, item.text.get(t.language)), t),
         [(t("course-button-useful"), CourseCb(action=CourseAction.USEFUL, value=ref)),
          (t("course-button-useless"), CourseCb(action=CourseAction.USELESS, value=ref))],
         [(t("course-button-next"), CourseCb(action=CourseAction.NEXT))],
@@ -260,7 +263,7 @@ async def send_next(
         await reply(message, done_view(t, age))
         return
     await schedules.change(key, COURSE, step=step + 1)
-    await reply(message, tip_view(item, t, step + 1, len(plan.items)))
+    await reply(message, tip_view(item, t, step + 1, len(plan.items), content))
     await people.record_delivery(key, content.version, item.id)
     quiz = content.quiz(plan.quizzes.get(step, ""))
     if quiz is not None:  # asked for at once, so sent at once rather than through the outbox

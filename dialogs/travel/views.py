@@ -12,7 +12,7 @@ from bot.content.store import Content
 from bot.proactive.countdown import OFFSETS
 from dialogs.callbacks import ChecklistCb, MenuCb, Screen, TopicCb, TravelAction, TravelCb
 from dialogs.digits import local_digits
-from dialogs.hotlines import service_line
+from dialogs.hotlines import call_rows, service_line
 from dialogs.menu import menu_row
 from dialogs.screen import Row, View
 from dialogs.text import escape
@@ -133,4 +133,4 @@ def _morning(content: Content, t: Translator, code: str, place: str) -> View:
     services = [s for s in (content.service(i) for i in ids) if s is not None]
     services += [s for s in content.services(emergency_only=True) if s not in services]
     lines = [t("travel-morning", country=place), *(service_line(s, t) for s in services)]
-    return View("\n\n".join(lines), (menu_row(t),))
+    return View("\n\n".join(lines), (*call_rows(tuple(services), t), menu_row(t)))
