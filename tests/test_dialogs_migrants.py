@@ -142,3 +142,16 @@ def test_every_number_in_content_items_has_a_call_button(dialog: DialogClient) -
                                for row in view.rows), (item.id, service.id)
     tip = content.item("parenting.body-safety.listen-believe")
     assert tip is not None and [s.id for s in services_named(content, tip.text.en)] == ["chc-1280"]
+
+
+async def test_a_countdown_reminder_opens_the_list_to_tick(course: DialogCourse) -> None:
+    c, sokh = course, course.sokh
+    dara = sokh.emu.add_user(language_code="en")
+    c.at(1, 10)
+    await sokh.tap(dara, await _calendar(c, dara, "en"), "20")
+    c.at(6, 8)
+    reminder = await c.tick(dara)
+    assert reminder is not None and "14 day(s) until" in reminder.text
+    assert sokh.buttons(reminder)[:2] == ["📋 Checklist", "Working in Thailand"]
+    listed = await sokh.tap(dara, reminder, "📋 Checklist")
+    assert "0 of 6 done" in listed.text

@@ -109,13 +109,8 @@ def reminder_view(content: Content, t: Translator, payload: dict[str, Any]) -> V
     offset, code = int(payload["offset"]), str(payload.get("dest") or "")
     place = country(content, code, t)
     if offset < 0:
-        topic = next((d for d in destinations(content) if d.destination == code), None)
-        rows: list[Row] = (
-            [[(t("travel-button-checklist"), TopicCb(area="migration", topic=topic.id))]]
-            if topic
-            else []
-        )
-        return View(t("travel-reminder", days=-offset, country=place), (*rows, menu_row(t)))
+        return View(t("travel-reminder", days=-offset, country=place),
+                    (*_reminder_rows(content, t, code), menu_row(t)))
     if offset == 0:
         return _morning(content, t, code, place)
     return View(
@@ -125,6 +120,16 @@ def reminder_view(content: Content, t: Translator, payload: dict[str, Any]) -> V
             [(t("travel-button-help"), MenuCb(to=Screen.HELP))],
         ),
     )
+
+
+def _reminder_rows(content: Content, t: Translator, code: str) -> list[Row]:
+    """The checklist to tick off, then the destination's own page."""
+    tick = next((topic for topic in _pack_topics(content) if topic.checklist), None)
+    place = next((d for d in destinations(content) if d.destination == code), None)
+    rows: list[Row] = [[(t("travel-button-checklist"), ChecklistCb(topic=tick.id))]] if tick else []
+    if place is not None:
+        rows.append([(place.title.get(t.language), TopicCb(area="migration", topic=place.id))])
+    return rows
 
 
 def _morning(content: Content, t: Translator, code: str, place: str) -> View:
