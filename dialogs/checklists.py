@@ -15,7 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.content.i18n import Translator
-from bot.content.model import Topic
+from bot.content.model import MESSAGE_LIMIT, Topic
 from bot.content.phones import services_named
 from bot.content.store import Content
 from bot.storage.people import Profile
@@ -47,14 +47,21 @@ def checklist_view(topic: Topic, ticked: set[str], content: Content, t: Translat
                done=local_digits(str(done), lang), total=local_digits(str(len(topic.items)), lang)),
              t("checklist-how")]
     buttons: list[tuple[str, ChecklistCb]] = []
+    # Each entry fits one message alone; together they might not: share the room evenly.
+    room = (MESSAGE_LIMIT - 200 - sum(map(len, lines))) // max(len(topic.items), 1)
     for n, item in enumerate(topic.items):
         box, number = TICKED if item.id in ticked else OPEN, local_digits(str(n + 1), lang)
-        lines.append(f"{box} <b>{number}.</b> {escape(item.text.get(lang))}")
+        lines.append(f"{box} <b>{number}.</b> {escape(_fit(item.text.get(lang), room))}")
         buttons.append((f"{box} {number}", ChecklistCb(topic=topic.id, item=n)))
     rows: list[Row] = [buttons[i:i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
     named = services_named(content, " ".join(i.text.get(lang) for i in topic.items))
     back: Row = [(t("common-button-back"), MenuCb(to=Screen.MIGRATION)), *menu_row(t)]
     return View("\n\n".join(lines), (*rows, *call_rows(named, t), back))
+
+
+def _fit(text: str, room: int) -> str:
+    """`text`, or as much of it as fits in `room` characters, ending with an ellipsis."""
+    return text if len(text) <= room else text[: room - 1].rstrip() + "…"
 
 
 async def open_checklist(

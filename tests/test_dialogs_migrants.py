@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from bot.content.phones import services_named
 from dialogs.callbacks import CallCb
+from dialogs.checklists import checklist_view
 from dialogs.course.flow import tip_view
 from dialogs.travel.views import destinations
 from simulator.state import SimMessage, SimUser
@@ -155,3 +156,16 @@ async def test_a_countdown_reminder_opens_the_list_to_tick(course: DialogCourse)
     assert sokh.buttons(reminder)[:2] == ["📋 Checklist", "Working in Thailand"]
     listed = await sokh.tap(dara, reminder, "📋 Checklist")
     assert "0 of 6 done" in listed.text
+
+
+def test_a_checklist_too_long_for_one_message_is_shortened_evenly(dialog: DialogClient) -> None:
+    content = dialog.services.content.current
+    topic = content.topic("migration", "before-you-go")
+    assert topic is not None
+    long = [i.model_copy(update={"text": i.text.model_copy(update={"km": "ក" * 4000})})
+            for i in topic.items]
+    view = checklist_view(topic.model_copy(update={"items": tuple(long)}), set(), content,
+                          dialog.services.locales.get("km"))
+    assert len(view.text) <= 4096 and view.text.count("…") == len(long)
+    shipped = checklist_view(topic, set(), content, dialog.services.locales.get("km"))
+    assert "…" not in shipped.text, "today's checklists are shown whole"
