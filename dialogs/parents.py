@@ -18,6 +18,7 @@ from bot.content.model import Item
 from bot.content.phones import services_named
 from bot.content.store import Content
 from bot.storage.people import People, Profile
+from bot.storage.schedules import ACTIVE, COURSE, PAUSED, Schedules
 from dialogs.callbacks import ChildAge, Concern, MenuCb, ParentAction, ParentCb, Screen
 from dialogs.hotlines import call_rows
 from dialogs.menu import menu_row
@@ -112,12 +113,12 @@ def _back_row(t: Translator) -> Row:
 
 async def open_step(
     callback: CallbackQuery, callback_data: ParentCb, content: Content, t: Translator,
-    people: People, profile: Profile | None,
+    people: People, profile: Profile | None, schedules: Schedules,
 ) -> None:
     """Show the worries, the ages, or a tip, in place; a tip shown is noted for reach."""
     at = callback_data
     if at.action == ParentAction.CONCERNS or (at.action == ParentAction.TIPS and not at.concern):
-        await show(callback, concern_view(t, at.age))
+        await show(callback, concern_view(t, at.age or await _course_age(schedules, profile)))
         return
     if at.action == ParentAction.AGES or at.age is None:
         await show(callback, age_view(t, at.concern))
@@ -129,6 +130,17 @@ async def open_step(
             await people.record_delivery(profile.key, content.version, item.id)
         except SQLAlchemyError:
             log.warning("could not record a content delivery", exc_info=True)
+
+
+async def _course_age(schedules: Schedules, profile: Profile | None) -> ChildAge | None:
+    """The age a parent gave when joining the course: asked once, not again (issue 19)."""
+    try:
+        row = await schedules.get(profile.key, COURSE) if profile else None
+    except SQLAlchemyError:
+        log.warning("could not read the course age", exc_info=True)
+        return None
+    ages = {a.value: a for a in ChildAge}
+    return ages.get(row.age or "") if row is not None and row.status in (ACTIVE, PAUSED) else None
 
 
 def create_router() -> Router:

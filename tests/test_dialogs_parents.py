@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.content.model import CONCERNS
 from dialogs.callbacks import ChildAge, Concern
 from dialogs.parents import tips_for
+from tests.helpers.course import DialogCourse, join
 from tests.helpers.dialog_client import DialogClient
 
 
@@ -62,3 +63,17 @@ async def test_numbers_in_a_tip_get_call_buttons(dialog: DialogClient) -> None:
     assert len(calls) == 2, dialog.buttons(page)
     card = await dialog.tap(dara, page, calls[0])
     assert card.kind == "contact" and card.content["contact"]["phone_number"] == "1300"
+
+
+async def test_a_parent_in_the_course_is_not_asked_the_age_again(course: DialogCourse) -> None:
+    c, sokh = course, course.sokh
+    dara = sokh.emu.add_user(language_code="en")
+    c.at(1, 6)
+    await join(c, dara, "0–2 years")
+    topics = await sokh.tap(dara, await sokh.say(dara, "/menu"), "👪 Parenting tips")
+    worries = await sokh.tap(dara, topics, "💭 By worry: crying, sleep, food…")
+    assert "0–2 years: what worries you?" in worries.text
+    tip = await sokh.tap(dara, worries, "😢 Crying")
+    assert "Never shake a baby" in tip.text, "straight to the tips for the course's age"
+    other = await sokh.tap(dara, tip, "👶 Another age")
+    assert "3–5 years" in sokh.buttons(other), "another age is one tap away"
