@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.content.model import CONCERNS
 from dialogs.callbacks import ChildAge, Concern
 from dialogs.parents import tips_for
@@ -77,3 +79,18 @@ async def test_a_parent_in_the_course_is_not_asked_the_age_again(course: DialogC
     assert "Never shake a baby" in tip.text, "straight to the tips for the course's age"
     other = await sokh.tap(dara, tip, "👶 Another age")
     assert "3–5 years" in sokh.buttons(other), "another age is one tap away"
+
+
+@pytest.mark.parametrize(("language", "typed", "worry"), [
+    ("en", "my child will not sleep", "😴 Sleep"), ("km", "កូនខ្ញុំមិនព្រមគេង", "😴 ការគេង"),
+])
+async def test_a_typed_worry_offers_its_tips_by_age(dialog: DialogClient, language: str,
+                                                    typed: str, worry: str) -> None:
+    dara = dialog.emu.add_user(language_code=language)
+    t = dialog.services.locales.get(language)
+    await dialog.tap(dara, await dialog.say(dara, "/start"), t(f"common-language-name-{language}"))
+    found = await dialog.say(dara, typed)
+    label = t("search-worry", worry=worry)
+    assert label in dialog.buttons(found), dialog.buttons(found)
+    ages = await dialog.tap(dara, found, label)
+    assert t("course-age-3-5") in dialog.buttons(ages)
