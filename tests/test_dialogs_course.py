@@ -87,6 +87,6 @@ async def test_joining_in_khmer_by_day_brings_the_first_tip_in_khmer(course: Dia
     sophea = sokh.emu.add_user(language_code="km")
     c.at(1, 9)
     started = await join_in_khmer(c, sophea, "រៀងរាល់ថ្ងៃ")
-    assert "នេះជាគន្លឹះដំបូង" in started.text
+    assert "នេះជាគន្លឹះដំបូង" in started.text and "០២/១២ ០៧:០០" in started.text, "Khmer digits"
     first = sokh.last(sophea)
     assert first is not None and "គន្លឹះទី" in first.text

@@ -24,6 +24,7 @@ from bot.storage.schedules import ACTIVE, COURSE, DONE, PAUSED, Schedules, next_
 from dialogs.browse import quiz_poll
 from dialogs.callbacks import CourseAction, CourseCb
 from dialogs.course.feedback import RATINGS, feedback
+from dialogs.digits import local_digits
 from dialogs.hotlines import call_rows
 from dialogs.menu import menu_row
 from dialogs.screen import View, reply, show
@@ -80,7 +81,7 @@ def home_view(
             t("course-intro"),
             ([(t("course-button-start"), CourseCb(action=CourseAction.START))], menu_row(t)),
         )
-    when = due.astimezone(zone).strftime("%d/%m %H:%M") if due else "-"
+    when = local_digits(due.astimezone(zone).strftime("%d/%m %H:%M"), t.language) if due else "-"
     toggle = (
         (CourseAction.PAUSE, "course-button-pause")
         if status == ACTIVE
@@ -160,7 +161,7 @@ async def begin(
     await schedules.replace(
         profile.key, COURSE, age=age, hour=int(hour), every_days=int(every), next_due_at=due
     )
-    when = due.astimezone(zone).strftime("%d/%m %H:%M")
+    when = local_digits(due.astimezone(zone).strftime("%d/%m %H:%M"), t.language)
     said = "course-started" if later else "course-started-now"
     await show(callback, View(t(said, when=when), (menu_row(t),)))
     if not later and isinstance(callback.message, Message):
