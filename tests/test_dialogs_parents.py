@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.model import CONCERNS
+from bot.content.model import AGES, CONCERNS
 from dialogs.callbacks import ChildAge, Concern
 from dialogs.parents import tips_for
 from tests.helpers.course import DialogCourse, join
@@ -14,6 +14,7 @@ from tests.helpers.dialog_client import DialogClient
 def test_every_worry_has_tips_for_every_age_it_concerns(dialog: DialogClient) -> None:
     content = dialog.services.content.current
     assert [c.value for c in Concern] == list(CONCERNS)
+    assert [a.value for a in ChildAge] == list(AGES), "buttons name the content's age groups"
     for concern in Concern:
         assert any(tips_for(content, concern, age) for age in ChildAge), concern
     crying = tips_for(content, Concern.CRYING, ChildAge.SMALL)
