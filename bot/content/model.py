@@ -35,6 +35,16 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class ReviewMark(Frozen):
+    """Who reviewed one language's texts of a thing, and when (`content review import`)."""
+
+    by: str = Field(min_length=1, max_length=80)
+    on: date
+
+
+Reviews = dict[Literal["en", "km"], ReviewMark]
+
+
 class Text(Frozen):
     """The same text in both languages; scripts and limits are checked by the content tool."""
 
@@ -61,6 +71,7 @@ class Item(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=120)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     sources: Sources = Field(min_length=1)
     ages: tuple[Age, ...] = ()
     concerns: tuple[Concern, ...] = ()
@@ -73,6 +84,7 @@ class Topic(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     title: Text
     destination: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
     # Shown as one list a person ticks off (their ticks kept under their key), not page by page.
@@ -98,6 +110,7 @@ class Service(Frozen):
     emergency: bool = False
     confidence: Literal["confirmed", "single-source"]
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     sources: Sources = Field(min_length=1)
     last_verified: date
     keywords: Keywords | None = None
@@ -109,6 +122,7 @@ class Quiz(Frozen):
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     topic: str
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     sources: Sources = Field(min_length=1)
     question: Text
     options: tuple[Text, ...] = Field(min_length=2, max_length=4)
@@ -128,6 +142,7 @@ class CourseWeek(Frozen):
 
     week: int = Field(ge=1)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     title: Text
     items: tuple[str, ...] = Field(min_length=1)
 
@@ -137,6 +152,7 @@ class Category(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     title: Text
     note: Text | None = None
     sources: Sources = ()
@@ -147,6 +163,7 @@ class Province(Frozen):
 
     id: str = Field(pattern=r"^kh-[0-9]{1,2}$")
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     name: Text
 
 
