@@ -61,18 +61,21 @@ from bot.storage.keys import make_vault, stale_tables
 from bot.storage.people import People
 from bot.storage.schedules import Schedules
 from bot.storage.seen_updates import SeenUpdates
+from bot.storage.ticks import Ticks
 from bot.storage.trail import TrailStore
 from bot.storage.unanswered import Unanswered
 from bot.storage.vault import Vault
 from dialogs import (
     browse,
     buttons,
+    checklists,
     crisis,
     errors,
     fallback,
     hotlines,
     menu,
     onboarding,
+    parents,
     preferences,
     referral,
     search,
@@ -212,6 +215,7 @@ def _handler_data(services: Services) -> dict[str, Any]:
         "admins": membership.Admins(), "unanswered": Unanswered(sessions),
         # Read under a message sent veiled after a hide renders its outbox row again.
         "renderers": renderers(services.content, services.locales, services.settings.timezone),
+        "ticks": Ticks(sessions),
     }
 
 
@@ -221,7 +225,10 @@ def _flows_router() -> Router:
     router.message.filter(concerns_flows)
     router.include_routers(
         quick_exit.create_router(),
-        onboarding.create_router(), menu.create_router(), browse.create_router(),
+        # Checklist topics open as tick-off lists: before browsing, which pages other topics.
+        onboarding.create_router(), menu.create_router(), checklists.create_router(),
+        browse.create_router(),
+        parents.create_router(),
         hotlines.create_router(), referral.create_router(), person.create_router(),
         preferences.create_router(), discreet.create_router(), reveal.create_router(),
         course.create_router(), travel.create_router(),

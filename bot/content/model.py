@@ -18,9 +18,12 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"
 SHORT_ID = 24
 MESSAGE_LIMIT = 4096
 AGES = ("0-2", "3-5", "6-11", "12-17")
+# What parents say worries them (issue 19): items are tagged, never rewritten, for these.
+CONCERNS = ("crying", "tantrums", "sleep", "eating", "hitting", "screens", "school")
 
 Review = Literal["draft", "reviewed"]
 Age = Literal["0-2", "3-5", "6-11", "12-17"]
+Concern = Literal["crying", "tantrums", "sleep", "eating", "hitting", "screens", "school"]
 Sources = tuple[str, ...]
 # Notes for editors and reviewers ("general guidance, to be checked"): kept with the content,
 # never sent to people; `content validate` keeps such notes out of `sources` and texts.
@@ -80,6 +83,7 @@ class Item(Frozen):
     sources: Sources = ()
     editor_note: EditorNote = None
     ages: tuple[Age, ...] = ()
+    concerns: tuple[Concern, ...] = ()
     text: Text
     keywords: Keywords | None = None
 
@@ -92,6 +96,8 @@ class Topic(Frozen):
     reviewed: Reviews = Reviews()
     title: Text
     destination: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    # Shown as one list a person ticks off (their ticks kept under their key), not page by page.
+    checklist: bool = False
     services: tuple[str, ...] = ()
     items: tuple[Item, ...] = Field(min_length=1)
 

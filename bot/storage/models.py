@@ -343,3 +343,18 @@ class SeenUpdate(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ChecklistTick(Base):
+    """One checklist entry a person ticked: the item id only, under their pseudonymous key.
+
+    Nothing else is kept (no time, no text); /forget erases the rows with the person.
+    """
+
+    __tablename__ = "checklist_ticks"
+    __table_args__ = (UniqueConstraint("person_key", "item_id", name="uq_checklist_ticks_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"),
+                                            index=True)
+    item_id: Mapped[str] = mapped_column(String(120))
