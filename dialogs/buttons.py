@@ -218,7 +218,7 @@ async def _rsvp(button: RsvpCb, query: CallbackQuery, data: Data) -> bool:
 
 async def _attendance(button: AttendanceCb, query: CallbackQuery, data: Data) -> bool:
     row = await _sessions(data).get(button.session)
-    return row is not None and row.trainer_key == data["vault"].person_key(query.from_user.id)
+    return row is not None and row.trainer_key == data["vault"].role_key(query.from_user.id)
 
 
 async def _session_here(value: str, query: CallbackQuery, data: Data, *, schedule: bool) -> bool:
