@@ -1,4 +1,8 @@
-"""Callback data of every button. Prefixes are one letter: data must fit in 64 bytes."""
+"""Callback data of every button, with each flow's actions as an enum.
+
+Prefixes are short: data must fit in 64 bytes. A value outside an enum does not unpack, so
+a forged action never reaches a handler.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,66 @@ class Screen(StrEnum):
     SETTINGS = "settings"
     LANGUAGE = "language"
     FORGET = "forget"
+
+
+class CaseAction(StrEnum):
+    """A person's way into a case: `consent` shows the terms, `start` opens it."""
+
+    CONSENT = "consent"
+    START = "start"
+
+
+class CourseAction(StrEnum):
+    """The course's set-up steps, its controls and the buttons under a tip."""
+
+    HOME = "home"
+    START = "start"
+    HOUR = "hour"
+    EVERY = "every"
+    GO = "go"
+    PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
+    USEFUL = "useful"
+    USELESS = "useless"
+    NEXT = "next"
+
+
+class TravelAction(StrEnum):
+    """The travel countdown's screens and the date picker's buttons."""
+
+    HOME = "home"
+    CHANGE = "change"
+    DEST = "dest"
+    CAL = "cal"
+    DAY = "day"
+    CANCEL = "cancel"
+    SAFE = "safe"
+    NOOP = "noop"
+
+
+class GroupAction(StrEnum):
+    """Group set-up."""
+
+    LANG = "lang"
+
+
+class SessionAction(StrEnum):
+    """The /session form's steps and the /sessions list's buttons."""
+
+    GROUP = "group"
+    EDIT = "edit"
+    FIELD = "field"
+    ETOPIC = "etopic"
+    SCOPE = "scope"
+    CANCEL = "cancel"
+    MOVE = "move"
+    TOPIC = "topic"
+    DAY = "day"
+    WEEKS = "weeks"
+    PIN = "pin"
+    REM = "rem"
+    QUIT = "quit"
 
 
 class LanguageCb(CallbackData, prefix="l"):
@@ -53,9 +117,9 @@ class ForgetCb(CallbackData, prefix="f"):
 
 
 class CaseCb(CallbackData, prefix="ks"):
-    """Counsellor path for a person: `consent` shows the terms, `start` opens the case."""
+    """The counsellor path for a person."""
 
-    action: str
+    action: CaseAction
     urgent: bool = False
 
 
@@ -75,14 +139,14 @@ class RateCb(CallbackData, prefix="kr"):
 class CourseCb(CallbackData, prefix="n"):
     """The parenting course: set-up choices and the buttons under each nudge."""
 
-    action: str
+    action: CourseAction
     value: str = ""
 
 
 class TravelCb(CallbackData, prefix="v"):
     """The travel countdown: destination, date picker, change, cancel, arrival check-in."""
 
-    action: str
+    action: TravelAction
     value: str = ""
 
 
@@ -115,14 +179,14 @@ class QuizCb(CallbackData, prefix="q"):
 class GroupCb(CallbackData, prefix="gg"):
     """Group set-up: the admin picks the group's language."""
 
-    action: str
+    action: GroupAction
     value: str = ""
 
 
 class SessionCb(CallbackData, prefix="gs"):
     """The /session form and the /sessions list (move, cancel one date)."""
 
-    action: str
+    action: SessionAction
     value: str = ""
 
 

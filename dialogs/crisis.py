@@ -21,7 +21,7 @@ from bot.content.model import Service
 from bot.content.store import Content
 from bot.language import Romaniser, is_romanised
 from bot.language.risk import RiskCategory, RiskDetector, RiskMatch
-from dialogs.callbacks import CaseCb
+from dialogs.callbacks import CaseAction, CaseCb
 from dialogs.hotlines import numbers_view
 from dialogs.screen import View, reply
 from dialogs.states import CaseStates
@@ -50,6 +50,10 @@ _LEADING_SERVICES = {
 }
 
 
+# Kinds of risk whose first words are their own (`crisis-lead-<category>`).
+OWN_LEADS = (RiskCategory.MEDICAL_EMERGENCY, RiskCategory.DRUGS_ALCOHOL, RiskCategory.DISTRESS)
+
+
 def lead_id(match: RiskMatch | None) -> str:
     """The Fluent id of the first words: they fit what was said, and who said it."""
     if match is None:
@@ -57,8 +61,7 @@ def lead_id(match: RiskMatch | None) -> str:
     category = match.category
     if category == RiskCategory.SELF_HARM:
         return "crisis-lead-self-harm-witness" if match.witness else "crisis-lead-self-harm"
-    if category in (RiskCategory.MEDICAL_EMERGENCY, RiskCategory.DRUGS_ALCOHOL,
-                    RiskCategory.DISTRESS):
+    if category in OWN_LEADS:
         return f"crisis-lead-{category.value}"
     return "crisis-lead-witness" if match.witness else "crisis-lead"
 
@@ -76,7 +79,7 @@ def crisis_services(content: Content, match: RiskMatch | None) -> tuple[Service,
 def crisis_view(content: Content, t: Translator, match: RiskMatch | None = None) -> View:
     """Fitting words, the numbers for this risk, then the offer of a counsellor."""
     numbers = numbers_view(crisis_services(content, match), t, lead=t(lead_id(match)))
-    offer = [(t("crisis-button-counsellor"), CaseCb(action="consent", urgent=True))]
+    offer = [(t("crisis-button-counsellor"), CaseCb(action=CaseAction.CONSENT, urgent=True))]
     return View(numbers.text, (*numbers.rows[:-1], offer, numbers.rows[-1]))
 
 

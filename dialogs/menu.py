@@ -9,7 +9,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.content.i18n import Translator
-from dialogs.callbacks import CourseCb, MenuCb, Screen, TravelCb
+from dialogs.callbacks import CourseAction, CourseCb, MenuCb, Screen, TravelAction, TravelCb
 from dialogs.screen import Row, View, reply, show
 
 
@@ -21,8 +21,8 @@ def main_menu(t: Translator, lead: str = "") -> View:
         [(t("menu-button-parenting"), MenuCb(to=Screen.PARENTING))],
         [(t("menu-button-migration"), MenuCb(to=Screen.MIGRATION))],
         [(t("menu-button-help"), MenuCb(to=Screen.HELP))],
-        [(t("menu-button-course"), CourseCb(action="home"))],
-        [(t("menu-button-travel"), TravelCb(action="home"))],
+        [(t("menu-button-course"), CourseCb(action=CourseAction.HOME))],
+        [(t("menu-button-travel"), TravelCb(action=TravelAction.HOME))],
         [(t("menu-button-counsellor"), MenuCb(to=Screen.COUNSELLOR))],
         [(t("menu-button-settings"), MenuCb(to=Screen.SETTINGS))],
     ))

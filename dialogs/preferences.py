@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.content.i18n import Translator
 from bot.storage.people import People, Profile
 from bot.storage.vault import Vault
-from dialogs.callbacks import AutoCleanCb, CourseCb, ForgetCb, MenuCb, Screen
+from dialogs.callbacks import AutoCleanCb, CourseAction, CourseCb, ForgetCb, MenuCb, Screen
 from dialogs.menu import main_menu, menu_row
 from dialogs.notifications import discreet
 from dialogs.quick_exit.flow import QuickExit, auto_clean_row, toggle_auto_clean
@@ -26,7 +26,7 @@ def settings_view(t: Translator, auto_clean: bool = False) -> View:
     language = t(f"common-language-name-{t.language}")
     return View(t("settings-title"), (
         [(t("settings-button-language", language=language), MenuCb(to=Screen.LANGUAGE))],
-        [(t("settings-button-course"), CourseCb(action="home"))],
+        [(t("settings-button-course"), CourseCb(action=CourseAction.HOME))],
         discreet.settings_row(t),
         auto_clean_row(t, auto_clean),
         [(t("settings-button-forget"), MenuCb(to=Screen.FORGET))],

@@ -25,7 +25,15 @@ from bot.language.search import Hit
 from bot.runtime.clock import Clock
 from bot.runtime.settings import Settings
 from bot.storage.unanswered import Unanswered
-from dialogs.callbacks import CallCb, CourseCb, QuizCb, TopicCb, TravelCb
+from dialogs.callbacks import (
+    CallCb,
+    CourseAction,
+    CourseCb,
+    QuizCb,
+    TopicCb,
+    TravelAction,
+    TravelCb,
+)
 from dialogs.hotlines import help_view
 from dialogs.menu import main_menu, menu_row
 from dialogs.screen import Row, View, reply
@@ -80,8 +88,8 @@ def command_view(command: str, content: Content, t: Translator) -> View:
         return help_view(content, t)
     if command == "stop":
         return View(t("search-stop-confirm"), (
-            [(t("course-button-stop"), CourseCb(action="stop"))],
-            [(t("travel-button-cancel"), TravelCb(action="cancel"))],
+            [(t("course-button-stop"), CourseCb(action=CourseAction.STOP))],
+            [(t("travel-button-cancel"), TravelCb(action=TravelAction.CANCEL))],
             menu_row(t),
         ))
     return main_menu(t, t("search-thanks") if command == "thanks" else "")

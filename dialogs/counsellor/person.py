@@ -24,7 +24,7 @@ from bot.runtime.settings import Settings
 from bot.storage.cases import CaseInfo, Cases
 from bot.storage.people import Profile
 from bot.storage.vault import Vault
-from dialogs.callbacks import AutoCleanCb, CaseCb, MenuCb, RateCb, Screen
+from dialogs.callbacks import AutoCleanCb, CaseAction, CaseCb, MenuCb, RateCb, Screen
 from dialogs.counsellor import forum
 from dialogs.hotlines import emergency_view
 from dialogs.menu import main_menu
@@ -56,7 +56,7 @@ def consent_view(content: Content, t: Translator, settings: Settings, now: datet
     if not is_open_now(settings, now):
         lines.append(t("counsellor-closed-now"))
     return View("\n\n".join(lines), (
-        [(t("counsellor-button-agree"), CaseCb(action="start", urgent=urgent))],
+        [(t("counsellor-button-agree"), CaseCb(action=CaseAction.START, urgent=urgent))],
         auto_clean_row(t, auto_clean, "c", urgent),  # offered here too (docs/quick-exit.md)
         quick_exit_row(t),
     ))
@@ -161,8 +161,8 @@ def create_router() -> Router:
     router = Router(name="counsellor")
     router.callback_query.register(counsellor_button, MenuCb.filter(F.to == Screen.COUNSELLOR))
     router.message.register(counsellor_command, private, Command("counsellor"))
-    router.callback_query.register(consent_button, CaseCb.filter(F.action == "consent"))
-    router.callback_query.register(start_case, CaseCb.filter(F.action == "start"))
+    router.callback_query.register(consent_button, CaseCb.filter(F.action == CaseAction.CONSENT))
+    router.callback_query.register(start_case, CaseCb.filter(F.action == CaseAction.START))
     router.callback_query.register(rate_case, RateCb.filter())
     router.callback_query.register(auto_clean_toggled, AutoCleanCb.filter(F.screen == "c"))
     router.message.register(relay_to_counsellors, private, StateFilter(CaseStates.open),

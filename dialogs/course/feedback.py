@@ -11,11 +11,11 @@ from bot.content.i18n import Translator
 from bot.content.store import Content
 from bot.storage.feedback import Feedback
 from bot.storage.people import Profile
-from dialogs.callbacks import CourseCb
+from dialogs.callbacks import CourseAction, CourseCb
 
 __all__ = ["RATINGS", "feedback", "rated_markup"]
 
-RATINGS = ("useful", "useless")
+RATINGS = (CourseAction.USEFUL, CourseAction.USELESS)
 
 
 async def feedback(callback: CallbackQuery, callback_data: CourseCb, t: Translator,

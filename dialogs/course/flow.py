@@ -20,7 +20,7 @@ from bot.runtime.settings import Settings
 from bot.storage.people import People, Profile
 from bot.storage.schedules import ACTIVE, COURSE, DONE, PAUSED, Schedules, next_at_hour
 from dialogs.browse import quiz_poll
-from dialogs.callbacks import CourseCb
+from dialogs.callbacks import CourseAction, CourseCb
 from dialogs.course.feedback import RATINGS, feedback
 from dialogs.menu import menu_row
 from dialogs.screen import View, reply, show
@@ -28,6 +28,7 @@ from dialogs.text import escape
 
 HOURS = ("7", "12", "19")  # morning, midday, evening: all outside the default quiet hours
 EVERY = ("1", "2", "7")  # daily, every 2 days, weekly
+CONTROLS = (CourseAction.PAUSE, CourseAction.RESUME, CourseAction.STOP)
 
 
 def tip_view(item: Item, t: Translator, n: int, total: int) -> View:
@@ -35,10 +36,10 @@ def tip_view(item: Item, t: Translator, n: int, total: int) -> View:
     text = f"{t('course-tip-title', n=n, total=total)}\n\n{escape(item.text.get(t.language))}"
     ref = tip_ref(item.id)
     return View(text, (
-        [(t("course-button-useful"), CourseCb(action="useful", value=ref)),
-         (t("course-button-useless"), CourseCb(action="useless", value=ref))],
-        [(t("course-button-next"), CourseCb(action="next"))],
-        [(t("course-button-pause"), CourseCb(action="pause"))],
+        [(t("course-button-useful"), CourseCb(action=CourseAction.USEFUL, value=ref)),
+         (t("course-button-useless"), CourseCb(action=CourseAction.USELESS, value=ref))],
+        [(t("course-button-next"), CourseCb(action=CourseAction.NEXT))],
+        [(t("course-button-pause"), CourseCb(action=CourseAction.PAUSE))],
     ))
 
 
@@ -46,38 +47,59 @@ def done_view(t: Translator, age: str | None = None) -> View:
     """The course is finished: celebrate, and offer the course for the next age group."""
     older = AGES[AGES.index(age) + 1:] if age in AGES else ()
     offer = [[(t("course-button-next-age", age=t(f"course-age-{older[0]}")),
-               CourseCb(action="hour", value=older[0]))]] if older else []
-    return View(t("course-done"), (*offer, [(t("course-button-again"), CourseCb(action="start"))],
-                                   menu_row(t)))
+               CourseCb(action=CourseAction.HOUR, value=older[0]))]] if older else []
+    return View(
+        t("course-done"),
+        (*offer, [(t("course-button-again"), CourseCb(action=CourseAction.START))], menu_row(t)),
+    )
 
 
-def choice_view(t: Translator, question: str, action: str, prefix: str,
-                options: tuple[str, ...], label: str) -> View:
+def choice_view(
+    t: Translator,
+    question: str,
+    action: CourseAction,
+    prefix: str,
+    options: tuple[str, ...],
+    label: str,
+) -> View:
     """A question with one button per option; earlier answers ride along in the data."""
-    rows = [[(t(f"{label}{o}"), CourseCb(action=action, value=f"{prefix}{o}"))]
-            for o in options]
+    rows = [[(t(f"{label}{o}"), CourseCb(action=action, value=f"{prefix}{o}"))] for o in options]
     return View(t(question), (*rows, menu_row(t)))
 
 
-def home_view(t: Translator, status: str | None, zone: ZoneInfo,
-              due: datetime | None = None) -> View:
+def home_view(
+    t: Translator, status: str | None, zone: ZoneInfo, due: datetime | None = None
+) -> View:
     """The course's own screen: an invitation, or where the person's course stands."""
     if status is None:
-        return View(t("course-intro"), ([(t("course-button-start"), CourseCb(action="start"))],
-                                        menu_row(t)))
+        return View(
+            t("course-intro"),
+            ([(t("course-button-start"), CourseCb(action=CourseAction.START))], menu_row(t)),
+        )
     when = due.astimezone(zone).strftime("%d/%m %H:%M") if due else "-"
-    toggle = ("pause", "course-button-pause") if status == ACTIVE else ("resume",
-                                                                        "course-button-resume")
-    return View(t("course-status", status=status, when=when), (
-        [(t(toggle[1]), CourseCb(action=toggle[0]))],
-        [(t("course-button-change"), CourseCb(action="start"))],
-        [(t("course-button-stop"), CourseCb(action="stop"))],
-        menu_row(t),
-    ))
+    toggle = (
+        (CourseAction.PAUSE, "course-button-pause")
+        if status == ACTIVE
+        else (CourseAction.RESUME, "course-button-resume")
+    )
+    return View(
+        t("course-status", status=status, when=when),
+        (
+            [(t(toggle[1]), CourseCb(action=toggle[0]))],
+            [(t("course-button-change"), CourseCb(action=CourseAction.START))],
+            [(t("course-button-stop"), CourseCb(action=CourseAction.STOP))],
+            menu_row(t),
+        ),
+    )
 
 
-async def open_course(callback: CallbackQuery, t: Translator, profile: Profile | None,
-                      schedules: Schedules, settings: Settings) -> None:
+async def open_course(
+    callback: CallbackQuery,
+    t: Translator,
+    profile: Profile | None,
+    schedules: Schedules,
+    settings: Settings,
+) -> None:
     """Show the course screen: join, or the person's current course."""
     row = await schedules.get(profile.key, COURSE) if profile else None
     status = row.status if row and row.status in (ACTIVE, PAUSED) else None
@@ -86,38 +108,59 @@ async def open_course(callback: CallbackQuery, t: Translator, profile: Profile |
 
 async def ask_age(callback: CallbackQuery, t: Translator) -> None:
     """Ask the child's age group; next: the time of day."""
-    await show(callback, choice_view(t, "course-ask-age", "hour", "", AGES, "course-age-"))
+    await show(
+        callback, choice_view(t, "course-ask-age", CourseAction.HOUR, "", AGES, "course-age-")
+    )
 
 
 async def ask_hour(callback: CallbackQuery, callback_data: CourseCb, t: Translator) -> None:
     """Ask the time of day; next: how often."""
     prefix = f"{callback_data.value}."
-    await show(callback, choice_view(t, "course-ask-hour", "every", prefix, HOURS, "course-hour-"))
+    await show(
+        callback,
+        choice_view(t, "course-ask-hour", CourseAction.EVERY, prefix, HOURS, "course-hour-"),
+    )
 
 
 async def ask_every(callback: CallbackQuery, callback_data: CourseCb, t: Translator) -> None:
     """Ask how often; next: the course starts."""
     prefix = f"{callback_data.value}."
-    await show(callback, choice_view(t, "course-ask-every", "go", prefix, EVERY, "course-every-"))
+    await show(
+        callback,
+        choice_view(t, "course-ask-every", CourseAction.GO, prefix, EVERY, "course-every-"),
+    )
 
 
-async def begin(callback: CallbackQuery, callback_data: CourseCb, t: Translator,
-                profile: Profile | None, schedules: Schedules, settings: Settings,
-                clock: Clock) -> None:
+async def begin(
+    callback: CallbackQuery,
+    callback_data: CourseCb,
+    t: Translator,
+    profile: Profile | None,
+    schedules: Schedules,
+    settings: Settings,
+    clock: Clock,
+) -> None:
     """Start the course with the chosen age, time and frequency."""
     age, hour, every = callback_data.value.split(".")
     if profile is None or age not in AGES or hour not in HOURS or every not in EVERY:
         await show(callback, View(t("settings-storage-down"), (menu_row(t),)))
         return
     due = next_at_hour(clock(), int(hour), settings.timezone)
-    await schedules.replace(profile.key, COURSE, age=age, hour=int(hour),
-                            every_days=int(every), next_due_at=due)
+    await schedules.replace(
+        profile.key, COURSE, age=age, hour=int(hour), every_days=int(every), next_due_at=due
+    )
     when = due.astimezone(settings.timezone).strftime("%d/%m %H:%M")
     await show(callback, View(t("course-started", when=when), (menu_row(t),)))
 
 
-async def control(action: str, profile: Profile | None, schedules: Schedules, outbox: Outbox,
-                  zone: ZoneInfo, clock: Clock) -> str:
+async def control(
+    action: str,
+    profile: Profile | None,
+    schedules: Schedules,
+    outbox: Outbox,
+    zone: ZoneInfo,
+    clock: Clock,
+) -> str:
     """Pause, resume or stop a person's course; return the id of the text to answer with."""
     row = await schedules.get(profile.key, COURSE) if profile else None
     if profile is None or row is None or row.status not in (ACTIVE, PAUSED):
@@ -137,33 +180,54 @@ async def control(action: str, profile: Profile | None, schedules: Schedules, ou
 
 def control_view(t: Translator, said: str) -> View:
     """What changed, with the way to undo a pause."""
-    rows = [[(t("course-button-resume"), CourseCb(action="resume"))]] if said == "course-paused" \
+    rows = (
+        [[(t("course-button-resume"), CourseCb(action=CourseAction.RESUME))]]
+        if said == "course-paused"
         else []
+    )
     return View(t(said), (*rows, menu_row(t)))
 
 
-async def control_command(message: Message, t: Translator, profile: Profile | None,
-                          schedules: Schedules, outbox: Outbox, settings: Settings,
-                          clock: Clock) -> None:
+async def control_command(
+    message: Message,
+    t: Translator,
+    profile: Profile | None,
+    schedules: Schedules,
+    outbox: Outbox,
+    settings: Settings,
+    clock: Clock,
+) -> None:
     """Handle /pause, /resume and /stop for the course."""
     action = (message.text or "/").split()[0].lstrip("/").split("@")[0]
     said = await control(action, profile, schedules, outbox, settings.timezone, clock)
     await reply(message, control_view(t, said))
 
 
-async def control_button(callback: CallbackQuery, callback_data: CourseCb, t: Translator,
-                         profile: Profile | None, schedules: Schedules, outbox: Outbox,
-                         settings: Settings, clock: Clock) -> None:
+async def control_button(
+    callback: CallbackQuery,
+    callback_data: CourseCb,
+    t: Translator,
+    profile: Profile | None,
+    schedules: Schedules,
+    outbox: Outbox,
+    settings: Settings,
+    clock: Clock,
+) -> None:
     """Pause, resume or stop from a button; the tip above stays readable."""
-    said = await control(callback_data.action, profile, schedules, outbox, settings.timezone,
-                         clock)
+    said = await control(callback_data.action, profile, schedules, outbox, settings.timezone, clock)
     if isinstance(callback.message, Message):
         await reply(callback.message, control_view(t, said))
 
 
-async def next_now(callback: CallbackQuery, t: Translator, profile: Profile | None,
-                   schedules: Schedules, people: People, content: Content,
-                   callback_answer: CallbackAnswer) -> None:
+async def next_now(
+    callback: CallbackQuery,
+    t: Translator,
+    profile: Profile | None,
+    schedules: Schedules,
+    people: People,
+    content: Content,
+    callback_answer: CallbackAnswer,
+) -> None:
     """Send the next tip at once, as if it were due now; a theme's quiz follows its last tip."""
     row = await schedules.get(profile.key, COURSE) if profile else None
     if profile is None or row is None or not isinstance(callback.message, Message):
@@ -189,12 +253,12 @@ def create_router() -> Router:
     router = Router(name="course")
     router.message.register(control_command, Command("pause", "resume", "stop"))
     on = CourseCb.filter
-    router.callback_query.register(open_course, on(F.action == "home"))
-    router.callback_query.register(ask_age, on(F.action == "start"))
-    router.callback_query.register(ask_hour, on(F.action == "hour"))
-    router.callback_query.register(ask_every, on(F.action == "every"))
-    router.callback_query.register(begin, on(F.action == "go"))
-    router.callback_query.register(control_button, on(F.action.in_({"pause", "resume", "stop"})))
+    router.callback_query.register(open_course, on(F.action == CourseAction.HOME))
+    router.callback_query.register(ask_age, on(F.action == CourseAction.START))
+    router.callback_query.register(ask_hour, on(F.action == CourseAction.HOUR))
+    router.callback_query.register(ask_every, on(F.action == CourseAction.EVERY))
+    router.callback_query.register(begin, on(F.action == CourseAction.GO))
+    router.callback_query.register(control_button, on(F.action.in_(CONTROLS)))
     router.callback_query.register(feedback, on(F.action.in_(RATINGS)))
-    router.callback_query.register(next_now, on(F.action == "next"))
+    router.callback_query.register(next_now, on(F.action == CourseAction.NEXT))
     return router

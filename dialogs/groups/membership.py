@@ -11,11 +11,12 @@ from aiogram.types import CallbackQuery, Chat, ChatMemberUpdated, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.i18n import LANGUAGES, Locales, Translator
+from bot.content.store import Content
 from bot.storage.groups import ACTIVE, PAUSED, GroupStore
 from bot.storage.models import Group
 from bot.storage.profile_cache import TTLCache
 from bot.storage.vault import Vault
-from dialogs.callbacks import GroupCb
+from dialogs.callbacks import GroupAction, GroupCb
 from dialogs.screen import View, show
 from dialogs.text import escape
 
@@ -68,7 +69,9 @@ async def may_schedule(bot: Bot, group: Group, user_id: int, groups: GroupStore,
 def language_choice(locales: Locales) -> View:
     """The first message in a group: both languages, and a button for each."""
     text = "\n\n".join(locales.get(lang)("groups-hello") for lang in LANGUAGES)
-    row = [(LANGUAGE_LABELS[lang], GroupCb(action="lang", value=lang)) for lang in LANGUAGES]
+    row = [
+        (LANGUAGE_LABELS[lang], GroupCb(action=GroupAction.LANG, value=lang)) for lang in LANGUAGES
+    ]
     return View(text, (row,))
 
 
@@ -85,14 +88,23 @@ async def removed(event: ChatMemberUpdated, groups: GroupStore) -> None:
     log.info("bot removed from a group; its schedules are paused")
 
 
-async def choose_language(callback: CallbackQuery, callback_data: GroupCb, bot: Bot,
-                          groups: GroupStore, admins: Admins, locales: Locales,
-                          callback_answer: CallbackAnswer) -> None:
+async def choose_language(
+    callback: CallbackQuery,
+    callback_data: GroupCb,
+    bot: Bot,
+    groups: GroupStore,
+    admins: Admins,
+    locales: Locales,
+    callback_answer: CallbackAnswer,
+) -> None:
     """An admin picked the group's language: explain what Sokh does, in it."""
     chat = callback.message.chat if callback.message else None
     t = locales.get(callback_data.value)
-    if chat is None or callback_data.value not in LANGUAGES \
-            or callback.from_user.id not in await admins.ids(bot, chat.id):
+    if (
+        chat is None
+        or callback_data.value not in LANGUAGES
+        or callback.from_user.id not in await admins.ids(bot, chat.id)
+    ):
         callback_answer.text, callback_answer.show_alert = t("groups-admins-only"), True
         return
     group = await known_group(chat, groups)
@@ -100,8 +112,9 @@ async def choose_language(callback: CallbackQuery, callback_data: GroupCb, bot: 
     await show(callback, View(t("groups-intro")))
 
 
-async def setup(message: Message, bot: Bot, groups: GroupStore, admins: Admins,
-                locales: Locales, t: Translator) -> None:
+async def setup(
+    message: Message, bot: Bot, groups: GroupStore, admins: Admins, locales: Locales, t: Translator
+) -> None:
     """/setup: an admin shows the language choice again."""
     group = await known_group(message.chat, groups)
     user = message.from_user
@@ -112,8 +125,15 @@ async def setup(message: Message, bot: Bot, groups: GroupStore, admins: Admins,
     await message.answer(view.text, reply_markup=view.markup())
 
 
-async def name_trainer(message: Message, bot: Bot, groups: GroupStore, admins: Admins,
-                       vault: Vault, locales: Locales, t: Translator) -> None:
+async def name_trainer(
+    message: Message,
+    bot: Bot,
+    groups: GroupStore,
+    admins: Admins,
+    vault: Vault,
+    locales: Locales,
+    t: Translator,
+) -> None:
     """/trainer in reply to someone's message: an admin lets them schedule sessions."""
     group = await known_group(message.chat, groups)
     t = group_t(group, locales, t)
@@ -129,6 +149,17 @@ async def name_trainer(message: Message, bot: Bot, groups: GroupStore, admins: A
     await message.reply(t("groups-trainer-added", name=escape(target.first_name)))
 
 
+async def group_help(message: Message, groups: GroupStore, content: Content,
+                     locales: Locales, t: Translator) -> None:
+    """/help in a group: the group's commands, and one line with the national child line."""
+    t = group_t(await known_group(message.chat, groups), locales, t)
+    lines = [t("groups-intro")]
+    national = content.services(emergency_only=True)[:1]
+    lines += [t("groups-help-hotline", name=s.name.get(t.language), phone=s.phone)
+              for s in national]
+    await message.reply("\n\n".join(lines))
+
+
 async def migrated(message: Message, groups: GroupStore) -> None:
     """The group became a supergroup: its sessions follow it to the new chat id."""
     if message.migrate_to_chat_id is not None:
@@ -141,11 +172,15 @@ def create_router() -> Router:
     """Group membership, set-up and trainer handlers; before the fallback."""
     router = Router(name="groups")
     router.my_chat_member.register(
-        added, groups_only, F.new_chat_member.status.in_(PRESENT),
-        F.old_chat_member.status.in_(GONE))
+        added,
+        groups_only,
+        F.new_chat_member.status.in_(PRESENT),
+        F.old_chat_member.status.in_(GONE),
+    )
     router.my_chat_member.register(removed, groups_only, F.new_chat_member.status.in_(GONE))
-    router.callback_query.register(choose_language, GroupCb.filter(F.action == "lang"))
+    router.callback_query.register(choose_language, GroupCb.filter(F.action == GroupAction.LANG))
     router.message.register(migrated, F.migrate_to_chat_id | F.migrate_from_chat_id)
     router.message.register(setup, groups_only, Command("setup"))
     router.message.register(name_trainer, groups_only, Command("trainer"))
+    router.message.register(group_help, groups_only, Command("help"))
     return router

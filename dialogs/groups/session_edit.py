@@ -20,7 +20,7 @@ from bot.storage.group_sessions import SCHEDULED, SessionStore
 from bot.storage.groups import GroupStore
 from bot.storage.models import GroupSession
 from bot.storage.vault import Vault
-from dialogs.callbacks import SessionCb
+from dialogs.callbacks import SessionAction, SessionCb
 from dialogs.groups.membership import Admins, group_t, may_schedule
 from dialogs.groups.session_form import ask, pin_of, summary
 from dialogs.screen import Row, View, reply, show
@@ -44,43 +44,67 @@ async def start(callback: CallbackQuery, callback_data: SessionCb, state: FSMCon
     t = group_t(group, locales, t)
     await state.set_state(EditForm.field)
     await state.set_data({"session": row.id, "lang": t.language})
-    buttons = [(t(f"sessions-field-{f}"), SessionCb(action="field", value=f)) for f in FIELDS]
+    buttons = [
+        (t(f"sessions-field-{f}"), SessionCb(action=SessionAction.FIELD, value=f)) for f in FIELDS
+    ]
     text = t("sessions-edit-what", session=summary(row, content, t, settings.timezone))
     if isinstance(callback.message, Message):
         await reply(callback.message, View(text, (buttons,)))
 
 
-async def chose_field(callback: CallbackQuery, callback_data: SessionCb, state: FSMContext,
-                      content: Content, locales: Locales) -> None:
+async def chose_field(
+    callback: CallbackQuery,
+    callback_data: SessionCb,
+    state: FSMContext,
+    content: Content,
+    locales: Locales,
+) -> None:
     """A field picked: topics as buttons; a title or place typed in reply."""
     data = await state.update_data(field=callback_data.value)
     t = locales.get(data["lang"])
     await state.set_state(EditForm.value)
     if callback_data.value == "topic":
-        rows: list[Row] = [[(topic.title.get(t.language),
-                             SessionCb(action="etopic", value=topic.id))]
-                           for topic in content.packs["parenting"].topics]
+        rows: list[Row] = [
+            [(topic.title.get(t.language), SessionCb(action=SessionAction.ETOPIC, value=topic.id))]
+            for topic in content.packs["parenting"].topics
+        ]
         await show(callback, View(t("sessions-ask-topic"), tuple(rows)))
         return
     await show(callback, View(t(f"sessions-field-{callback_data.value}") + " ✏️"))
     if isinstance(callback.message, Message):
-        await ask(callback.message, t(f"sessions-edit-ask-{callback_data.value}"),
-                  callback.from_user)
+        await ask(
+            callback.message, t(f"sessions-edit-ask-{callback_data.value}"), callback.from_user
+        )
 
 
-async def got_text(message: Message, state: FSMContext, group_sessions: SessionStore,
-                   content: Content, locales: Locales, settings: Settings) -> None:
+async def got_text(
+    message: Message,
+    state: FSMContext,
+    group_sessions: SessionStore,
+    content: Content,
+    locales: Locales,
+    settings: Settings,
+) -> None:
     """A new title or place typed (a new place drops the old pin, which was for the old place)."""
     field, text = (await state.get_data()).get("field"), (message.text or "").strip()
     if field not in ("title", "place") or not text:
         return  # the topic is chosen with its buttons
-    values: dict[str, Any] = ({"title": text[:120]} if field == "title"
-                              else {"place": text[:200], "latitude": None, "longitude": None})
+    values: dict[str, Any] = (
+        {"title": text[:120]}
+        if field == "title"
+        else {"place": text[:200], "latitude": None, "longitude": None}
+    )
     await _decide(message, state, values, group_sessions, content, locales, settings)
 
 
-async def got_pin(message: Message, state: FSMContext, group_sessions: SessionStore,
-                  content: Content, locales: Locales, settings: Settings) -> None:
+async def got_pin(
+    message: Message,
+    state: FSMContext,
+    group_sessions: SessionStore,
+    content: Content,
+    locales: Locales,
+    settings: Settings,
+) -> None:
     """A location shared while editing the place: it becomes the place's pin."""
     pin = pin_of(message)
     if pin["lat"] is None or (await state.get_data()).get("field") != "place":
@@ -89,19 +113,38 @@ async def got_pin(message: Message, state: FSMContext, group_sessions: SessionSt
     await _decide(message, state, values, group_sessions, content, locales, settings)
 
 
-async def got_topic(callback: CallbackQuery, callback_data: SessionCb, state: FSMContext,
-                    group_sessions: SessionStore, content: Content, locales: Locales,
-                    settings: Settings) -> None:
+async def got_topic(
+    callback: CallbackQuery,
+    callback_data: SessionCb,
+    state: FSMContext,
+    group_sessions: SessionStore,
+    content: Content,
+    locales: Locales,
+    settings: Settings,
+) -> None:
     """A new topic tapped."""
     if isinstance(callback.message, Message):
         await callback.message.delete_reply_markup()
-        await _decide(callback.message, state, {"topic": callback_data.value}, group_sessions,
-                      content, locales, settings)
+        await _decide(
+            callback.message,
+            state,
+            {"topic": callback_data.value},
+            group_sessions,
+            content,
+            locales,
+            settings,
+        )
 
 
-async def _decide(message: Message, state: FSMContext, values: dict[str, Any],
-                  group_sessions: SessionStore, content: Content, locales: Locales,
-                  settings: Settings) -> None:
+async def _decide(
+    message: Message,
+    state: FSMContext,
+    values: dict[str, Any],
+    group_sessions: SessionStore,
+    content: Content,
+    locales: Locales,
+    settings: Settings,
+) -> None:
     """Apply at once to a single date; for a series, ask whether later dates change too."""
     data = await state.update_data(values=values)
     row = await group_sessions.get(data["session"])
@@ -114,16 +157,26 @@ async def _decide(message: Message, state: FSMContext, values: dict[str, Any],
         return
     t, day = locales.get(data["lang"]), row.starts_at.astimezone(settings.timezone)
     day_text = day.strftime("%d/%m")
-    buttons = [(t("sessions-scope-one", day=day_text), SessionCb(action="scope", value="one")),
-               (t("sessions-scope-later", day=day_text, count=len(later)),
-                SessionCb(action="scope", value="later"))]
+    buttons = [
+        (t("sessions-scope-one", day=day_text), SessionCb(action=SessionAction.SCOPE, value="one")),
+        (
+            t("sessions-scope-later", day=day_text, count=len(later)),
+            SessionCb(action=SessionAction.SCOPE, value="later"),
+        ),
+    ]
     await state.set_state(EditForm.scope)
     await reply(message, View(t("sessions-edit-scope", day=day_text), (buttons,)))
 
 
-async def chose_scope(callback: CallbackQuery, callback_data: SessionCb, state: FSMContext,
-                      group_sessions: SessionStore, content: Content, locales: Locales,
-                      settings: Settings) -> None:
+async def chose_scope(
+    callback: CallbackQuery,
+    callback_data: SessionCb,
+    state: FSMContext,
+    group_sessions: SessionStore,
+    content: Content,
+    locales: Locales,
+    settings: Settings,
+) -> None:
     """Only this date, or this date and the later ones of its series."""
     data = await state.get_data()
     row = await group_sessions.get(data["session"])
@@ -131,13 +184,28 @@ async def chose_scope(callback: CallbackQuery, callback_data: SessionCb, state: 
         await state.clear()
         return
     await callback.message.delete_reply_markup()
-    await _apply(callback.message, state, row, callback_data.value == "later", group_sessions,
-                 content, locales, settings)
+    await _apply(
+        callback.message,
+        state,
+        row,
+        callback_data.value == "later",
+        group_sessions,
+        content,
+        locales,
+        settings,
+    )
 
 
-async def _apply(message: Message, state: FSMContext, row: GroupSession, later: bool,
-                 group_sessions: SessionStore, content: Content, locales: Locales,
-                 settings: Settings) -> None:
+async def _apply(
+    message: Message,
+    state: FSMContext,
+    row: GroupSession,
+    later: bool,
+    group_sessions: SessionStore,
+    content: Content,
+    locales: Locales,
+    settings: Settings,
+) -> None:
     """Save the change and announce the dates as they now are to the group."""
     data = await state.get_data()
     await state.clear()
@@ -150,13 +218,16 @@ async def _apply(message: Message, state: FSMContext, row: GroupSession, later: 
 def create_router() -> Router:
     """The edit form; its steps only answer the person who tapped Edit."""
     router = Router(name="session-edit")
-    router.callback_query.register(start, SessionCb.filter(F.action == "edit"))
-    router.callback_query.register(chose_field, EditForm.field,
-                                   SessionCb.filter(F.action == "field"))
-    router.callback_query.register(got_topic, EditForm.value,
-                                   SessionCb.filter(F.action == "etopic"))
+    router.callback_query.register(start, SessionCb.filter(F.action == SessionAction.EDIT))
+    router.callback_query.register(
+        chose_field, EditForm.field, SessionCb.filter(F.action == SessionAction.FIELD)
+    )
+    router.callback_query.register(
+        got_topic, EditForm.value, SessionCb.filter(F.action == SessionAction.ETOPIC)
+    )
     router.message.register(got_text, EditForm.value, F.text)
     router.message.register(got_pin, EditForm.value, F.location | F.venue)
-    router.callback_query.register(chose_scope, EditForm.scope,
-                                   SessionCb.filter(F.action == "scope"))
+    router.callback_query.register(
+        chose_scope, EditForm.scope, SessionCb.filter(F.action == SessionAction.SCOPE)
+    )
     return router

@@ -19,13 +19,15 @@ from bot.storage.group_sessions import SCHEDULED, SessionStore
 from bot.storage.groups import GroupStore
 from bot.storage.models import Group
 from bot.storage.vault import Vault
-from dialogs.callbacks import SessionCb
+from dialogs.callbacks import SessionAction, SessionCb
 from dialogs.groups import session_edit
 from dialogs.groups.membership import Admins, group_t, groups_only, known_group, may_schedule
 from dialogs.groups.session_form import ask, local, parse_time, summary
 from dialogs.screen import Row, View, show
 from dialogs.states import MoveForm
 
+# The buttons under each listed session, in this order; each has a `sessions-<action>` label.
+ROW_ACTIONS = (SessionAction.EDIT, SessionAction.MOVE, SessionAction.CANCEL)
 WHEN = re.compile(r"^\s*(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\s+(\S+)\s*$")
 
 
@@ -37,7 +39,7 @@ async def listing(group: Group, group_sessions: SessionStore, content: Content,
         return View(t("sessions-none"))
     lines = [f"{n}. " + summary(r, content, t, settings.timezone) for n, r in enumerate(rows, 1)]
     buttons: list[Row] = [[(t(f"sessions-{action}", n=n), SessionCb(action=action, value=str(r.id)))
-                           for action in ("edit", "move", "cancel")]
+                           for action in ROW_ACTIONS]
                           for n, r in enumerate(rows, 1)]
     return View(t("sessions-coming") + "\n" + "\n".join(lines), tuple(buttons))
 
@@ -134,8 +136,8 @@ def create_router() -> Router:
     """The list and its buttons, the edit form; last, a catch-all for stale form buttons."""
     router = Router(name="session-list")
     router.message.register(show_list, groups_only, Command("sessions"))
-    router.callback_query.register(cancel, SessionCb.filter(F.action == "cancel"))
-    router.callback_query.register(move, SessionCb.filter(F.action == "move"))
+    router.callback_query.register(cancel, SessionCb.filter(F.action == SessionAction.CANCEL))
+    router.callback_query.register(move, SessionCb.filter(F.action == SessionAction.MOVE))
     router.message.register(got_when, MoveForm.when, F.text)
     # Sub-routers see an update only after this router's own handlers passed on it.
     stale = Router(name="session-stale-buttons")

@@ -12,7 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.content.i18n import Locales, Translator
 from bot.storage.groups import ACTIVE, GroupStore
 from bot.storage.vault import Vault
-from dialogs.callbacks import SessionCb
+from dialogs.callbacks import SessionAction, SessionCb
 from dialogs.groups.membership import Admins, group_t, may_schedule
 from dialogs.screen import Row, View, reply
 from dialogs.states import SessionForm
@@ -27,19 +27,34 @@ async def pick_group(message: Message, groups: GroupStore, vault: Vault, t: Tran
     if not mine:
         await message.answer(t("sessions-in-group"))
         return
-    rows: list[Row] = [[(escape(g.title) or "…", SessionCb(action="group", value=str(g.id)))]
-                       for g in mine]
+    rows: list[Row] = [
+        [(escape(g.title) or "…", SessionCb(action=SessionAction.GROUP, value=str(g.id)))]
+        for g in mine
+    ]
     await reply(message, View(t("sessions-pick-group"), tuple(rows)))
 
 
-async def chose_group(callback: CallbackQuery, callback_data: SessionCb, state: FSMContext,
-                      bot: Bot, groups: GroupStore, admins: Admins, vault: Vault,
-                      locales: Locales, t: Translator, callback_answer: CallbackAnswer) -> None:
+async def chose_group(
+    callback: CallbackQuery,
+    callback_data: SessionCb,
+    state: FSMContext,
+    bot: Bot,
+    groups: GroupStore,
+    admins: Admins,
+    vault: Vault,
+    locales: Locales,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
     """A group picked: check the right to schedule there again, then ask for the title."""
     group = await groups.by_id(int(callback_data.value))
     user = callback.from_user
-    if group is None or group.status != ACTIVE or not isinstance(callback.message, Message) \
-            or not await may_schedule(bot, group, user.id, groups, admins, vault):
+    if (
+        group is None
+        or group.status != ACTIVE
+        or not isinstance(callback.message, Message)
+        or not await may_schedule(bot, group, user.id, groups, admins, vault)
+    ):
         callback_answer.text = t("sessions-not-allowed")
         return
     t = group_t(group, locales, t)
@@ -52,6 +67,9 @@ def create_router() -> Router:
     """Private /session: choose the group; the form's own router does the rest."""
     router = Router(name="session-private")
     router.message.register(pick_group, F.chat.type == ChatType.PRIVATE, Command("session"))
-    router.callback_query.register(chose_group, F.message.chat.type == ChatType.PRIVATE,
-                                   SessionCb.filter(F.action == "group"))
+    router.callback_query.register(
+        chose_group,
+        F.message.chat.type == ChatType.PRIVATE,
+        SessionCb.filter(F.action == SessionAction.GROUP),
+    )
     return router

@@ -17,7 +17,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.settings import Settings
 from bot.storage.people import Profile
 from bot.storage.schedules import ACTIVE, TRAVEL, Schedules
-from dialogs.callbacks import TravelCb
+from dialogs.callbacks import TravelAction, TravelCb
 from dialogs.menu import menu_row
 from dialogs.screen import View, reply, show
 from dialogs.states import TravelForm
@@ -136,13 +136,13 @@ def create_router() -> Router:
     """The travel flow's handlers, in the order they are tried."""
     router = Router(name="travel")
     on = TravelCb.filter
-    router.callback_query.register(open_travel, on(F.action == "home"))
-    router.callback_query.register(change, on(F.action == "change"))
-    router.callback_query.register(choose_destination, on(F.action == "dest"))
-    router.callback_query.register(page_month, on(F.action == "cal"))
-    router.callback_query.register(tapped_day, on(F.action == "day"))
-    router.callback_query.register(cancel, on(F.action == "cancel"))
-    router.callback_query.register(arrived_safely, on(F.action == "safe"))
-    router.callback_query.register(noop, on(F.action == "noop"))
+    router.callback_query.register(open_travel, on(F.action == TravelAction.HOME))
+    router.callback_query.register(change, on(F.action == TravelAction.CHANGE))
+    router.callback_query.register(choose_destination, on(F.action == TravelAction.DEST))
+    router.callback_query.register(page_month, on(F.action == TravelAction.CAL))
+    router.callback_query.register(tapped_day, on(F.action == TravelAction.DAY))
+    router.callback_query.register(cancel, on(F.action == TravelAction.CANCEL))
+    router.callback_query.register(arrived_safely, on(F.action == TravelAction.SAFE))
+    router.callback_query.register(noop, on(F.action == TravelAction.NOOP))
     router.message.register(typed_date, StateFilter(TravelForm.date), F.text)
     return router
