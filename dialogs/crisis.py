@@ -72,7 +72,11 @@ def crisis_services(content: Content, match: RiskMatch | None) -> tuple[Service,
     leading = [s for s in content.services() if wanted in s.categories] if wanted else []
     urgent = content.services(emergency_only=True)
     ordered = [*(s for s in leading if s.emergency), *(s for s in leading if not s.emergency)]
-    return tuple(dict.fromkeys([*ordered[:2], *urgent]))
+    # By id: services hold Text mappings, so they cannot be dict keys themselves.
+    unique: dict[str, Service] = {}
+    for service in [*ordered[:2], *urgent]:
+        unique.setdefault(service.id, service)
+    return tuple(unique.values())
 
 
 @lru_cache(maxsize=128)
