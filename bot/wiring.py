@@ -366,10 +366,10 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     return dispatcher, proactive
 
 
-def intake(services: Services) -> Intake:
+def intake(services: Services, bot_id: int) -> Intake:
     """Webhook update ids claimed in Redis when configured, else in the database."""
     if services.redis is not None:
-        return RedisIntake(services.redis)
+        return RedisIntake(services.redis, bot_id)
     return TableIntake(seen_updates(services))
 
 

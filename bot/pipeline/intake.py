@@ -53,12 +53,15 @@ class Intake(Protocol):
 class RedisIntake:
     """Claims as Redis keys, shared by every worker; no key holds anything personal."""
 
-    def __init__(self, redis: Redis, lease: timedelta = LEASE, keep: timedelta = KEEP) -> None:
+    def __init__(self, redis: Redis, bot_id: int, lease: timedelta = LEASE,
+                 keep: timedelta = KEEP) -> None:
         self._redis, self._lease, self._keep = redis, lease, keep
+        # Update ids are unique per bot only: one Redis may serve several bots.
+        self._prefix = f"sokh:update:{bot_id}:"
 
     async def claim(self, update_id: int) -> Claim:
         """SET NX with the lease as expiry; an existing key says done or busy."""
-        key = _key(update_id)
+        key = self._key(update_id)
         try:
             if await self._redis.set(key, b"busy", nx=True, px=_ms(self._lease)):
                 return Claim.NEW
@@ -74,14 +77,17 @@ class RedisIntake:
     async def finish(self, update_id: int) -> None:
         """Keep the id as done for as long as Telegram might redeliver it."""
         try:
-            await self._redis.set(_key(update_id), b"done", px=_ms(self._keep))
+            await self._redis.set(self._key(update_id), b"done", px=_ms(self._keep))
         except (RedisError, OSError):
             log.warning("intake: Redis unreachable; could not mark an update done")
+
+    def _key(self, update_id: int) -> str:
+        return f"{self._prefix}{update_id}"
 
     async def release(self, update_id: int) -> None:
         """Delete the claim."""
         try:
-            await self._redis.delete(_key(update_id))
+            await self._redis.delete(self._key(update_id))
         except (RedisError, OSError):
             log.warning("intake: Redis unreachable; the claim runs out by itself")
 
@@ -113,10 +119,6 @@ class TableIntake:
             await self._store.release(update_id)
         except (SQLAlchemyError, OSError):
             log.warning("intake: database unreachable; the claim runs out by itself")
-
-
-def _key(update_id: int) -> str:
-    return f"sokh:update:{update_id}"
 
 
 def _ms(span: timedelta) -> int:

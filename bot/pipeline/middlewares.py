@@ -49,7 +49,12 @@ class ContextMiddleware(BaseMiddleware):
             return cached  # most updates: no task for the timeout, no database
         try:
             return await asyncio.wait_for(self._people.touch(user.id, chat.id), PROFILE_TIMEOUT_S)
-        except (SQLAlchemyError, OSError, TimeoutError):
+        except TimeoutError:
+            # No traceback: in a crowd of first contacts this can be hundreds at once, and
+            # formatting them slowed the bot further (docs/deploy.md).
+            log.warning("storage slow; answering without a profile")
+            return None
+        except (SQLAlchemyError, OSError):
             # The database being down must not silence the bot: help numbers live in memory.
             log.warning("storage unavailable; answering without a profile", exc_info=True)
             return None

@@ -55,7 +55,7 @@ class Application:
             if handle_signals:
                 stop_on_signals(self._stopping)
             await run_webhook(self.dispatcher, self.bot, self.config, self._stopping,
-                              self.services.flood_gate, intake(self.services))
+                              self.services.flood_gate, intake(self.services, self.bot.id))
         else:
             await run_polling(self.dispatcher, self.bot, handle_signals=handle_signals,
                               gate=self.services.flood_gate)
