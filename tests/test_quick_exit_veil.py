@@ -33,7 +33,7 @@ async def test_after_a_hide_a_counsellor_reply_waits_behind_read(tmp_path: Path)
 async def test_after_a_hide_the_next_tip_is_veiled_and_read_shows_it(db_url: str) -> None:
     async with course_bot(db_url) as c:
         sokh = c.sokh
-        c.at(1, 10)
+        c.at(1, 6)  # inside the quiet hours: the first tip comes at the chosen 19:00
         parent, other = sokh.emu.add_user(language_code="en"), sokh.emu.add_user(
             language_code="en")
         await join(c, parent)
@@ -60,7 +60,7 @@ async def test_after_a_hide_the_next_tip_is_veiled_and_read_shows_it(db_url: str
 async def test_a_stranger_cannot_read_someone_elses_veiled_message(db_url: str) -> None:
     async with course_bot(db_url) as c:
         sokh = c.sokh
-        c.at(1, 10)
+        c.at(1, 6)  # inside the quiet hours: the first tip comes at the chosen 19:00
         parent, stranger = (sokh.emu.add_user(language_code="en") for _ in range(2))
         await join(c, parent)
         await sokh.say(parent, "/hide")

@@ -21,6 +21,7 @@ from bot.storage.group_sessions import trainer_context
 from bot.storage.models import (
     Case,
     CaseMessage,
+    ChecklistTick,
     Delivery,
     GroupSession,
     GroupTrainer,
@@ -96,7 +97,7 @@ PEOPLE = Spec(_table(Person), "key", PERSON, (Sealed("chat_id_enc", lambda r: _b
 CHILDREN = (
     Spec(_table(Delivery), "person_key"), Spec(_table(TipFeedback), "person_key"),
     Spec(_table(OutboxRow), "person_key", PERSON, (_CHAT,)),
-    Spec(_table(Schedule), "person_key"),
+    Spec(_table(Schedule), "person_key"), Spec(_table(ChecklistTick), "person_key"),
     Spec(_table(Case), "person_key", CASE, (_CHAT,)),
     Spec(_table(CaseMessage), "person_key", CASE, (Sealed(
         "body_enc", lambda r: f"case:{r['case_id']}:{r['sender']}".encode()),)),
