@@ -21,7 +21,7 @@ from dialogs.callbacks import MenuCb, QuizCb, Screen, TopicCb
 from dialogs.menu import menu_row
 from dialogs.quick_exit.flow import hide_button
 from dialogs.screen import Row, View, show
-from dialogs.text import escape
+from dialogs.text import escape, sources_line
 
 log = logging.getLogger(__name__)
 PACK_OF_SCREEN = {Screen.PARENTING: "parenting", Screen.MIGRATION: "migration"}
@@ -47,11 +47,11 @@ def topic_page(content: Content, at: TopicCb, t: Translator) -> View | None:
     if topic is None or not 0 <= at.page < len(topic.items):
         return None
     item, total = topic.items[at.page], len(topic.items)
+    title = escape(topic.title.get(t.language))
     text = "\n\n".join([
-        f"<b>{escape(topic.title.get(t.language))}</b>",
+        f"<b>{title}</b> · {t('common-page', page=at.page + 1, total=total)}",
         escape(item.text.get(t.language)),
-        f"<i>{escape(t('common-source', source='; '.join(item.sources)))}</i>",
-        t("common-page", page=at.page + 1, total=total),
+        sources_line(content, item.sources, t),
     ])
     quizzes = [(t("browse-quiz-button"), QuizCb(quiz=q.id)) for q in content.quizzes(topic.id)]
     back = _back_row(at.area, t)

@@ -25,6 +25,7 @@ from bot.storage.group_sessions import SessionStore
 from bot.storage.groups import GroupStore
 from bot.storage.models import Group
 from dialogs.callbacks import (
+    AboutCb,
     AttendanceCb,
     AutoCleanCb,
     CallCb,
@@ -37,6 +38,7 @@ from dialogs.callbacks import (
     LanguageCb,
     MenuCb,
     NotifyCb,
+    PlaceCb,
     QuizCb,
     RateCb,
     ReadCb,
@@ -53,6 +55,7 @@ from dialogs.course.flow import EVERY, HOURS
 from dialogs.groups.membership import may_schedule
 from dialogs.groups.session_edit import FIELDS
 from dialogs.groups.session_form import REMINDERS, WEEKS
+from dialogs.hotlines import ABROAD
 from dialogs.notifications.discreet import KINDS, MODES
 from dialogs.referral import NOT_IN_CAMBODIA
 from dialogs.travel.views import destinations
@@ -69,6 +72,7 @@ def rules() -> dict[type[CallbackData], Rule]:
         LanguageCb: Rule(PRIVATE, _language), MenuCb: Rule(PRIVATE),
         TopicCb: Rule(PRIVATE, _topic), CallCb: Rule(PRIVATE, _service),
         QuizCb: Rule(PRIVATE, _quiz), ReferralCb: Rule(PRIVATE, _referral),
+        AboutCb: Rule(PRIVATE, _about), PlaceCb: Rule(PRIVATE, _place),
         ForgetCb: Rule(PRIVATE), CaseCb: Rule(PRIVATE), RateCb: Rule(PRIVATE, _score),
         ReadCb: Rule(PRIVATE, _read, "notify-gone", alert=True), NotifyCb: Rule(PRIVATE, _notify),
         CourseCb: Rule(PRIVATE, _course), TravelCb: Rule(PRIVATE, _travel),
@@ -102,6 +106,18 @@ async def _referral(button: ReferralCb, query: CallbackQuery, data: Data) -> boo
     provinces = {p.id for p in content.provinces()}
     places = {"", NOT_IN_CAMBODIA, *provinces}
     return button.category in {"", *categories} and button.province in places
+
+
+async def _about(button: AboutCb, query: CallbackQuery, data: Data) -> bool:
+    content = _content(data)
+    categories = {c.id for c in content.categories()}
+    places = {"", NOT_IN_CAMBODIA, ABROAD, *(p.id for p in content.provinces())}
+    return (content.service(button.service) is not None
+            and button.category in {"", *categories} and button.province in places)
+
+
+async def _place(button: PlaceCb, query: CallbackQuery, data: Data) -> bool:
+    return button.province in {"", ABROAD, *(p.id for p in _content(data).provinces())}
 
 
 async def _score(button: RateCb, query: CallbackQuery, data: Data) -> bool:

@@ -170,6 +170,21 @@ class ReferralCb(CallbackData, prefix="r"):
     province: str = ""
 
 
+class AboutCb(CallbackData, prefix="ab"):
+    """'About this number': caveats, sources and checked date of one service. `category`
+    and `province` say where Back leads: the referral step, a province's numbers, or /help."""
+
+    service: str
+    category: str = ""
+    province: str = ""
+
+
+class PlaceCb(CallbackData, prefix="pl"):
+    """Numbers by place: no province → the list; a province id, or `abroad` → its numbers."""
+
+    province: str = ""
+
+
 class QuizCb(CallbackData, prefix="q"):
     """Send a content quiz as a Telegram quiz poll."""
 

@@ -1,4 +1,4 @@
-"""Get help now: hotline numbers first, tap-to-call cards, and /help."""
+"""Get help now: the national lines first, more by topic or province, tap-to-call cards, /help."""
 
 from __future__ import annotations
 
@@ -13,27 +13,16 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.content.i18n import Translator
 from bot.content.model import Service
 from bot.content.store import Content
-from dialogs.callbacks import CallCb, MenuCb, ReferralCb, Screen
+from dialogs.callbacks import AboutCb, CallCb, MenuCb, PlaceCb, ReferralCb, Screen
+from dialogs.numbers import about_rows, about_view, call_rows, service_line
 from dialogs.quick_exit.flow import quick_exit_row
 from dialogs.screen import Row, View, reply, show
 from dialogs.text import escape
 
-
-def service_line(service: Service, t: Translator) -> str:
-    """One service: name, number, hours and who it is for."""
-    lang = t.language
-    return t(
-        "help-service-line", name=escape(service.name.get(lang)), phone=service.phone,
-        hours=escape(service.hours.get(lang)), who=escape(service.who.get(lang)),
-    )
-
-
-def call_rows(services: tuple[Service, ...], t: Translator) -> list[Row]:
-    """A tap-to-call button per service (Telegram buttons cannot hold tel: links)."""
-    return [
-        [(t("help-call-button", phone=s.phone, name=s.name.get(t.language)), CallCb(service=s.id))]
-        for s in services
-    ]
+__all__ = ["call_rows", "create_router", "emergency_view", "help_view", "numbers_view",
+           "service_line"]
+ABROAD = "abroad"
+PROVINCES_PER_ROW = 3
 
 
 def numbers_view(services: tuple[Service, ...], t: Translator, lead: str = "") -> View:
@@ -52,27 +41,70 @@ def emergency_view(content: Content, t: Translator, lead: str = "") -> View:
 # Content and translators are replaced, never changed, on reload: their screens never go stale.
 @lru_cache(maxsize=32)
 def help_view(content: Content, t: Translator) -> View:
-    """Emergency numbers first, then the other services, and when they were checked."""
+    """The national lines, then the way to more numbers by topic or by province."""
     urgent = content.services(emergency_only=True)
-    others = tuple(s for s in content.services() if not s.emergency)
-    checked = min((s.last_verified for s in content.services()), default=None)
-    lines = [t("help-title"), *(service_line(s, t) for s in urgent)]
-    if others:
-        lines += [t("help-more-title"), *(service_line(s, t) for s in others)]
-    if checked is not None:
-        lines.append(f"<i>{t('help-checked', date=checked.isoformat())}</i>")
-    finder = [(t("referral-button"), ReferralCb())]
-    return View("\n\n".join(lines), (*call_rows(urgent, t), finder, quick_exit_row(t)))
+    lines = [t("help-title"), *(service_line(s, t) for s in urgent), t("help-more")]
+    more = [(t("help-by-topic-button"), ReferralCb()), (t("help-by-place-button"), PlaceCb())]
+    rows = (*call_rows(urgent, t), *about_rows(urgent, t), more, quick_exit_row(t))
+    return View("\n\n".join(lines), rows)
+
+
+def places_view(content: Content, t: Translator) -> View:
+    """Where the person is: the provinces three a row, and outside Cambodia."""
+    buttons = [(p.name.get(t.language), PlaceCb(province=p.id)) for p in content.provinces()]
+    rows: list[Row] = [buttons[i:i + PROVINCES_PER_ROW]
+                       for i in range(0, len(buttons), PROVINCES_PER_ROW)]
+    rows.append([(t("help-place-abroad-button"), PlaceCb(province=ABROAD))])
+    rows.append([(t("common-button-back"), MenuCb(to=Screen.HELP)), *quick_exit_row(t)])
+    return View(t("help-place-choose"), tuple(rows))
+
+
+def place_view(content: Content, province: str, t: Translator) -> View | None:
+    """A province's own numbers, or saying plainly there is none, then the national lines."""
+    if province == ABROAD:
+        services = tuple(s for s in content.services() if s.country != "kh")
+        lines = [t("help-abroad-title")]
+    else:
+        found = next((p for p in content.provinces() if p.id == province), None)
+        if found is None:
+            return None
+        name = escape(found.name.get(t.language))
+        local = tuple(s for s in content.services() if s.scope == province)
+        services = (*local, *content.services(emergency_only=True))
+        lines = [t("help-place-title", place=name)]
+        lines += [] if local else [t("help-place-none", place=name)]
+    lines += [service_line(s, t) for s in services]
+    back = [(t("common-button-back"), PlaceCb()), *quick_exit_row(t)]
+    return View("\n\n".join(lines), (*call_rows(services, t),
+                                      *about_rows(services, t, province=province), back))
 
 
 async def help_command(message: Message, content: Content, t: Translator) -> None:
-    """Show the hotlines as a new message."""
+    """Show the national lines as a new message."""
     await reply(message, help_view(content, t))
 
 
 async def help_button(callback: CallbackQuery, content: Content, t: Translator) -> None:
-    """Show the hotlines in place."""
+    """Show the national lines in place."""
     await show(callback, help_view(content, t))
+
+
+async def by_place(callback: CallbackQuery, callback_data: PlaceCb, content: Content,
+                   t: Translator) -> None:
+    """The province list, or one province's numbers, in place."""
+    view = place_view(content, callback_data.province, t) if callback_data.province else None
+    await show(callback, view or places_view(content, t))
+
+
+async def about_number(callback: CallbackQuery, callback_data: AboutCb, content: Content,
+                       t: Translator, callback_answer: CallbackAnswer) -> None:
+    """What is behind one number, in place, with Back to where it was tapped."""
+    service = content.service(callback_data.service)
+    if service is None:
+        callback_answer.text = t("help-service-gone")
+        await show(callback, help_view(content, t))
+        return
+    await show(callback, about_view(content, service, callback_data, t))
 
 
 async def call_card(
@@ -95,5 +127,7 @@ def create_router() -> Router:
     # In a group, /help is the group's own (dialogs/groups/membership.py).
     router.message.register(help_command, F.chat.type == ChatType.PRIVATE, Command("help"))
     router.callback_query.register(help_button, MenuCb.filter(F.to == Screen.HELP))
+    router.callback_query.register(by_place, PlaceCb.filter())
+    router.callback_query.register(about_number, AboutCb.filter())
     router.callback_query.register(call_card, CallCb.filter())
     return router

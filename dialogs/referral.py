@@ -9,7 +9,7 @@ from bot.content.i18n import Translator
 from bot.content.model import Service
 from bot.content.store import Content
 from dialogs.callbacks import MenuCb, ReferralCb, Screen
-from dialogs.hotlines import call_rows, service_line
+from dialogs.numbers import about_rows, call_rows, service_line
 from dialogs.quick_exit.flow import quick_exit_row
 from dialogs.screen import Row, View, show
 from dialogs.text import escape
@@ -50,7 +50,9 @@ def who_view(content: Content, at: ReferralCb, t: Translator) -> View | None:
     if category.note is not None:
         lines.append(f"<i>{escape(category.note.get(t.language))}</i>")
     back = ReferralCb(category=category.id)
-    rows = [*call_rows(services, t), [(t("common-button-back"), back), *quick_exit_row(t)]]
+    about = about_rows(services, t, category=category.id, province=at.province)
+    rows = [*call_rows(services, t), *about, [(t("common-button-back"), back),
+                                               *quick_exit_row(t)]]
     return View("\n\n".join(lines), tuple(rows))
 
 

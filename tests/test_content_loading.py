@@ -79,7 +79,7 @@ def test_stats_count_per_pack_language_and_review(folder: Path) -> None:
     assert services.counts["services"] == 3 and services.counts["provinces"] == 1
     table = format_stats("test-1", every)
     assert "parenting: 3 items, 2 topics, 1 quizzes, 1 course" in table
-    assert "total review: 10 draft, 4 reviewed" in table
+    assert "total review: 16 draft, 4 reviewed" in table
 
 
 def test_yaml_lines_are_tracked() -> None:

@@ -130,7 +130,9 @@ def test_every_item_page_shows_its_text_and_source(content: Content, language: s
         for topic in pack.topics:
             for index, item in enumerate(topic.items):
                 page = render_item(topic, index, language)
-                assert item.sources[0][:20] in page
+                assert item.sources or item.editor_note, item.id
+                assert not item.sources or item.sources[0][:20] in page
+                assert not item.editor_note or item.editor_note not in page
                 assert f"{index + 1} / {len(topic.items)}" in page
 
 

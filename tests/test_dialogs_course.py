@@ -40,7 +40,7 @@ async def test_khmer_nudges_and_no_clear_ids_in_the_outbox(course: DialogCourse)
     await join_in_khmer(c, sophea, "មួយសប្តាហ៍ម្តង")
     c.at(1, 7)
     tip = await c.tick(sophea)
-    assert tip is not None and "គន្លឹះទី 1" in tip.text
+    assert tip is not None and "គន្លឹះទី ១" in tip.text, "Khmer digits in Khmer text"
     dump = await query(c, "SELECT * FROM outbox")
     assert str(sophea.id) not in repr(dump) and "Sophea" not in repr(dump)
     c.time.advance(timedelta(days=6).total_seconds())

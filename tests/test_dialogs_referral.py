@@ -12,7 +12,7 @@ from tests.helpers.dialog_client import DialogClient
 async def test_what_happened_where_and_who_with_a_call_card(dialog: DialogClient) -> None:
     dara = dialog.emu.add_user(language_code="en")
     hotlines = await dialog.say(dara, "/help")
-    categories = await dialog.tap(dara, hotlines, "🧭 Find the right service")
+    categories = await dialog.tap(dara, hotlines, "🧭 By topic")
     assert "What happened?" in categories.text
     provinces = await dialog.tap(dara, categories, "Trafficking or forced work")
     assert "Kampong Cham" in dialog.emu.buttons(provinces)
@@ -27,7 +27,7 @@ async def test_what_happened_where_and_who_with_a_call_card(dialog: DialogClient
 
 async def test_abroad_sees_services_of_the_destination(dialog: DialogClient) -> None:
     dara = dialog.emu.add_user(language_code="en")
-    screen = await dialog.tap(dara, await dialog.say(dara, "/help"), "🧭 Find the right service")
+    screen = await dialog.tap(dara, await dialog.say(dara, "/help"), "🧭 By topic")
     screen = await dialog.tap(dara, screen, "A problem while working abroad")
     who = await dialog.tap(dara, screen, "Not in Cambodia / skip")
     assert "1300" in who.text and "1694" in who.text and "1280" in who.text
@@ -37,7 +37,7 @@ async def test_referral_in_khmer(dialog: DialogClient) -> None:
     sophea = dialog.emu.add_user(language_code="km")
     choice = await dialog.say(sophea, "/start")
     await dialog.tap(sophea, choice, "ខ្មែរ")
-    screen = await dialog.tap(sophea, await dialog.say(sophea, "/help"), "🧭 ស្វែងរកសេវាដែលត្រូវ")
+    screen = await dialog.tap(sophea, await dialog.say(sophea, "/help"), "🧭 តាមប្រធានបទ")
     screen = await dialog.tap(sophea, screen, "ការជួញដូរមនុស្ស ឬការបង្ខំឱ្យធ្វើការ")
     who = await dialog.tap(sophea, screen, "ភ្នំពេញ")
     assert "អ្នកដែលអាចជួយបាន" in who.text and "1280" in who.text

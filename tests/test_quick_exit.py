@@ -70,7 +70,7 @@ async def test_sensitive_screens_all_carry_the_button(dialog: DialogClient) -> N
     migrant = dialog.emu.add_user(language_code="en")
     menu = await dialog.say(migrant, "/menu")
     help_screen = await dialog.tap(migrant, menu, "🆘 Get help now")
-    finder = await dialog.tap(migrant, help_screen, "🧭 Find the right service")
+    finder = await dialog.tap(migrant, help_screen, "🧭 By topic")
     assert HIDE in dialog.emu.buttons(help_screen) and HIDE in dialog.emu.buttons(finder)
     menu = await dialog.say(migrant, "/menu")
     topics = await dialog.tap(migrant, menu, "🧳 Safe migration")

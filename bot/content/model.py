@@ -22,6 +22,9 @@ AGES = ("0-2", "3-5", "6-11", "12-17")
 Review = Literal["draft", "reviewed"]
 Age = Literal["0-2", "3-5", "6-11", "12-17"]
 Sources = tuple[str, ...]
+# Notes for editors and reviewers ("general guidance, to be checked"): kept with the content,
+# never sent to people; `content validate` keeps such notes out of `sources` and texts.
+EditorNote = str | None
 
 
 class ContentError(Exception):
@@ -69,7 +72,9 @@ class Item(Frozen):
     id: str = Field(pattern=ID_PATTERN, max_length=120)
     review: Review
     reviewed: Reviews = Field(default_factory=dict)
-    sources: Sources = Field(min_length=1)
+    # Empty only with an editor_note saying why (general guidance with no source).
+    sources: Sources = ()
+    editor_note: EditorNote = None
     ages: tuple[Age, ...] = ()
     text: Text
     keywords: Keywords | None = None
@@ -97,15 +102,20 @@ class Service(Frozen):
     country: Literal["kh", "th"] = "kh"
     scope: str = Field(default="national", pattern=ID_PATTERN)
     categories: tuple[str, ...] = ()
-    hours: Text
-    cost: Text
+    # What is known is shown plainly; what our sources do not say is left out, not doubted.
+    hours: Text | None = None
+    cost: Text | None = None
     who: Text
     note: Text | None = None
+    # Doubts about the number (one source, old sources, hours as of a year): shown only
+    # behind "About this number", with the sources and the checked date.
+    caveat: Text | None = None
     emergency: bool = False
     confidence: Literal["confirmed", "single-source"]
     review: Review
     reviewed: Reviews = Field(default_factory=dict)
     sources: Sources = Field(min_length=1)
+    editor_note: EditorNote = None
     last_verified: date
     keywords: Keywords | None = None
 
@@ -117,7 +127,8 @@ class Quiz(Frozen):
     topic: str
     review: Review
     reviewed: Reviews = Field(default_factory=dict)
-    sources: Sources = Field(min_length=1)
+    sources: Sources = ()
+    editor_note: EditorNote = None
     question: Text
     options: tuple[Text, ...] = Field(min_length=2, max_length=4)
     correct: int = Field(ge=0)
@@ -150,6 +161,27 @@ class Category(Frozen):
     title: Text
     note: Text | None = None
     sources: Sources = ()
+    editor_note: EditorNote = None
+
+
+class Publisher(Frozen):
+    """Who published a cited source, named for readers in each language.
+
+    A citation in `sources` names this publisher when it contains one of `match` (compared
+    in lower case); readers see the name, editors keep the full citation.
+    """
+
+    id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
+    review: Review
+    reviewed: Reviews = Field(default_factory=dict)
+    name: Text
+    match: tuple[str, ...] = Field(min_length=1)
+
+
+def cited_by(source: str, publishers: tuple[Publisher, ...]) -> tuple[Publisher, ...]:
+    """The publishers one citation names (a citation may name two)."""
+    lowered = source.lower()
+    return tuple(p for p in publishers if any(m.lower() in lowered for m in p.match))
 
 
 class Province(Frozen):
@@ -172,6 +204,7 @@ class Pack(Frozen):
     services: tuple[Service, ...] = ()
     categories: tuple[Category, ...] = ()
     provinces: tuple[Province, ...] = ()
+    publishers: tuple[Publisher, ...] = ()
 
 
 class ChangelogEntry(Frozen):

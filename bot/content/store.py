@@ -13,9 +13,11 @@ from bot.content.model import (
     Item,
     Pack,
     Province,
+    Publisher,
     Quiz,
     Service,
     Topic,
+    cited_by,
 )
 from bot.content.tool.validate import DEFAULT_MAX_AGE_DAYS, Report, validate_folder
 
@@ -70,6 +72,18 @@ class Content:
     def provinces(self) -> tuple[Province, ...]:
         """Cambodia's 25 provinces and capital, in code order."""
         return tuple(v for p in self.packs.values() for v in p.provinces)
+
+    def publishers(self) -> tuple[Publisher, ...]:
+        """Who published the sources content cites, in file order."""
+        return tuple(v for p in self.packs.values() for v in p.publishers)
+
+    def cited(self, sources: tuple[str, ...]) -> tuple[Publisher, ...]:
+        """The publishers these citations name, each once, in citation order."""
+        found: dict[str, Publisher] = {}
+        for source in sources:
+            for publisher in cited_by(source, self.publishers()):
+                found.setdefault(publisher.id, publisher)
+        return tuple(found.values())
 
     def referral(self, category: str, province: str | None = None,
                  country: str = "kh") -> tuple[Service, ...]:

@@ -3,7 +3,11 @@ common-button-back = ‹ Back
 common-button-next = Next ›
 common-button-previous = ‹ Previous
 common-page = { $page } / { $total }
-common-source = Source: { $source }
+common-source = { $count ->
+    [one] Source
+   *[other] Sources
+}: { $source }
+common-source-general = General advice, not from a published source
 common-error = Sorry, something went wrong on our side. Please try again.
 common-language-name-km = ខ្មែរ
 common-language-name-en = English

@@ -1,6 +1,6 @@
 fallback-media = I can't open stickers, photos, voice or files. Please use the buttons.
 fallback-location = Thank you, but I don't need your location. Please use the buttons.
-fallback-unknown-command = I don't know that command. Try /menu or /help.
+fallback-unknown-command = I don't know that command. Send /menu for the main menu, or /help for phone numbers to get help now.
 fallback-stale-button = This button is old. Here is the menu.
 fallback-too-fast = You are sending messages very fast. Please wait a moment.
 fallback-edited = I only read new messages. Please send it again.

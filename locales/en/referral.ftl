@@ -1,4 +1,3 @@
-referral-button = 🧭 Find the right service
 referral-what-happened = <b>What happened?</b> Choose the closest. You don't need to give details.
 referral-where = <b>Where are you?</b> This helps find services near you. It is not saved.
 referral-skip-province = Not in Cambodia / skip

@@ -6,4 +6,4 @@ settings-forget-yes = Yes, erase
 settings-forget-no = No, keep
 settings-forget-done = Done. I erased your profile and { $records } other record(s) about you. If you write again, I will start fresh.
 settings-forget-nothing = I hold nothing about you.
-settings-storage-down = I can't save that right now. Please try again later. Help numbers still work: /help
+settings-storage-down = I can't save that right now. Please try again later. Help numbers still work: send /help to see them.

@@ -5,6 +5,7 @@ common-button-next = បន្ទាប់ ›
 common-button-previous = ‹ មុន
 common-page = { $page } / { $total }
 common-source = ប្រភព៖ { $source }
+common-source-general = ដំបូន្មានទូទៅ មិនមែនពីប្រភពដែលបានបោះពុម្ពទេ
 common-error = សូមទោស មានបញ្ហាខាងយើង។ សូមព្យាយាមម្តងទៀត។
 common-language-name-km = ខ្មែរ
 common-language-name-en = English

@@ -1,7 +1,7 @@
 # review: draft (Khmer written without a native speaker's review)
 fallback-media = ខ្ញុំមិនអាចបើកស្ទីគ័រ រូបថត សារជាសំឡេង ឬឯកសារបានទេ។ សូមប្រើប៊ូតុង។
 fallback-location = អរគុណ ប៉ុន្តែខ្ញុំមិនត្រូវការទីតាំងរបស់អ្នកទេ។ សូមប្រើប៊ូតុង។
-fallback-unknown-command = ខ្ញុំមិនស្គាល់ពាក្យបញ្ជានោះទេ។ សូមសាកល្បង /menu ឬ /help ។
+fallback-unknown-command = ខ្ញុំមិនស្គាល់ពាក្យបញ្ជានោះទេ។ ផ្ញើ /menu ដើម្បីបើកម៉ឺនុយដើម ឬ /help ដើម្បីមើលលេខទូរស័ព្ទជំនួយឥឡូវនេះ។
 fallback-stale-button = ប៊ូតុងនេះចាស់ហើយ។ នេះជាម៉ឺនុយ។
 fallback-too-fast = អ្នកកំពុងផ្ញើសារលឿនពេក។ សូមរង់ចាំបន្តិច។
 fallback-edited = ខ្ញុំអានតែសារថ្មីប៉ុណ្ណោះ។ សូមផ្ញើវាម្តងទៀត។

@@ -1,5 +1,4 @@
 # review: draft (Khmer written without a native speaker's review)
-referral-button = 🧭 ស្វែងរកសេវាដែលត្រូវ
 referral-what-happened = <b>តើមានអ្វីកើតឡើង?</b> សូមជ្រើសរើសអ្វីដែលជិតបំផុត។ អ្នកមិនចាំបាច់ប្រាប់លម្អិតទេ។
 referral-where = <b>តើអ្នកនៅឯណា?</b> វាជួយស្វែងរកសេវានៅជិតអ្នក។ វាមិនត្រូវបានរក្សាទុកទេ។
 referral-skip-province = មិននៅកម្ពុជា / រំលង

@@ -24,7 +24,8 @@ ENTITY = re.compile(r"&(?!(lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});)")
 
 
 def render_item(topic: Topic, index: int, language: str) -> str:
-    """One item page as dialogs/browse.py lays it out, in Telegram HTML."""
+    """One item page as dialogs/browse.py lays it out, in Telegram HTML; with the full
+    citations where the page shows publishers' short names, an upper bound on its length."""
     item = topic.items[index]
     return "\n\n".join([
         f"<b>{html.escape(topic.title.get(language), quote=False)}</b>",
@@ -40,8 +41,9 @@ def render_service(service: Service, language: str) -> str:
         return html.escape(text, quote=False)
 
     phones = " / ".join((service.phone, *service.other_phones))
-    return (f"<b>{esc(service.name.get(language))}</b>: {phones}\n"
-            f"{esc(service.hours.get(language))}. {esc(service.who.get(language))}.")
+    facts = [f.get(language) for f in (service.hours, service.cost, service.who, service.note,
+                                       service.caveat) if f is not None]
+    return f"<b>{esc(service.name.get(language))}</b>: {phones}\n" + ". ".join(map(esc, facts))
 
 
 def visible_length(markup: str) -> int:

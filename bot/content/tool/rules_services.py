@@ -79,8 +79,9 @@ def _honest_confidence(ctx: Context) -> Iterator[Problem]:
     for source, loc, service in ctx.nodes(Service):
         if service.confidence == "confirmed" and len(service.sources) < 2:
             yield source.problem((*loc, "confidence"), "confirmed needs two or more sources")
-        if service.confidence == "single-source" and service.note is None:
-            yield source.problem((*loc, "note"), "a single-source number needs a note saying so")
+        if service.confidence == "single-source" and service.caveat is None:
+            yield source.problem((*loc, "caveat"), "a single-source number needs a caveat "
+                                 "saying so (shown behind 'About this number')")
 
 
 def _emergency_is_national(ctx: Context) -> Iterator[Problem]:

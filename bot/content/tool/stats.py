@@ -11,7 +11,7 @@ from bot.storage.feedback import FeedbackCount
 
 __all__ = ["PackStats", "format_feedback", "format_stats", "pack_stats"]
 
-KINDS = ("topics", "quizzes", "course", "services", "categories", "provinces")
+KINDS = ("topics", "quizzes", "course", "services", "categories", "provinces", "publishers")
 
 
 @dataclass

@@ -10,6 +10,7 @@ from bot.content.tool.render import RENDER_RULES
 from bot.content.tool.rules_language import KEYWORD_RULES, language_problems
 from bot.content.tool.rules_refs import REF_RULES
 from bot.content.tool.rules_services import SERVICE_RULES
+from bot.content.tool.rules_sources import SOURCE_LINK_RULES, SOURCE_RULES
 from bot.content.tool.rules_text import TEXT_RULES
 from bot.content.tool.source import Context, Loaded, Problem, Severity, read_content
 from bot.content.tool.yamlsrc import Files, FolderFiles
@@ -19,7 +20,7 @@ __all__ = ["DEFAULT_MAX_AGE_DAYS", "Report", "validate", "validate_folder"]
 DEFAULT_MAX_AGE_DAYS = 365
 # Rules over single objects still run when some file broke the schema; cross-references
 # would only repeat that breakage as a flood of dangling ids.
-LOCAL_RULES = (*TEXT_RULES, *SERVICE_RULES, *RENDER_RULES, *KEYWORD_RULES)
+LOCAL_RULES = (*TEXT_RULES, *SERVICE_RULES, *RENDER_RULES, *KEYWORD_RULES, *SOURCE_RULES)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def validate(files: Files, *, today: date | None = None,
     problems = [*loaded.problems, *_pack_names(loaded)]
     ctx = Context(tuple((s, s.pack) for s in loaded.packs if s.pack is not None),
                   today or date.today(), max_age_days, stale_severity)
-    for rule in LOCAL_RULES if problems else (*LOCAL_RULES, *REF_RULES):
+    for rule in LOCAL_RULES if problems else (*LOCAL_RULES, *REF_RULES, *SOURCE_LINK_RULES):
         problems.extend(rule(ctx))
     return Report(loaded, tuple(problems))
 
