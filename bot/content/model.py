@@ -25,6 +25,8 @@ Sources = tuple[str, ...]
 # Notes for editors and reviewers ("general guidance, to be checked"): kept with the content,
 # never sent to people; `content validate` keeps such notes out of `sources` and texts.
 EditorNote = str | None
+# A date as precise as the source shows it: a year, a month or a day (2017, 2022-08, 2022-08-31).
+PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
 
 class ContentError(Exception):
@@ -66,6 +68,29 @@ class Keywords(Frozen):
     km: tuple[str, ...] = ()
 
 
+class Quote(Frozen):
+    """What one cited source says in support of a claim: its words, or where they are.
+
+    `source` counts from 0 in the `sources` beside it. `via: fact-sheet` says the words are
+    the fact sheet's summary of that source, copied because nobody has re-read the page yet;
+    a reviewer replaces them with the source's own words and sets `via: source`. `dated` is
+    set when the source dates the claim ("hours in 2017", "plan for 2017-2021"): the text
+    must then say that year, so nothing dated reads as current.
+    """
+
+    source: int = Field(ge=0)
+    text: str | None = Field(default=None, min_length=1, max_length=600)
+    page: str | None = Field(default=None, min_length=1, max_length=120)
+    via: Literal["source", "fact-sheet"] = "source"
+    dated: str | None = Field(default=None, pattern=PARTIAL_DATE)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Quote:
+        if self.text is None and self.page is None:
+            raise ValueError("a quote needs its text, a page reference, or both")
+        return self
+
+
 class Item(Frozen):
     """One tip or checklist entry: a phone screen of text."""
 
@@ -74,6 +99,7 @@ class Item(Frozen):
     reviewed: Reviews = Field(default_factory=dict)
     # Empty only with an editor_note saying why (general guidance with no source).
     sources: Sources = ()
+    quotes: tuple[Quote, ...] = ()
     editor_note: EditorNote = None
     ages: tuple[Age, ...] = ()
     text: Text
@@ -115,8 +141,13 @@ class Service(Frozen):
     review: Review
     reviewed: Reviews = Field(default_factory=dict)
     sources: Sources = Field(min_length=1)
+    # The newest date the sources show for this number, as precise as they give it; left
+    # out when none shows a date. last_verified is when someone checked it, and how:
+    # `sources` means against public sources on paper (nobody called), `call` a phone call.
+    source_date: str | None = Field(default=None, pattern=PARTIAL_DATE)
     editor_note: EditorNote = None
     last_verified: date
+    verified_by: Literal["sources", "call"]
     keywords: Keywords | None = None
 
 
@@ -128,6 +159,7 @@ class Quiz(Frozen):
     review: Review
     reviewed: Reviews = Field(default_factory=dict)
     sources: Sources = ()
+    quotes: tuple[Quote, ...] = ()
     editor_note: EditorNote = None
     question: Text
     options: tuple[Text, ...] = Field(min_length=2, max_length=4)
@@ -153,13 +185,21 @@ class CourseWeek(Frozen):
 
 
 class Category(Frozen):
-    """What happened, as offered in the referral flow."""
+    """What happened, as offered in the referral flow.
+
+    A category for people abroad names its `country`: the flow skips the province step and
+    shows that country's services and the numbers that can be dialled from abroad.
+    """
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
     reviewed: Reviews = Field(default_factory=dict)
     title: Text
+    country: Literal["kh", "th", "my", "kr", "jp"] = "kh"
     note: Text | None = None
+    # The step that is always possible where no local service is known: whom to ask, and
+    # what to ask them (the commune office; the embassy abroad).
+    next_step: Text
     sources: Sources = ()
     editor_note: EditorNote = None
 

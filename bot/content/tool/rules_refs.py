@@ -91,12 +91,26 @@ def _references(ctx: Context) -> Iterator[Problem]:
 
 
 def _categories_lead_somewhere(ctx: Context) -> Iterator[Problem]:
-    """The referral flow must never end with nobody to contact."""
-    used = {c for _, _, svc in ctx.nodes(Service) for c in svc.categories}
+    """The referral flow must never end with nobody to contact: in Cambodia a national
+    service (the fallback for every province), abroad a service in that country or one
+    with an international number, which can be dialled from there."""
+    services = [svc for _, _, svc in ctx.nodes(Service)]
     for source, loc, category in ctx.nodes(Category):
-        if category.id not in used:
+        listed = [s for s in services if category.id in s.categories]
+        if not listed:
             yield source.problem((*loc, "id"), f"no service is listed for category "
                                  f"{category.id!r}")
+        elif not any(_reachable(s, category) for s in listed):
+            where = "anywhere in Cambodia" if category.country == "kh" else "from there"
+            yield source.problem((*loc, "id"), f"category {category.id!r} has no service "
+                                 f"that can be called {where}")
+
+
+def _reachable(service: Service, category: Category) -> bool:
+    """Whether people in the category's country can call this service wherever they are."""
+    if category.country == "kh":
+        return service.country == "kh" and service.scope == "national"
+    return service.country == category.country or service.phone.startswith("+")
 
 
 def _numbers_in_text_are_listed(ctx: Context) -> Iterator[Problem]:
