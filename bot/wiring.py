@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from apscheduler.triggers.cron import CronTrigger
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -31,7 +31,7 @@ from bot.language.commands import TypedCommands
 from bot.language.risk import RiskDetector
 from bot.pipeline.buttons import ButtonGuard
 from bot.pipeline.flood_gate import FloodGate, SkipBareUpdates
-from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
+from bot.pipeline.fsm_keys import ExpiringRedisStorage, PseudonymousKeyBuilder, bound_old_keys
 from bot.pipeline.inline_filters import run_sync_filters_inline
 from bot.pipeline.intake import KEEP, LEASE, Intake, RedisIntake, TableIntake
 from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
@@ -41,12 +41,15 @@ from bot.pipeline.trail import IncomingTrail, OutgoingTrail, TrailRecorder
 from bot.proactive.group_reminders import CAMPAIGN as GROUP_CAMPAIGN
 from bot.proactive.group_reminders import GroupReminders
 from bot.proactive.jobs import Job, add_jobs, create_scheduler, every, warn_stale_services
+from bot.proactive.leader import Leader, lock_for
 from bot.proactive.nudges import Nudges
 from bot.proactive.outbox import Outbox
 from bot.proactive.quiet import QuietHours
+from bot.proactive.rate_share import RateShare
 from bot.proactive.render import Renderers
 from bot.proactive.sender import Sender, SenderConfig
 from bot.runtime.clock import Clock, utc_now
+from bot.runtime.health import Metrics, UpdateMetrics
 from bot.runtime.settings import Settings
 from bot.storage import migrate
 from bot.storage.cases import Cases
@@ -58,18 +61,21 @@ from bot.storage.keys import make_vault, stale_tables
 from bot.storage.people import People
 from bot.storage.schedules import Schedules
 from bot.storage.seen_updates import SeenUpdates
+from bot.storage.ticks import Ticks
 from bot.storage.trail import TrailStore
 from bot.storage.unanswered import Unanswered
 from bot.storage.vault import Vault
 from dialogs import (
     browse,
     buttons,
+    checklists,
     crisis,
     errors,
     fallback,
     hotlines,
     menu,
     onboarding,
+    parents,
     preferences,
     referral,
     search,
@@ -84,7 +90,7 @@ from dialogs.groups import membership, rsvp, session_form, session_list, session
 from dialogs.groups import nudges as group_nudges
 from dialogs.notifications import discreet, reveal
 from dialogs.quick_exit import flow as quick_exit
-from dialogs.quick_exit.jobs import clean_due, purge_trail
+from dialogs.quick_exit.jobs import clean_due, purge_trail, retry_failed
 from dialogs.states import concerns_flows, concerns_trainers
 from dialogs.travel import nudges as travel_nudges
 
@@ -112,6 +118,7 @@ class Services:
     schedules: Schedules = field(init=False)
     outbox: Outbox = field(init=False)
     flood_gate: FloodGate = field(init=False)
+    metrics: Metrics = field(init=False)
 
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
@@ -119,6 +126,7 @@ class Services:
         # Dropped messages still enter the trail, so quick exit can delete them.
         self.flood_gate = FloodGate(self.settings.flood_limit, self.settings.flood_window_s,
                                     self.quick_exit.trail.note)
+        self.metrics = Metrics(dropped=lambda: self.flood_gate.dropped)
 
     async def close(self) -> None:
         """Release the database pool and the Redis connection."""
@@ -162,10 +170,13 @@ async def _refuse_stale_keys(engine: AsyncEngine, vault: Vault) -> None:
 
 def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware]:
     """The dispatcher with middlewares and routers in their one true order."""
-    dispatcher = Dispatcher(storage=_fsm_storage(services), **_handler_data(services))
+    limiter = _limiter(services)
+    dispatcher = Dispatcher(storage=_fsm_storage(services), flood_limiter=limiter,
+                            **_handler_data(services))
     in_flight = InFlightMiddleware()
     # First: a polled update the flood gate reduced to its id only confirms the offset.
     dispatcher.update.outer_middleware(SkipBareUpdates())
+    dispatcher.update.outer_middleware(UpdateMetrics(services.metrics))
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(
         ContextMiddleware(services.content, services.locales, services.people,
@@ -175,7 +186,7 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     incoming = IncomingTrail(services.quick_exit.trail)
     for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
         observer.outer_middleware(incoming)
-    throttle = ThrottleMiddleware(_limiter(services), services.settings.flood_limit, services.vault)
+    throttle = ThrottleMiddleware(limiter, services.settings.flood_limit, services.vault)
     dispatcher.message.outer_middleware(throttle)
     dispatcher.callback_query.outer_middleware(throttle)
     # After the throttle: a flood of forged taps is dropped before any rule reads the database.
@@ -199,8 +210,12 @@ def _handler_data(services: Services) -> dict[str, Any]:
         "tip_feedback": Feedback(sessions, clock), "risk": services.risk,
         "typed_commands": services.typed_commands,
         "cases": services.cases, "quick_exit": services.quick_exit,
-        "groups": GroupStore(sessions, clock), "group_sessions": SessionStore(sessions, clock),
+        "groups": GroupStore(sessions, clock),
+        "group_sessions": SessionStore(sessions, clock, services.vault),
         "admins": membership.Admins(), "unanswered": Unanswered(sessions),
+        # Read under a message sent veiled after a hide renders its outbox row again.
+        "renderers": renderers(services.content, services.locales, services.settings.timezone),
+        "ticks": Ticks(sessions),
     }
 
 
@@ -210,7 +225,10 @@ def _flows_router() -> Router:
     router.message.filter(concerns_flows)
     router.include_routers(
         quick_exit.create_router(),
-        onboarding.create_router(), menu.create_router(), browse.create_router(),
+        # Checklist topics open as tick-off lists: before browsing, which pages other topics.
+        onboarding.create_router(), menu.create_router(), checklists.create_router(),
+        browse.create_router(),
+        parents.create_router(),
         hotlines.create_router(), referral.create_router(), person.create_router(),
         preferences.create_router(), discreet.create_router(), reveal.create_router(),
         course.create_router(), travel.create_router(),
@@ -241,7 +259,7 @@ def renderers(content: ContentStore, locales: Locales, zone: ZoneInfo) -> Render
         (GROUP_CAMPAIGN, "pin"): group_nudges.pin,
         (GROUP_CAMPAIGN, "tip"): group_nudges.tip,
         (GROUP_CAMPAIGN, "attendance"): partial(group_nudges.attendance, zone=zone),
-    })
+    }, veil=discreet.veiled)
 
 
 class Proactive:
@@ -251,12 +269,13 @@ class Proactive:
         self.services = services
         settings, sessions = services.settings, session_factory(services.engine)
         self.nudges = Nudges(sessions, services.content, settings.timezone)
-        self.reminders = GroupReminders(sessions, services.clock)
+        self.reminders = GroupReminders(sessions, services.clock, services.vault)
         self.renderers = renderers(services.content, services.locales, settings.timezone)
         self.quiet = QuietHours(settings.quiet_start_hour, settings.quiet_end_hour,
                                 settings.timezone)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._share: asyncio.Task[None] | None = None
 
     def sender(self, bot: Bot, **overrides: Any) -> Sender:
         """A sender on this bot; SQLite has one sender, PostgreSQL may have several."""
@@ -275,15 +294,19 @@ class Proactive:
             return 0
 
     def start_sender(self, bot: Bot) -> None:
-        """Send from the outbox in this process, when the settings say so."""
-        if self.services.settings.outbox_sender:
-            self._task = asyncio.create_task(self.sender(bot).run(self._stop))
+        """Send from the outbox in this process; with Redis, within this sender's share."""
+        sender = self.sender(bot)
+        self._task = asyncio.create_task(sender.run(self._stop))
+        if self.services.redis is not None:
+            share = RateShare(self.services.redis, sender.limits)
+            self._share = asyncio.create_task(share.run(self._stop))
 
     async def stop(self) -> None:
         """Let the sender finish its batch and stop."""
         self._stop.set()
-        if self._task is not None:
-            await self._task
+        for task in (self._task, self._share):
+            if task is not None:
+                await task
 
 
 def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
@@ -295,6 +318,8 @@ def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
         Job("group-reminders", proactive.reminders.job, every(seconds=60), at_once=True),
         Job("trail-autoclean", clean_due, every(seconds=20), (bot, hide)),
         Job("trail-purge", purge_trail, every(minutes=10), (hide,)),
+        # At once too: a hide a killed process left half done is finished on restart.
+        Job("trail-retry", retry_failed, every(seconds=30), (bot, hide), at_once=True),
         Job("cases-waiting", tell_waiting, every(minutes=1),
             (bot, s.cases, s.locales, s.content, s.settings, s.people)),
         Job("cases-purge", purge_cases, every(hours=1), (s.cases, s.settings)),
@@ -312,19 +337,25 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     """Dispatcher plus the start-up and shutdown hooks that own the scheduler and storage."""
     dispatcher, in_flight = build_dispatcher(services)
     scheduler = create_scheduler(services.settings.sokh_timezone)
+    leader = Leader(scheduler, lock_for(services.engine, services.redis))
     proactive = Proactive(services)
+    settings = services.settings
 
     async def on_startup(bot: Bot) -> None:
         # First, so every message sent from now on is in the trail (docs/quick-exit.md).
         start_trail(services, bot)
-        add_jobs(scheduler, jobs(services, bot, proactive))
-        proactive.start_sender(bot)
-        scheduler.start()
+        await _bound_fsm_keys(services)
+        if settings.runs("scheduler"):
+            add_jobs(scheduler, jobs(services, bot, proactive))
+            leader.start()  # the jobs run only while this process holds the lock
+        if settings.runs("sender"):
+            proactive.start_sender(bot)
 
     async def on_shutdown(bot: Bot) -> None:
         # Let updates already taken from Telegram finish before closing the database.
         await in_flight.drain(SHUTDOWN_GRACE_S)
-        scheduler.shutdown(wait=False)
+        if settings.runs("scheduler"):
+            await leader.stop()
         await proactive.stop()
         await services.quick_exit.trail.stop()  # write the buffered trail: a restart loses nothing
         await services.close()
@@ -352,10 +383,23 @@ def _redis(url: str | None) -> Redis | None:
     return Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) if url else None
 
 
+async def _bound_fsm_keys(services: Services) -> None:
+    """FSM keys from before they expired get the TTL now (once; later ones carry it)."""
+    if services.redis is None:
+        return
+    try:
+        bounded = await bound_old_keys(services.redis)
+    except (RedisError, OSError):
+        log.warning("Redis unreachable at start; old FSM keys get their TTL next start")
+        return
+    if bounded:
+        log.info("gave %d FSM key(s) an expiry", bounded)
+
+
 def _fsm_storage(services: Services) -> BaseStorage:
     if services.redis is None:
         return MemoryStorage()
-    redis = RedisStorage(services.redis, key_builder=PseudonymousKeyBuilder(services.vault))
+    redis = ExpiringRedisStorage(services.redis, PseudonymousKeyBuilder(services.vault))
     return ResilientStorage(redis)
 
 

@@ -13,11 +13,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.content.i18n import Translator
 from bot.content.model import Quiz
+from bot.content.phones import services_named
 from bot.content.store import Content
 from bot.proactive.outbox import Claimed
 from bot.proactive.sender import Rendered
 from bot.storage.people import People, Profile
+from dialogs import parents
 from dialogs.callbacks import MenuCb, QuizCb, Screen, TopicCb
+from dialogs.hotlines import call_rows
 from dialogs.menu import menu_row
 from dialogs.quick_exit.flow import hide_button
 from dialogs.screen import Row, View, show
@@ -36,6 +39,8 @@ def topic_list(content: Content, pack_name: str, t: Translator) -> View:
         [(topic.title.get(t.language), TopicCb(area=pack_name, topic=topic.id))]
         for topic in pack.topics
     ]
+    if pack_name == PACK_OF_SCREEN[Screen.PARENTING]:
+        rows[0:0] = parents.entry_rows(t)  # by worry and by age lead; themes follow
     rows.append(menu_row(t))
     title = escape(pack.title.get(t.language))
     return View(t("browse-choose-topic", pack=title), tuple(rows))
@@ -57,7 +62,8 @@ def topic_page(content: Content, at: TopicCb, t: Translator) -> View | None:
     back = _back_row(at.area, t)
     if at.topic in SENSITIVE_TOPICS:
         back = [*back, hide_button(t)]
-    return View(text, (_paging(at, total, t), quizzes[:1], back))
+    calls = call_rows(services_named(content, item.text.get(t.language)), t)  # tappable numbers
+    return View(text, (*calls, _paging(at, total, t), quizzes[:1], back))
 
 
 def _paging(at: TopicCb, total: int, t: Translator) -> Row:

@@ -30,6 +30,7 @@ from dialogs.callbacks import (
     AutoCleanCb,
     CallCb,
     CaseCb,
+    ChecklistCb,
     CourseAction,
     CourseCb,
     ForgetCb,
@@ -38,6 +39,7 @@ from dialogs.callbacks import (
     LanguageCb,
     MenuCb,
     NotifyCb,
+    ParentCb,
     PlaceCb,
     QuizCb,
     RateCb,
@@ -51,6 +53,7 @@ from dialogs.callbacks import (
     TravelAction,
     TravelCb,
 )
+from dialogs.checklists import checklist_topic
 from dialogs.course.flow import EVERY, HOURS
 from dialogs.groups.membership import may_schedule
 from dialogs.groups.session_edit import FIELDS
@@ -81,6 +84,7 @@ def rules() -> dict[type[CallbackData], Rule]:
         GroupCb: Rule(GROUPS, _group_language),
         SessionCb: Rule(PRIVATE | GROUPS, _session, "sessions-not-allowed"),
         RsvpCb: Rule(GROUPS, _rsvp), AttendanceCb: Rule(PRIVATE, _attendance),
+        ParentCb: Rule(PRIVATE, _parent), ChecklistCb: Rule(PRIVATE, _checklist),
     }
 
 
@@ -90,6 +94,17 @@ async def _language(button: LanguageCb, query: CallbackQuery, data: Data) -> boo
 
 async def _topic(button: TopicCb, query: CallbackQuery, data: Data) -> bool:
     return button.page >= 0 and _content(data).topic(button.area, button.topic) is not None
+
+
+async def _parent(button: ParentCb, query: CallbackQuery, data: Data) -> bool:
+    """Worry and age come from their enums (unpacking checks); a page is never negative."""
+    return button.page >= 0
+
+
+async def _checklist(button: ChecklistCb, query: CallbackQuery, data: Data) -> bool:
+    """A checklist topic of the content, and one of its entries (or none, -1)."""
+    topic = checklist_topic(_content(data), button.topic)
+    return topic is not None and -1 <= button.item < len(topic.items)
 
 
 async def _service(button: CallCb, query: CallbackQuery, data: Data) -> bool:
@@ -203,7 +218,7 @@ async def _rsvp(button: RsvpCb, query: CallbackQuery, data: Data) -> bool:
 
 async def _attendance(button: AttendanceCb, query: CallbackQuery, data: Data) -> bool:
     row = await _sessions(data).get(button.session)
-    return row is not None and row.trainer_key == data["vault"].person_key(query.from_user.id)
+    return row is not None and row.trainer_key == data["vault"].role_key(query.from_user.id)
 
 
 async def _session_here(value: str, query: CallbackQuery, data: Data, *, schedule: bool) -> bool:

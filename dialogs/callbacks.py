@@ -47,6 +47,35 @@ class CourseAction(StrEnum):
     NEXT = "next"
 
 
+class ParentAction(StrEnum):
+    """Parenting tips by what worries a parent and by the child's age."""
+
+    CONCERNS = "c"
+    AGES = "a"
+    TIPS = "t"
+
+
+class Concern(StrEnum):
+    """The worries parents name (content items carry the same words as `concerns`)."""
+
+    CRYING = "crying"
+    TANTRUMS = "tantrums"
+    SLEEP = "sleep"
+    EATING = "eating"
+    HITTING = "hitting"
+    SCREENS = "screens"
+    SCHOOL = "school"
+
+
+class ChildAge(StrEnum):
+    """A child's age group, as content items and the course name them."""
+
+    BABY = "0-2"
+    SMALL = "3-5"
+    CHILD = "6-11"
+    TEEN = "12-17"
+
+
 class TravelAction(StrEnum):
     """The travel countdown's screens and the date picker's buttons."""
 
@@ -101,6 +130,15 @@ class TopicCb(CallbackData, prefix="t"):
 
     area: str
     topic: str
+    page: int = 0
+
+
+class ParentCb(CallbackData, prefix="p"):
+    """Tips by concern and age: a list of concerns, of ages, or page `page` of the tips."""
+
+    action: ParentAction
+    concern: Concern | None = None
+    age: ChildAge | None = None
     page: int = 0
 
 
@@ -228,3 +266,10 @@ class AutoCleanCb(CallbackData, prefix="xa"):
     on: bool
     screen: str = "s"
     urgent: bool = False
+
+
+class ChecklistCb(CallbackData, prefix="ck"):
+    """A checklist topic: with `item` (0-based), tick or untick that entry; -1 only shows it."""
+
+    topic: str
+    item: int = -1

@@ -72,7 +72,7 @@ def crisis_services(content: Content, match: RiskMatch | None) -> tuple[Service,
     leading = [s for s in content.services() if wanted in s.categories] if wanted else []
     urgent = content.services(emergency_only=True)
     ordered = [*(s for s in leading if s.emergency), *(s for s in leading if not s.emergency)]
-    # By id: content objects carry `reviewed` marks (a dict), so they cannot be hashed.
+    # Deduplicated by id: a service with review marks (a dict) is not hashable.
     return tuple({s.id: s for s in [*ordered[:2], *urgent]}.values())
 
 

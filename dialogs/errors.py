@@ -1,25 +1,37 @@
-"""Last line of defence: log a failure without personal data, and never go silent."""
+"""Last line of defence: log a failure without personal data, and never go silent.
+
+Except on a chat just hidden: nothing is posted there until the person comes back, and a
+late callback answer ('query is too old') is no failure the person needs to hear about.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import ErrorEvent
 
 from bot.content.i18n import Locales, language_from_telegram
 from bot.content.store import ContentStore
+from bot.storage.vault import Vault
 from dialogs.hotlines import emergency_view
+from dialogs.quick_exit.flow import QuickExit
 
 log = logging.getLogger(__name__)
+# Telegram's answers to a callback answered too late or twice: nothing the person can fix.
+LATE_ANSWER = ("query is too old", "query id is invalid")
 
 
 async def on_error(
-    event: ErrorEvent, bot: Bot, locales: Locales, content_store: ContentStore
+    event: ErrorEvent, bot: Bot, locales: Locales, content_store: ContentStore,
+    quick_exit: QuickExit, vault: Vault,
 ) -> None:
     """Apologise with the emergency numbers, which need only memory, not the database."""
     error = event.exception
+    if late_answer(error):
+        log.info("update %s: a callback answer came too late", event.update.update_id)
+        return
     log.error(
         "update %s (%s) failed: %s", event.update.update_id, event.update.event_type,
         type(error).__name__, exc_info=(type(error), error, error.__traceback__),
@@ -27,7 +39,8 @@ async def on_error(
     if isinstance(error, TelegramForbiddenError):
         return
     chat_id, user = _private_chat(event)
-    if chat_id is None:
+    # A hidden chat stays neutral: an apology with hotlines would undo the hide.
+    if chat_id is None or quick_exit.trail.veiled(vault.person_key(chat_id)):
         return
     t = locales.get(language_from_telegram(user))
     view = emergency_view(content_store.current, t, lead=t("common-error"))
@@ -35,6 +48,12 @@ async def on_error(
         await bot.send_message(chat_id, view.text, reply_markup=view.markup())
     except TelegramAPIError:
         log.warning("could not send the apology after a failure")
+
+
+def late_answer(error: BaseException) -> bool:
+    """True for Telegram refusing a callback answer because the tap is too old."""
+    return isinstance(error, TelegramBadRequest) and any(
+        words in error.message.lower() for words in LATE_ANSWER)
 
 
 def _private_chat(event: ErrorEvent) -> tuple[int | None, str | None]:

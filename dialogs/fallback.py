@@ -27,9 +27,14 @@ private = F.chat.type == ChatType.PRIVATE
 groups = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
 
 
+def short_view(t: Translator, lead_id: str) -> View:
+    """One line and a Menu button: a reply that does not fill the chat with menus."""
+    return View(t(lead_id), (menu_row(t),))
+
+
 async def unknown_command(message: Message, t: Translator) -> None:
-    """Say the command is unknown and show the menu."""
-    await reply(message, main_menu(t, t("fallback-unknown-command")))
+    """Say the command is unknown, with the Menu button rather than the whole menu."""
+    await reply(message, short_view(t, "fallback-unknown-command"))
 
 
 def voice_view(t: Translator, lead_id: str) -> View:
@@ -53,12 +58,12 @@ async def sticker(message: Message, t: Translator) -> None:
 
 async def location(message: Message, t: Translator) -> None:
     """A shared location is not needed; say so without storing it."""
-    await reply(message, main_menu(t, t("fallback-location")))
+    await reply(message, short_view(t, "fallback-location"))
 
 
 async def media(message: Message, t: Translator) -> None:
-    """Stickers, photos, voice, files and the rest: explain what works."""
-    await reply(message, main_menu(t, t("fallback-media")))
+    """Photos, files and the rest: explain what works, with the ways to a person."""
+    await reply(message, voice_view(t, "fallback-media"))
 
 
 async def edited(message: Message, t: Translator) -> None:

@@ -6,10 +6,15 @@ import logging
 
 from aiogram import F, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import CallbackQuery, Message
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.content.i18n import Translator
+from bot.pipeline.resilient_storage import ResilientStorage
+from bot.pipeline.throttle import Limiter
 from bot.storage.people import People, Profile
 from bot.storage.vault import Vault
 from dialogs.callbacks import AutoCleanCb, CourseAction, CourseCb, ForgetCb, MenuCb, Screen
@@ -74,7 +79,8 @@ async def forget_cancelled(callback: CallbackQuery, t: Translator, quick_exit: Q
 
 async def forget_confirmed(
     callback: CallbackQuery, t: Translator, people: People, profile: Profile | None,
-    quick_exit: QuickExit, vault: Vault,
+    quick_exit: QuickExit, vault: Vault, state: FSMContext, fsm_storage: BaseStorage,
+    flood_limiter: Limiter,
 ) -> None:
     """Erase the person and say what was erased."""
     if profile is None:
@@ -87,10 +93,24 @@ async def forget_confirmed(
         log.exception("could not erase a person")
         await show(callback, main_menu(t, t("settings-storage-down")))
         return
+    await _forget_shared_state(callback, profile.key, state, fsm_storage, flood_limiter)
     others = sum(count for table, count in erased.items() if table != "people")
     done = t("settings-forget-done", records=others) if erased["people"] \
         else t("settings-forget-nothing")
     await show(callback, View(done, (menu_row(t),)))
+
+
+async def _forget_shared_state(callback: CallbackQuery, person_key: str, state: FSMContext,
+                               storage: BaseStorage, limiter: Limiter) -> None:
+    """Erase the person's keys outside the database: conversation state and flood counters."""
+    try:
+        await state.clear()
+        if isinstance(storage, ResilientStorage) and callback.bot is not None:
+            await storage.forget(callback.bot.id, callback.from_user.id)
+        await limiter.forget(person_key)
+    except (RedisError, OSError):
+        # They expire on their own (bot/pipeline/fsm_keys.py); nothing in them is readable.
+        log.warning("could not erase a person's Redis keys; they will expire", exc_info=True)
 
 
 def create_router() -> Router:

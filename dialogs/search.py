@@ -8,6 +8,7 @@ says so and shows the menu, which offers a counsellor. Nothing typed is logged o
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from functools import lru_cache
 
 from aiogram.filters.callback_data import CallbackData
@@ -27,9 +28,14 @@ from bot.runtime.settings import Settings
 from bot.storage.unanswered import Unanswered
 from dialogs.callbacks import (
     CallCb,
+    Concern,
     CourseAction,
     CourseCb,
+    MenuCb,
+    ParentAction,
+    ParentCb,
     QuizCb,
+    Screen,
     TopicCb,
     TravelAction,
     TravelCb,
@@ -66,7 +72,7 @@ async def typed_text(
         await reply(message, command_view(command, content, t))
         return
     search = searcher(content, risk.romaniser)
-    view = answer_view(search, t, text)
+    view = answer_view(search, t, text, content)
     await reply(message, view)
     if settings.count_unanswered and view.text.startswith(t("search-nothing")):
         await _count(unanswered, scrub(text[:MAX_QUESTION], search.vocabulary), t, clock)
@@ -95,13 +101,16 @@ def command_view(command: str, content: Content, t: Translator) -> View:
     return main_menu(t, t("search-thanks") if command == "thanks" else "")
 
 
-def answer_view(search: ContentSearch, t: Translator, question: str) -> View:
+def answer_view(search: ContentSearch, t: Translator, question: str,
+                content: Content | None = None) -> View:
     """The best matches as buttons with why each was chosen, or an honest 'not found'."""
     hits = search.search(question[:MAX_QUESTION])
     found = [(hit, target) for hit, target in hits if _good(hit)]
     if not found:
         log.info("search found nothing")  # no words: they may identify the person
-        return main_menu(t, t("search-nothing"))
+        # A short line, not the whole menu: people who type a lot got a chat full of menus.
+        counsellor = [(t("menu-button-counsellor"), MenuCb(to=Screen.COUNSELLOR))]
+        return View(t("search-nothing"), (counsellor, menu_row(t)))
     lines = [t("search-found")]
     rows: list[Row] = []
     for n, (hit, target) in enumerate(found, 1):
@@ -109,7 +118,21 @@ def answer_view(search: ContentSearch, t: Translator, question: str) -> View:
         words = escape(", ".join(hit.words))
         lines.append(t("search-why", n=n, title=escape(label), words=words))
         rows.append([(f"{n}. {label}", button)])
-    return View("\n\n".join(lines), (*rows, menu_row(t)))
+    return View("\n\n".join(lines), (*rows, *_worry_row(content, found, t), menu_row(t)))
+
+
+def _worry_row(content: Content | None, found: list[tuple[Hit, Target]],
+               t: Translator) -> list[Row]:
+    """When most results answer one worry (sleep, crying…), its tips by age are a tap away."""
+    if content is None:
+        return []
+    items = (content.item(target.id) for _, target in found if target.kind == Kind.ITEM)
+    concerns = Counter(c for item in items if item is not None for c in item.concerns)
+    if not concerns or concerns.most_common(1)[0][1] * 2 < len(found):
+        return []
+    concern = Concern(concerns.most_common(1)[0][0])
+    label = t("search-worry", worry=t(f"parents-concern-{concern.value}"))
+    return [[(label, ParentCb(action=ParentAction.AGES, concern=concern))]]
 
 
 def _good(hit: Hit) -> bool:

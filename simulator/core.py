@@ -237,7 +237,7 @@ class EmulatorState:
             await asyncio.wait_for(event.wait(), timeout)
 
     def record(self, request: RecordedRequest) -> None:
-        """Append a request to the log (and to the errors when refused)."""
+        """Append a request to the log (and to the errors when refused, not injected)."""
         self.requests.append(request)
-        if not request.ok:
+        if not request.ok and not request.injected:
             self._errors.append(request)

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from simulator.api_misc import HANDLERS, fallback
 from simulator.demo import DemoScenario, setup_demo
+from simulator.faults import ConnectionDropped, Faults
 from simulator.limits import RateLimiter
 from simulator.observe import Observer
 from simulator.spec import ApiError, FileUpload, MethodSpec
@@ -72,6 +73,7 @@ class BotApiEmulator(Observer):
         self.limit_violations = 0
         self.base_url = ""
         self.scenario: DemoScenario | None = None
+        self.faults = Faults()  # failures tests arm per method (simulator/faults.py)
         self._runner: web.AppRunner | None = None
 
     # -- server -----------------------------------------------------------------------
@@ -120,7 +122,13 @@ class BotApiEmulator(Observer):
             return self._respond(name, {}, err)
         if request.match_info["token"] != self.token:
             return self._respond(name, params, ApiError(401, "Unauthorized"))
-        status, body = await self.execute(name, params, uploads)
+        try:
+            status, body = await self.execute(name, params, uploads)
+        except ConnectionDropped:
+            # No answer at all: the client sees the server hang up, as on a network failure.
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=500)  # never reaches the client
         return web.json_response(body, status=status)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
@@ -153,11 +161,23 @@ class BotApiEmulator(Observer):
                 checked = _attach(checked, uploads)
             record.params = checked
             self._check_limits(spec.name, checked)
+            fault = self.faults.take(spec.name)
+            record.injected = fault is not None
+            if fault is not None and fault.hold is not None:
+                await fault.hold.wait()
+            if fault is not None and not fault.executed:
+                fault.fail()
             record.result = await self._dispatch(spec, checked)
+            if fault is not None:
+                fault.fail()  # done, but the answer is lost
             body: Json = {"ok": True, "result": record.result}
         except ApiError as err:
             record.ok, record.error_code, record.description = False, err.code, err.description
             body = err.payload()
+        except ConnectionDropped as err:
+            record.ok, record.error_code, record.description = False, 0, str(err)
+            self.record(record)
+            raise
         finally:
             self._inflight -= 0 if polling else 1
             if not polling or record.result:

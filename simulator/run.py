@@ -19,6 +19,7 @@ from simulator.emulator import run_simulator_server
 log = logging.getLogger(__name__)
 SIMULATOR_TOKEN = "123456:SIMULATOR"
 SIMULATOR_HOST, SIMULATOR_PORT = "127.0.0.1", 8080
+DATABASE_FILE = "simulator.db"
 
 
 def simulator_secret(folder: Path, name: str = "simulator-secret.key") -> str:
@@ -31,6 +32,21 @@ def simulator_secret(folder: Path, name: str = "simulator-secret.key") -> str:
     return path.read_text().strip()
 
 
+def fresh_database(folder: Path) -> bool:
+    """Erase the simulator's database; return whether there was one.
+
+    The emulator keeps its chats in memory, so they are gone after a restart. A database
+    kept across it would give the next guest (who gets the same simulated Telegram id) an
+    earlier person's language, course and countdown: chats and database start empty together.
+    """
+    found = False
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path = folder / f"{DATABASE_FILE}{suffix}"
+        found = found or path.exists()
+        path.unlink(missing_ok=True)
+    return found
+
+
 def simulator_settings(config: Settings, folder: Path, api_url: str) -> Settings:
     """The bot's settings for the simulator: always its own database, key and no Redis.
 
@@ -41,7 +57,7 @@ def simulator_settings(config: Settings, folder: Path, api_url: str) -> Settings
         "bot_token": SecretStr(SIMULATOR_TOKEN),
         "sokh_secret_key": SecretStr(simulator_secret(folder)),
         "sokh_key_salt": simulator_secret(folder, "simulator-salt.key"),
-        "database_url": f"sqlite+aiosqlite:///{folder / 'simulator.db'}", "redis_url": None,
+        "database_url": f"sqlite+aiosqlite:///{folder / DATABASE_FILE}", "redis_url": None,
         "telegram_api_url": api_url, "webhook_url": None,
         # The demo's Counsellors forum, so a person can reach a counsellor in the simulator.
         "counsellor_chat_id": DEMO_COUNSELLOR_CHAT_ID,
@@ -52,6 +68,10 @@ async def run(config: Settings) -> None:
     """Serve the emulator on 127.0.0.1:8080 and run the unchanged bot against it."""
     emulator = await run_simulator_server(SIMULATOR_HOST, SIMULATOR_PORT, SIMULATOR_TOKEN)
     bot_config = simulator_settings(config, Path("data"), emulator.base_url)
+    if fresh_database(Path("data")):
+        log.warning("Simulator: a fresh start. Its chats live only in memory, so the database "
+                    "data/%s was reset with them: no one, and no setting, carries over",
+                    DATABASE_FILE)
     default_db = Settings.model_fields["database_url"].default
     if config.sokh_secret_key is not None or config.database_url != default_db:
         log.info("Simulator: DATABASE_URL, SOKH_SECRET_KEY and REDIS_URL are not used; "

@@ -171,6 +171,7 @@ class RecordedRequest:
     description: str | None = None
     result: Any = None
     at: float = field(default_factory=time.time)
+    injected: bool = False  # failed by a test's fault (simulator/faults.py), not refused
 
 
 @dataclass

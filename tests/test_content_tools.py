@@ -216,7 +216,8 @@ def test_a_review_round_trip_marks_reviewed_things_and_applies_fixes(tmp_path: P
     assert pack is not None
     pause = pack.topics[1].items[0]
     assert pause.text.km == "សម្រាក ១០ វិនាទីសិន។" and pause.review == "reviewed"
-    assert pause.reviewed["km"].by == "Sophea" and pause.reviewed["km"].on == date(2026, 12, 6)
+    assert pause.reviewed.km is not None and pause.reviewed.km.by == "Sophea"
+    assert pause.reviewed.km.on == date(2026, 12, 6)
     again = tmp_path / "again.xlsx"
     export_review(folder, again, "km")
     left = fill_review(again, {})

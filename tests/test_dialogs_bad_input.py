@@ -116,3 +116,15 @@ async def test_blocking_the_bot_is_noted_and_nothing_breaks(dialog: DialogClient
     async with dialog.services.engine.connect() as conn:
         blocked = (await conn.execute(text("SELECT blocked_at FROM people"))).scalar_one()
     assert blocked is not None
+
+
+async def test_text_not_understood_gets_a_line_and_menu_button_not_the_menu(
+    dialog: DialogClient,
+) -> None:
+    dara = dialog.emu.add_user(language_code="en")
+    for said in ("qwzx", "zzkq plf", "/launchrockets"):
+        reply = await dialog.say(dara, said)
+        assert "What would you like to do?" not in reply.text, "no whole menu each time"
+        assert dialog.buttons(reply)[-1] == "☰ Menu" and len(dialog.buttons(reply)) <= 2
+    menu = await dialog.tap(dara, reply, "☰ Menu")
+    assert "What would you like to do?" in menu.text and menu.message_id == reply.message_id

@@ -11,6 +11,7 @@ import pytest
 
 from dialogs.counsellor.jobs import purge_cases, tell_waiting
 from tests.helpers.desk import TAKE, Desk, desk_dialog, rows
+from tests.helpers.leaks import leaks, log_text, secrets_of, sqlite_files
 
 PHRASE = "my uncle Sokunthea in Battambang took my passport"
 REPLY = "We can help you get the document back safely"
@@ -108,10 +109,9 @@ async def test_whole_conversation_leaves_no_identity_or_words_in_clear(
             lambda: emu.send_text(d.vanna, "/close", d.forum, thread_id=thread))
         await d.sokh.tap(d.person, closing, "4")
         await d.sokh.settle()
-        stored = b"".join(p.read_bytes() for p in tmp_path.glob("d.db*"))
-    logged = "\n".join(record.getMessage() for record in caplog.records)
-    secrets = (str(d.person.id), "Chanthou", "chanthou_kh", "Meas", PHRASE, REPLY, "owe the broker")
-    for secret in secrets:
-        assert secret.encode() not in stored, f"{secret!r} is in the database"
-        assert secret not in logged, f"{secret!r} is in the logs"
+        stored = sqlite_files(tmp_path / "d.db")
+    # Raw bytes: the id in every form SQLite may store it; logs with their tracebacks.
+    secrets = secrets_of([d.person.id], ["Chanthou", "chanthou_kh", "Meas", PHRASE, REPLY,
+                                         "owe the broker"])
+    assert leaks({**stored, "logs": log_text(caplog.records)}, secrets) == []
     assert len(caplog.records) > 5, "logging was captured"

@@ -10,7 +10,7 @@ from tests.helpers.course import DialogCourse, join, join_in_khmer, query
 async def test_next_now_pause_resume_and_stop(course: DialogCourse) -> None:
     c, sokh = course, course.sokh
     dara = sokh.emu.add_user(language_code="en")
-    c.at(1, 18)
+    c.at(1, 6)  # inside the quiet hours: the first tip comes at the chosen 19:00
     await join(c, dara)
     c.at(1, 19)
     tip = await c.tick(dara)
@@ -63,3 +63,30 @@ async def test_the_nudge_job_is_one_periodic_job_in_memory(course: DialogCourse)
     assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 3600)
     assert isinstance(scheduler._lookup_jobstore("default"), MemoryJobStore)
     scheduler.shutdown(wait=False)
+
+
+async def test_the_first_tip_comes_on_joining_then_at_the_chosen_time(
+    course: DialogCourse,
+) -> None:
+    c, sokh = course, course.sokh
+    dara = sokh.emu.add_user(language_code="en")
+    c.at(1, 10)
+    started = await join(c, dara)
+    assert "Here is your first tip" in started.text and "02/12 19:00" in started.text
+    first = sokh.last(dara)
+    assert first is not None and "Tip 1 of" in first.text and first.message_id != started.message_id
+    c.at(1, 19)
+    assert await c.tick(dara) is None, "one tip on the day of joining, daily after"
+    c.at(2, 19)
+    second = await c.tick(dara)
+    assert second is not None and "Tip 2 of" in second.text
+
+
+async def test_joining_in_khmer_by_day_brings_the_first_tip_in_khmer(course: DialogCourse) -> None:
+    c, sokh = course, course.sokh
+    sophea = sokh.emu.add_user(language_code="km")
+    c.at(1, 9)
+    started = await join_in_khmer(c, sophea, "រៀងរាល់ថ្ងៃ")
+    assert "នេះជាគន្លឹះដំបូង" in started.text and "០២/១២ ០៧:០០" in started.text, "Khmer digits"
+    first = sokh.last(sophea)
+    assert first is not None and "គន្លឹះទី" in first.text

@@ -53,7 +53,7 @@ async def _rows_eventually(c: DialogCourse, sql: str, want: list[tuple[object, .
 async def test_a_theme_ends_with_its_quiz_poll_sent_once(driven: DialogCourse) -> None:
     c, dara = driven, driven.sokh.emu.add_user(language_code="en")
     assert course_plan(c.sokh.services.content.current, "3-5").quizzes[2] == "quiz-one-on-one"
-    c.at(1, 12)
+    c.at(1, 6)  # inside the quiet hours: the first tip waits for the evening
     await join(c, dara)
     tips = await _tips(c, dara, range(1, 4))
     assert "Tip 3 of" in tips[2].text and not c.sokh.emu.calls("sendPoll")
@@ -74,7 +74,7 @@ async def test_a_theme_ends_with_its_quiz_poll_sent_once(driven: DialogCourse) -
 async def test_next_tip_now_brings_the_quiz_at_the_end_of_a_theme(driven: DialogCourse) -> None:
     c, sokh = driven, driven.sokh
     dara = sokh.emu.add_user(language_code="en")
-    c.at(1, 12)
+    c.at(1, 6)  # inside the quiet hours: the first tip waits for the evening
     await join(c, dara)
     (tip,) = await _tips(c, dara, range(1, 2))
     second = await sokh.tap(dara, tip, "⏭ Next tip now")
@@ -92,7 +92,7 @@ async def test_next_tip_now_brings_the_quiz_at_the_end_of_a_theme(driven: Dialog
 async def test_useful_taps_are_counted_once_and_thanked_in_place(driven: DialogCourse) -> None:
     c, sokh = driven, driven.sokh
     dara, sophea = sokh.emu.add_user(language_code="en"), sokh.emu.add_user(language_code="en")
-    c.at(1, 12)
+    c.at(1, 6)  # inside the quiet hours: the first tip waits for the evening
     await join(c, dara)
     await join(c, sophea)
     (tip,) = await _tips(c, dara, range(1, 2))
@@ -168,7 +168,7 @@ async def test_a_tap_counts_for_the_content_version_the_tip_was_sent_in(db_url: 
 async def test_finishing_is_celebrated_and_offers_the_next_age(driven: DialogCourse) -> None:
     c, sokh = driven, driven.sokh
     dara = sokh.emu.add_user(language_code="en")
-    c.at(1, 12)
+    c.at(1, 6)  # inside the quiet hours: the first tip waits for the evening
     await join(c, dara)
     key = sokh.services.people.key_for(dara.id)
     total = len(course_plan(sokh.services.content.current, "3-5").items)
@@ -181,13 +181,16 @@ async def test_finishing_is_celebrated_and_offers_the_next_age(driven: DialogCou
     hours = await sokh.tap(dara, done, "➡️ Next: the course for 6–11 years")
     often = await sokh.tap(dara, hours, "☀️ Midday (12:00)")
     started = await sokh.tap(dara, often, "Every 2 days")
-    assert "first tip arrives on 02/12 12:00" in started.text
+    # 19:01 is outside the quiet hours: the first tip comes at once, the next on the pace.
+    assert "Here is your first tip" in started.text and "03/12 12:00" in started.text
     row = await sokh.services.schedules.get(key, COURSE)
-    assert row is not None and (row.age, row.step, row.every_days) == ("6-11", 0, 2)
-    c.at(2, 12)
-    first = await c.tick(dara)
+    assert row is not None and (row.age, row.step, row.every_days) == ("6-11", 1, 2)
+    first = sokh.last(dara)
     total = len(course_plan(sokh.services.content.current, "6-11").items)
     assert first is not None and f"Tip 1 of {total}" in (first.text or "")
+    c.at(3, 12)
+    second = await c.tick(dara)
+    assert second is not None and f"Tip 2 of {total}" in (second.text or "")
 
 
 async def test_quiet_hours_hold_a_due_tip_until_morning_in_sokh_timezone(
@@ -196,7 +199,7 @@ async def test_quiet_hours_hold_a_due_tip_until_morning_in_sokh_timezone(
     async with course_dialog(tmp_path, sokh_timezone="Asia/Seoul", quiet_start_hour=18,
                              quiet_end_hour=7) as c:
         dara = c.sokh.emu.add_user(language_code="en")
-        c.at(1, 12)
+        c.at(1, 0, 30)  # 02:30 in Seoul, inside the quiet hours: no tip on joining
         assert "first tip arrives on 01/12 19:00" in (await join(c, dara)).text
         c.at(1, 17)  # 19:01 in Seoul: due, but inside the quiet hours
         assert await c.tick(dara) is None

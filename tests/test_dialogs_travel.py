@@ -110,10 +110,10 @@ async def test_a_past_day_is_refused_kindly_in_khmer(course: DialogCourse) -> No
                  if d.destination == "th")
     calendar = await sokh.tap(sophea, where, place)
     c.at(2, 0, 10)  # midnight passed while the calendar was open
-    refused = await sokh.tap(sophea, calendar, "1")
+    refused = await sokh.tap(sophea, calendar, "១")  # Khmer digits in a Khmer calendar
     assert refused.text == t("travel-date-past")
     assert (await sokh.say(sophea, "០១/១២/២០២៦")).text == t("travel-date-past")
     saved = await sokh.say(sophea, "២០/១២/២០២៦")
-    assert "20/12/2026" in saved.text and saved.text.startswith("បានរក្សាទុក")
+    assert "២០/១២/២០២៦" in saved.text and saved.text.startswith("បានរក្សាទុក")
     assert await sokh.services.schedules.get(
         sokh.services.people.key_for(sophea.id), "travel") is not None

@@ -151,3 +151,29 @@ async def test_the_answer_waits_for_the_handling(tmp_path: Path, unused_tcp_port
         # The reply was sent before the webhook answered: acknowledged means handled.
         replies = [m for m in emu.chat_messages(emu.private_chat(user)) if m.from_bot]
         assert len(replies) == 2
+
+
+async def test_a_webhook_flood_is_dropped_unparsed_and_others_answered(
+    tmp_path: Path, unused_tcp_port: int
+) -> None:
+    async with BotApiEmulator(token=TOKEN) as emu, \
+            _worker(emu, f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", unused_tcp_port,
+                    flood_limit=6) as hook:
+        flooder, other = emu.add_user(language_code="en"), emu.add_user(language_code="en")
+        update = emu.send_text(flooder, "/help")
+        await emu.wait_idle()
+        async with aiohttp.ClientSession() as http:
+            # Ids far from the emulator's own, which the next real update will take.
+            statuses = [await _post(http, hook, {**update, "update_id": 10**6 + n})
+                        for n in range(1, 200)]
+        assert set(statuses) == {200}
+        answer = await asyncio.wait_for(_say(emu, other, "/help"), 5)
+        assert "1280" in answer
+        replies = [m for m in emu.chat_messages(emu.private_chat(flooder)) if m.from_bot]
+        assert len(replies) <= 8  # the limit, the one told, nothing for the rest
+
+
+async def _say(emu: BotApiEmulator, user: Any, text: str) -> str:
+    waiting = emu.wait_for_bot_message(emu.private_chat(user), 5)
+    emu.send_text(user, text)
+    return (await waiting).text or ""

@@ -11,12 +11,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage import migrate
 from bot.storage.cases import Cases
 from bot.storage.database import create_engine, session_factory
+from bot.storage.group_sessions import trainer_context
 from bot.storage.groups import GroupStore
 from bot.storage.keys import CHILDREN, PEOPLE, STANDALONE, rotate, stale_tables
 from bot.storage.models import (
@@ -30,6 +31,8 @@ from bot.storage.models import (
 from bot.storage.people import People
 from bot.storage.trail import TrailStore
 from bot.storage.vault import Vault, key_id
+from bot.wiring import build_services
+from tests.helpers.dialog_client import dialog_settings
 from tests.helpers.harness import TEST_SALT, TEST_SECRET
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -45,6 +48,10 @@ class LegacyVault(Vault):
         super().__init__(secret, TEST_SALT.encode())
         self._chain = self._chain[:1]
         self._current = self._chain[0]
+
+    def case_key(self, person_key: str) -> str:
+        """Cases were kept under the person key itself."""
+        return person_key
 
     def encrypt(self, plaintext: bytes, context: bytes = b"") -> str:
         """Old tokens: base64 of nonce and ciphertext, no key id."""
@@ -90,8 +97,10 @@ async def _fill(engine: AsyncEngine, vault: Vault) -> int:
             session.add(TrailState(person_key=key, auto_clean=True))
     async with sessions.begin() as session:
         trainer = vault.role_key(PEOPLE_IDS[0])
+        sealed = vault.encrypt(str(PEOPLE_IDS[0]).encode(), trainer_context(trainer))
         row = GroupSession(group_id=group.id, title="Talk", topic="t", starts_at=NOW,
-                           place="hall", reminders="", status="planned", trainer_key=trainer)
+                           place="hall", reminders="", status="planned", trainer_key=trainer,
+                           trainer_id_enc=sealed)
         session.add(row)
         await session.flush()
         session.add(SessionRsvp(session_id=row.id, person_key=trainer, coming=True))
@@ -111,10 +120,16 @@ async def _check_moved(engine: AsyncEngine, vault: Vault, group_id: int) -> None
         case = await cases.active_for(profile.key)
         assert case is not None and case.chat_id == telegram_id
         assert await cases.transcript(case.id) == [("person", f"help me {telegram_id}")]
-        assert [k.message_id for k in await trail.kept(profile.key)] == [4242]
+        known = await trail.start_hide(profile.key, None)
+        assert [k.message_id for k in known.kept] == [4242]
         assert await trail.auto_clean(profile.key)
         assert await groups.is_trainer(group_id, vault.role_key(telegram_id))
     assert [g.id for g in await groups.of_trainer(vault.role_key(PEOPLE_IDS[0]))] == [group_id]
+    async with engine.connect() as connection:
+        key, sealed = (await connection.execute(
+            select(GroupSession.trainer_key, GroupSession.trainer_id_enc))).one()
+    assert sealed is not None
+    assert vault.decrypt(sealed, trainer_context(key)) == str(PEOPLE_IDS[0]).encode()
     assert await _stored_key_ids(engine) == {vault.key_id}
     assert await stale_tables(engine, vault) == []
 
@@ -191,3 +206,55 @@ def test_keys_rotate_command(tmp_path: Path) -> None:
         await engine.dispose()
 
     asyncio.run(check())
+
+
+async def test_forget_erases_group_roles_by_their_own_key(db_url: str, vault: Vault) -> None:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine)
+    group_id = await _fill(engine, vault)
+    people = People(session_factory(engine), vault, lambda: NOW)
+    first, second = PEOPLE_IDS[0], PEOPLE_IDS[1]
+    # The person key alone reaches no group row: the two cannot be joined.
+    erased = await people.forget(vault.person_key(second))
+    assert erased["people"] == 1 and erased["cases"] == 1
+    assert erased["group_trainers"] == 0 and erased["session_rsvps"] == 0
+    erased = await people.forget(vault.person_key(first), vault.role_key(first))
+    assert erased["group_trainers"] == 1 and erased["session_rsvps"] == 1
+    groups = GroupStore(session_factory(engine), lambda: NOW)
+    assert [await groups.is_trainer(group_id, vault.role_key(i)) for i in PEOPLE_IDS[:3]] == [
+        False, True, True]
+    await engine.dispose()
+
+
+async def test_the_bot_refuses_to_start_on_old_key_data(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
+    await migrate.upgrade(engine)
+    await _fill(engine, LegacyVault(TEST_SECRET.encode()))
+    await engine.dispose()
+    with pytest.raises(RuntimeError, match="keys rotate"):
+        await build_services(dialog_settings(tmp_path))
+
+
+async def test_cases_lose_their_foreign_key_to_people_and_keep_their_rows(db_url: str) -> None:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine, "0010")
+    at = "'2026-12-01 09:00:00+00:00'"
+    async with engine.begin() as connection:
+        for statement in (
+                f"INSERT INTO people (key, chat_id_enc, created_at, last_seen_at, notify) "
+                f"VALUES ('p1', 'x', {at}, {at}, 'discreet')",
+                "INSERT INTO cases (id, alias, person_key, chat_id_enc, language, status, "
+                f"urgent, opened_at) VALUES (1, 'K7Q2', 'p1', 'x', 'km', 'waiting', true, {at})",
+                "INSERT INTO case_messages (case_id, person_key, sender, body_enc, sent_at) "
+                f"VALUES (1, 'p1', 'person', 'y', {at})"):
+            await connection.execute(text(statement))
+    await migrate.upgrade(engine)
+    async with engine.begin() as connection:
+        count = "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM case_messages)"
+        assert tuple((await connection.execute(text(count))).one()) == (1, 1), "rows kept"
+        await connection.execute(text(  # a case key is no person's key: no foreign key
+            "INSERT INTO cases (id, alias, person_key, chat_id_enc, language, status, urgent, "
+            f"opened_at) VALUES (2, 'K7Q3', 'ab12:c', 'x', 'km', 'waiting', false, {at})"))
+        await connection.execute(text("DELETE FROM cases WHERE id = 1"))
+        assert tuple((await connection.execute(text(count))).one()) == (1, 0), "still cascades"
+    await engine.dispose()

@@ -210,3 +210,29 @@ def test_the_rule_index_never_hides_a_rule_that_matches() -> None:
             assert matching <= set(index.candidates(tokens)), text
             checked += len(matching)
     assert checked > 300  # the set really exercises the rules
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("risk_terms.yaml", "      km_gap: 8\n", "      km_gap: 8\n      km_gap: 3\n"),
+        ("romanised.yaml", "homographs:\n", "homographs:\n  dal: [ដល់]\n"),
+    ],
+)
+def test_a_key_given_twice_is_refused_with_its_line(
+    tmp_path: Path, name: str, old: str, new: str
+) -> None:
+    # PyYAML keeps the last of two equal keys: a repeated km_gap once went unnoticed.
+    from shutil import copytree
+
+    from bot.content.tool.validate import validate_folder
+
+    folder = tmp_path / "content"
+    copytree(CONTENT, folder)
+    text = (folder / name).read_text("utf-8")
+    assert old in text
+    (folder / name).write_text(text.replace(old, new, 1), "utf-8")
+    with pytest.raises(ValueError, match="given twice"):
+        RiskDetector.from_file(folder / "risk_terms.yaml")
+    problems = [str(p) for p in validate_folder(folder).problems]
+    assert any("given twice" in p and "line" in p for p in problems), problems

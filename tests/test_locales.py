@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from bot.content.i18n import LANGUAGES, Locales
-from bot.content.model import AGES
+from bot.content.model import AGES, CONCERNS
 from bot.runtime.commands import COMMANDS
 from dialogs.course.feedback import RATINGS
 from dialogs.course.flow import EVERY, HOURS
@@ -63,6 +63,7 @@ BUILT: dict[str, tuple[str, ...]] = {
     "crisis-lead-": tuple(category.value for category in OWN_LEADS),
     "sessions-reminders-": tuple(REMINDERS),
     "travel-country-": (),
+    "parents-concern-": CONCERNS,
 }
 
 

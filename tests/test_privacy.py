@@ -54,6 +54,10 @@ def test_group_roles_and_private_rows_use_unrelated_keys(vault: Vault) -> None:
     assert vault.role_key(42) != vault.person_key(42)
     assert vault.role_key(42)[5:] not in vault.person_key(42)
     assert PSEUDONYM.fullmatch(vault.role_key(42))
+    person = vault.person_key(42)
+    assert PSEUDONYM.fullmatch(vault.case_key(person))
+    assert len({person, vault.role_key(42), vault.case_key(person)}) == 3
+    assert vault.case_key_under(person) == vault.case_key(person)
 
 
 def test_chat_id_round_trips_and_is_bound_to_its_owner(vault: Vault) -> None:

@@ -18,7 +18,9 @@ from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
 from bot.storage.group_sessions import HELD, Plan, SessionStore
 from bot.storage.groups import GroupStore
+from bot.storage.vault import Vault
 from tests.helpers.groups import group_world
+from tests.helpers.harness import TEST_SALT, TEST_SECRET
 from tests.test_dialogs_groups import schedule_weekly
 from tests.test_sender import ZONE
 
@@ -48,9 +50,9 @@ async def _seed(url: str) -> None:
     await migrate.upgrade(engine)
     sessions = session_factory(engine)
     group = await GroupStore(sessions, utc_now).join(-4001, "Youth club")
-    store = SessionStore(sessions, utc_now)
+    store = SessionStore(sessions, utc_now, Vault(TEST_SECRET.encode(), TEST_SALT.encode()))
     plan = Plan("Club", "routines", datetime(2030, 3, 5, 17, tzinfo=ZONE), "School", (60,), 2)
-    first, _ = await store.add(group.id, "k" * 40, plan)
+    first, _ = await store.add(group.id, 700_000_001, plan)
     await store.change(first.id, status=HELD, attended=20, girls=11, boys=9)
     await store.rsvp(first.id, "p" * 40, True)
     await engine.dispose()

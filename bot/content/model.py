@@ -18,9 +18,12 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"
 SHORT_ID = 24
 MESSAGE_LIMIT = 4096
 AGES = ("0-2", "3-5", "6-11", "12-17")
+# What parents say worries them (issue 19): items are tagged, never rewritten, for these.
+CONCERNS = ("crying", "tantrums", "sleep", "eating", "hitting", "screens", "school")
 
 Review = Literal["draft", "reviewed"]
 Age = Literal["0-2", "3-5", "6-11", "12-17"]
+Concern = Literal["crying", "tantrums", "sleep", "eating", "hitting", "screens", "school"]
 Sources = tuple[str, ...]
 # Notes for editors and reviewers ("general guidance, to be checked"): kept with the content,
 # never sent to people; `content validate` keeps such notes out of `sources` and texts.
@@ -44,7 +47,11 @@ class ReviewMark(Frozen):
     on: date
 
 
-Reviews = dict[Literal["en", "km"], ReviewMark]
+class Reviews(Frozen):
+    """Each language's review mark, where a native speaker has reviewed it."""
+
+    en: ReviewMark | None = None
+    km: ReviewMark | None = None
 
 
 class Text(Frozen):
@@ -96,12 +103,13 @@ class Item(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=120)
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     # Empty only with an editor_note saying why (general guidance with no source).
     sources: Sources = ()
     quotes: tuple[Quote, ...] = ()
     editor_note: EditorNote = None
     ages: tuple[Age, ...] = ()
+    concerns: tuple[Concern, ...] = ()
     text: Text
     keywords: Keywords | None = None
 
@@ -111,9 +119,11 @@ class Topic(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     title: Text
     destination: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    # Shown as one list a person ticks off (their ticks kept under their key), not page by page.
+    checklist: bool = False
     services: tuple[str, ...] = ()
     items: tuple[Item, ...] = Field(min_length=1)
 
@@ -139,7 +149,7 @@ class Service(Frozen):
     emergency: bool = False
     confidence: Literal["confirmed", "single-source"]
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     sources: Sources = Field(min_length=1)
     # The newest date the sources show for this number, as precise as they give it; left
     # out when none shows a date. last_verified is when someone checked it, and how:
@@ -157,7 +167,7 @@ class Quiz(Frozen):
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     topic: str
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     sources: Sources = ()
     quotes: tuple[Quote, ...] = ()
     editor_note: EditorNote = None
@@ -179,7 +189,7 @@ class CourseWeek(Frozen):
 
     week: int = Field(ge=1)
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     title: Text
     items: tuple[str, ...] = Field(min_length=1)
 
@@ -193,7 +203,7 @@ class Category(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     title: Text
     country: Literal["kh", "th", "my", "kr", "jp"] = "kh"
     note: Text | None = None
@@ -213,7 +223,7 @@ class Publisher(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     name: Text
     match: tuple[str, ...] = Field(min_length=1)
 
@@ -229,7 +239,7 @@ class Province(Frozen):
 
     id: str = Field(pattern=r"^kh-[0-9]{1,2}$")
     review: Review
-    reviewed: Reviews = Field(default_factory=dict)
+    reviewed: Reviews = Reviews()
     name: Text
 
 

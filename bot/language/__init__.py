@@ -5,6 +5,7 @@
 - segment: Khmer words (khmercut, whose model ships in the package);
 - english: lowercase stemmed English words, slang and misspellings undone;
 - romanised: Khmer typed in Latin letters, read back into Khmer script (content/romanised.yaml).
+- yamlfile: the language files' YAML, refusing a key given twice.
 
 Everything here is pure Python over data loaded once, so triage works with the database down.
 """

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.language.khmer import normalise_khmer
+from bot.language.yamlfile import load_yaml
 
 COMMANDS = ("stop", "menu", "help", "thanks")
 _NOISE = re.compile(r"[\s.,!?;:។៕'\"“”‘’()\-]+")
@@ -33,7 +34,7 @@ class TypedCommands:
     def from_file(cls, path: Path) -> TypedCommands:
         """Load and validate the file; raise CommandsError naming what is wrong."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise CommandsError(f"{path}: cannot read: {exc}") from exc
         return cls(_parse(data, str(path)))

@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from bot.language.khmer import HAS_KHMER
 from bot.language.text import clean
+from bot.language.yamlfile import load_yaml
 
 _LATIN = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[a-z]+|[0-9]+|[.!?;\n]+|[\u1780-\u17ff]+")
@@ -109,7 +110,7 @@ class Romaniser:
     def from_file(cls, path: Path, english: frozenset[str] = frozenset()) -> Romaniser:
         """Load and validate content/romanised.yaml; raise RomanisedError naming the entry."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise RomanisedError(f"{path}: cannot read: {exc}") from exc
         table = parse_table(data, str(path))

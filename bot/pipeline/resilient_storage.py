@@ -44,6 +44,19 @@ class ResilientStorage(BaseStorage):
         data: dict[str, Any] = await self._call("get_data", key)
         return data
 
+    async def forget(self, bot_id: int, user_id: int) -> None:
+        """Erase a person's conversation state in both stores (/forget).
+
+        Raises RedisError or OSError when Redis cannot be reached: the caller says so; the
+        keys still expire (bot/pipeline/fsm_keys.py).
+        """
+        private = StorageKey(bot_id=bot_id, chat_id=user_id, user_id=user_id)
+        await self._fallback.set_state(private, None)
+        await self._fallback.set_data(private, {})
+        forget = getattr(self._primary, "forget", None)
+        if forget is not None:
+            await forget(bot_id, user_id)
+
     async def close(self) -> None:
         """Close both stores."""
         await self._primary.close()

@@ -23,6 +23,9 @@ class Limiter(Protocol):
     async def count(self, key: str) -> int:
         """Record one event for `key`; return how many fell in the current window."""
 
+    async def forget(self, key: str) -> None:
+        """Drop what is counted for `key` (/forget)."""
+
 
 class MemoryLimiter:
     """Sliding window per key, for a single process."""
@@ -39,6 +42,10 @@ class MemoryLimiter:
         if len(self._events) > 50_000:
             self._forget_idle(now)
         return len(events)
+
+    async def forget(self, key: str) -> None:
+        """Drop a person's recent events."""
+        self._events.pop(key, None)
 
     def _forget_idle(self, now: float) -> None:
         idle = [k for k, e in self._events.items() if not e or now - e[-1] > self._window]
@@ -61,9 +68,19 @@ class RedisLimiter:
             log.warning("flood limiter: Redis unreachable, counting in memory")
             return await self._fallback.count(key)
 
+    async def forget(self, key: str) -> None:
+        """Delete a person's counters: only the last few windows' exist (they expire)."""
+        await self._fallback.forget(key)
+        slot = int(time.time() / self._window)
+        await self._redis.delete(*(self._name(key, s) for s in range(slot - 2, slot + 2)))
+
+    @staticmethod
+    def _name(key: str, slot: int) -> str:
+        return f"sokh:flood:{key}:{slot}"
+
     async def _count(self, key: str) -> int:
         slot = int(time.time() / self._window)
-        name = f"sokh:flood:{key}:{slot}"
+        name = self._name(key, slot)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(name)
             pipe.expire(name, max(1, int(self._window * 2)))

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from datetime import datetime
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -26,7 +27,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, MessageI
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime.clock import Clock
-from bot.storage.trail import Pending, TrailStore
+from bot.storage.trail import WINDOW, Pending, TrailStore
 from bot.storage.vault import Vault
 
 __all__ = ["IncomingTrail", "OutgoingTrail", "TrailRecorder"]
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 FLUSH_INTERVAL_S = 0.5
 # While the database is down the buffer grows; past this many ids the oldest are dropped.
 MAX_BUFFERED = 50_000
+# People whose first recent id (and veil) this process remembers, beyond the buffer.
+MAX_REMEMBERED = 100_000
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
@@ -48,14 +51,26 @@ class TrailRecorder:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._failing = False
+        # Memory a hide falls back on when the database is slow or down: per person the
+        # first and newest ids seen within 48 h (the range to sweep), and who is veiled.
+        self._span: dict[str, tuple[int, int, datetime]] = {}
+        self._veiled: dict[str, datetime] = {}
 
     def note(self, chat_id: int, message_id: int | None, sensitive: bool = False,
-             language: str | None = None) -> None:
-        """Remember a message (or only activity, without an id) in a private chat."""
+             language: str | None = None, opened: bool = False) -> None:
+        """Remember a message (or only activity, without an id) in a private chat.
+
+        `opened`: the person wrote or tapped, which lifts a hide's veil.
+        """
         # In a private chat the chat id is the person's Telegram id.
         key, at = self._vault.person_key(chat_id), self._clock()
         pending = self._pending
         pending.active[key] = max(at, pending.active.get(key, at))
+        if opened:
+            pending.opened[key] = max(at, pending.opened.get(key, at))
+            self._veiled.pop(key, None)
+        if message_id is not None:
+            self._remember_span(key, message_id, at)
         # Activity alone creates no row: a tap just after /forget must not bring one back.
         if message_id is not None or sensitive:
             pending.owners.add(key)
@@ -65,6 +80,30 @@ class TrailRecorder:
             pending.sensitive.setdefault(key, at)
         if language is not None:
             pending.languages[key] = language
+
+    def _remember_span(self, key: str, message_id: int, at: datetime) -> None:
+        span = self._span.get(key)
+        if span is None or at - span[2] >= WINDOW:
+            span = (message_id, message_id, at)
+        _bounded_set(self._span, key, (min(span[0], message_id), max(span[1], message_id),
+                                       span[2]))
+
+    def remembered(self, person_key: str) -> list[int]:
+        """The ids this process knows of without the database: the buffer and the span."""
+        ids = {mid for key, mid, _ in self._pending.messages if key == person_key}
+        span = self._span.get(person_key)
+        if span is not None and self._clock() - span[2] < WINDOW:
+            ids.update(span[:2])
+        return sorted(ids)
+
+    def hidden(self, person_key: str) -> None:
+        """A hide just ran: start the range afresh and veil the chat in this process."""
+        self._span.pop(person_key, None)
+        _bounded_set(self._veiled, person_key, self._clock())
+
+    def veiled(self, person_key: str) -> bool:
+        """True when this process hid the chat and the person has not come back since."""
+        return person_key in self._veiled
 
     async def flush(self) -> None:
         """Write everything buffered; on failure keep it for the next try."""
@@ -106,13 +145,22 @@ class TrailRecorder:
                 log.exception("message trail flush failed")
 
 
+def _bounded_set(table: dict[str, Any], key: str, value: Any) -> None:
+    """Set a key, dropping the oldest entries past MAX_REMEMBERED (dicts keep order)."""
+    table.pop(key, None)
+    table[key] = value
+    while len(table) > MAX_REMEMBERED:
+        del table[next(iter(table))]
+
+
 def _merge(older: Pending, newer: Pending) -> Pending:
     """Put a failed batch back in front of what arrived meanwhile."""
     merged = Pending(messages=(older.messages + newer.messages)[-MAX_BUFFERED:],
                      owners=older.owners | newer.owners,
                      active={**older.active, **newer.active},
                      sensitive={**newer.sensitive, **older.sensitive},
-                     languages={**older.languages, **newer.languages})
+                     languages={**older.languages, **newer.languages},
+                     opened={**older.opened, **newer.opened})
     return merged
 
 
@@ -130,7 +178,7 @@ class IncomingTrail(BaseMiddleware):
             # ContextMiddleware (an update-level outer middleware) already chose the language.
             t = data.get("t")
             self._recorder.note(message.chat.id, message.message_id if fresh else None,
-                                language=getattr(t, "language", None))
+                                language=getattr(t, "language", None), opened=True)
         return await handler(event, data)
 
 

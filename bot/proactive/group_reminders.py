@@ -23,20 +23,25 @@ from bot.storage.group_sessions import (
     next_stage,
     offsets_of,
     rsvp_counts,
+    trainer_context,
 )
 from bot.storage.groups import ACTIVE
 from bot.storage.models import Group, GroupSession, Person
+from bot.storage.vault import Vault
 
 log = logging.getLogger(__name__)
 CAMPAIGN = "group"
+# Per session id: the trainer's person key, encrypted chat id and chosen language.
+Trainers = dict[int, tuple[str, str, str | None]]
 BATCH = 500
 
 
 class GroupReminders:
     """The periodic job: sessions whose next step is due go to the outbox."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
-        self._sessions, self._clock = sessions, clock
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
+                 vault: Vault) -> None:
+        self._sessions, self._clock, self._vault = sessions, clock, vault
 
     async def enqueue_due(self) -> int:
         """Queue every due reminder or follow-up and move each session on; return how many."""
@@ -50,7 +55,7 @@ class GroupReminders:
             due = (await session.execute(query.with_for_update(skip_locked=True,
                                                                of=GroupSession))).all()
             counts = await rsvp_counts(session, [row.id for row, *_ in due])
-            trainers = await self._trainers(session, [row.trainer_key for row, *_ in due])
+            trainers = await self._trainers(session, [row for row, *_ in due])
             messages: list[NewMessage] = []
             for row, language, thread in due:
                 if not self._catch_up(row, now):
@@ -63,16 +68,24 @@ class GroupReminders:
                                       [m.row() for m in messages])
         return len(due)
 
-    @staticmethod
-    async def _trainers(session: Any, keys: list[str]) -> dict[str, tuple[str, str | None]]:
+    def _trainer_key(self, row: GroupSession) -> str | None:
+        """The trainer's person key, from the id the session keeps sealed (None if not kept)."""
+        if row.trainer_id_enc is None:
+            return None
+        sealed = self._vault.decrypt(row.trainer_id_enc, trainer_context(row.trainer_key))
+        return self._vault.person_key(int(sealed))
+
+    async def _trainers(self, session: Any, rows: list[GroupSession]) -> Trainers:
+        """Per session id: the trainer's person key, encrypted chat id and language."""
+        keys = {row.id: key for row in rows if (key := self._trainer_key(row)) is not None}
         query = select(Person.key, Person.chat_id_enc, Person.language).where(
-            Person.key.in_(keys), Person.blocked_at.is_(None))
-        return {k: (enc, lang) for k, enc, lang in await session.execute(query)}
+            Person.key.in_(set(keys.values())), Person.blocked_at.is_(None))
+        found = {k: (enc, lang) for k, enc, lang in await session.execute(query)}
+        return {row_id: (key, *found[key]) for row_id, key in keys.items() if key in found}
 
     def _messages(self, row: GroupSession, language: str, thread: int | None,
                   counts: dict[int, tuple[int, int]],
-                  trainers: dict[str, tuple[str, str | None]],
-                  now: datetime) -> list[NewMessage]:
+                  trainers: Trainers, now: datetime) -> list[NewMessage]:
         base = {"session": row.id, "title": row.title, "topic": row.topic,
                 "starts": row.starts_at.isoformat(), "place": row.place, "thread": thread}
         step = f"{row.id}-{int(row.starts_at.timestamp())}-{row.stage}"
@@ -82,10 +95,10 @@ class GroupReminders:
             return self._reminder(row, step, language, payload, now)
         tip = {**base, "kind": "tip", "n": row.id}
         out = [NewMessage.to_group(row.group_id, CAMPAIGN, step, language, tip, now)]
-        if row.trainer_key in trainers:
-            t_enc, t_lang = trainers[row.trainer_key]
+        if row.id in trainers:
+            t_key, t_enc, t_lang = trainers[row.id]
             private = {**base, "kind": "attendance", "thread": None}
-            out.append(NewMessage(row.trainer_key, CAMPAIGN, f"{row.id}-attendance", t_enc,
+            out.append(NewMessage(t_key, CAMPAIGN, f"{row.id}-attendance", t_enc,
                                   t_lang or language, private, now))
         return out
 

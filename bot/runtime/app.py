@@ -8,6 +8,7 @@ import logging
 
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.commands import register_commands
+from bot.runtime.health import HealthServer
 from bot.runtime.reload import reload_on_sighup
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot, run_polling, run_webhook, stop_on_signals
@@ -22,7 +23,7 @@ class Application:
     def __init__(self, config: Settings, clock: Clock = utc_now) -> None:
         self.config, self.clock = config, clock
         self.bot = create_bot(config)
-        self._webhook_stop = asyncio.Event()
+        self._stopping = asyncio.Event()
         self.serving = asyncio.Event()
 
     async def prepare(self) -> None:
@@ -39,22 +40,44 @@ class Application:
         """Take updates (webhook or long polling) until stopped or signalled."""
         if handle_signals:
             reload_on_sighup(self.services.content)
-        if self.config.webhook_url:
+        health = HealthServer(self.services.engine, self.services.redis, self.services.metrics)
+        if (listen := self.config.health_host_port) is not None:
+            await health.start(*listen)
+        try:
+            await self._serve(handle_signals)
+        finally:
+            await health.stop()
+
+    async def _serve(self, handle_signals: bool) -> None:
+        if not self.config.runs("web"):
+            await self._serve_without_updates(handle_signals)
+        elif self.config.webhook_url:
             if handle_signals:
-                stop_on_signals(self._webhook_stop)
-            await run_webhook(self.dispatcher, self.bot, self.config, self._webhook_stop,
+                stop_on_signals(self._stopping)
+            await run_webhook(self.dispatcher, self.bot, self.config, self._stopping,
                               self.services.flood_gate, intake(self.services))
         else:
             await run_polling(self.dispatcher, self.bot, handle_signals=handle_signals,
                               gate=self.services.flood_gate)
+
+    async def _serve_without_updates(self, handle_signals: bool) -> None:
+        """A scheduler or sender process: the start-up hooks, then wait to be stopped."""
+        if handle_signals:
+            stop_on_signals(self._stopping)
+        try:
+            await self.dispatcher.emit_startup(bot=self.bot, dispatcher=self.dispatcher)
+            await self._stopping.wait()
+        finally:
+            await self.dispatcher.emit_shutdown(bot=self.bot, dispatcher=self.dispatcher)
+            await self.bot.session.close()
 
     async def _started(self) -> None:
         self.serving.set()
 
     async def stop(self) -> None:
         """Stop taking updates; the shutdown hooks then drain updates and close storage."""
-        if self.config.webhook_url:
-            self._webhook_stop.set()
+        if self.config.webhook_url or not self.config.runs("web"):
+            self._stopping.set()
         else:
             await self.dispatcher.stop_polling()
 

@@ -47,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="run_bot.py", description="Sokh chatbot")
     parser.set_defaults(handler=_run)
+    parser.add_argument("--role", choices=["web", "scheduler", "sender", "all"],
+                        help="what this process does (default: ROLE, else all; docs/deploy.md)")
     commands = parser.add_subparsers(title="commands")
     commands.add_parser("run", help="run the bot (the simulator if BOT_TOKEN is unset)")
     commands.add_parser("simulator", help="run the local simulator and the bot").set_defaults(
@@ -64,10 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(_: argparse.Namespace) -> int:
-    config = Settings()
+def _run(args: argparse.Namespace) -> int:
+    role = getattr(args, "role", None)
+    config = Settings(role=role) if role else Settings()
     if config.bot_token is None:
-        return _simulator(_)
+        return _simulator(args)
     asyncio.run(app.run(config))
     return 0
 

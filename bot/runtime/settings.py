@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -44,6 +45,11 @@ class Settings(BaseSettings):
     quiet_end_hour: int = Field(default=7, ge=0, le=23)
     allow_paid_broadcast: bool = False
     outbox_sender: bool = True
+    # What this process does (docs/deploy.md): take updates, run the periodic jobs (one
+    # process at a time holds the scheduler lock), send from the outbox, or all three.
+    role: Literal["web", "scheduler", "sender", "all"] = "all"
+    # host:port for /healthz, /readyz and /metrics (docs/deploy.md); unset: not served.
+    health_listen: str | None = None
     content_dir: Path = REPO_ROOT / "content"
     locales_dir: Path = REPO_ROOT / "locales"
     show_draft_content: bool = True
@@ -68,6 +74,17 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def health_host_port(self) -> tuple[str, int] | None:
+        """Split HEALTH_LISTEN into host and port; None when unset."""
+        return _host_port(self.health_listen) if self.health_listen else None
+
+    def runs(self, part: str) -> bool:
+        """Whether this process runs `part` ('web', 'scheduler' or 'sender')."""
+        if part == "sender" and not self.outbox_sender:
+            return False
+        return self.role in (part, "all")
+
+    @property
     def timezone(self) -> ZoneInfo:
         """The zone in which schedules are shown to people."""
         return ZoneInfo(self.sokh_timezone)
@@ -75,8 +92,7 @@ class Settings(BaseSettings):
     @property
     def webhook_host_port(self) -> tuple[str, int]:
         """Split WEBHOOK_LISTEN into host and port."""
-        host, _, port = self.webhook_listen.rpartition(":")
-        return host or "127.0.0.1", int(port)
+        return _host_port(self.webhook_listen)
 
     def secret_key_bytes(self) -> bytes:
         """The master secret; required before any person can be stored."""
@@ -94,3 +110,8 @@ class Settings(BaseSettings):
         """Secrets used before SOKH_SECRET_KEY, oldest first."""
         old = self.sokh_old_secret_keys.get_secret_value() if self.sokh_old_secret_keys else ""
         return [part.strip().encode() for part in old.split(",") if part.strip()]
+
+
+def _host_port(listen: str) -> tuple[str, int]:
+    host, _, port = listen.rpartition(":")
+    return host or "127.0.0.1", int(port)

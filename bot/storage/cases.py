@@ -41,21 +41,31 @@ def new_alias() -> str:
 
 
 class Cases:
-    """Stores cases under the person's key, with the transcript sealed by the vault."""
+    """Stores cases under the person's case key, with the transcript sealed by the vault.
+
+    Callers speak in person keys; rows hold `Vault.case_key` of them, so a database reader
+    cannot join a case to the person's profile, schedules or groups (docs/keys.md).
+    """
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], vault: Vault, clock: Clock):
         self._sessions, self._vault, self._clock = sessions, vault, clock
 
     def _info(self, row: Case) -> CaseInfo:
         chat_id = self._vault.decrypt_chat_id(row.chat_id_enc, row.person_key)
-        return CaseInfo(row.id, row.alias, row.person_key, chat_id, row.language, row.status,
+        # A case is opened in the person's private chat, whose id is their user id.
+        person_key = self._vault.person_key(chat_id)
+        return CaseInfo(row.id, row.alias, person_key, chat_id, row.language, row.status,
                         row.urgent, row.topic_id, row.counsellor_id, row.opened_at)
 
     async def open(self, person_key: str, chat_id: int, language: str, urgent: bool) -> CaseInfo:
         """Open a waiting case with a fresh alias (retried on the rare collision)."""
+        if self._vault.person_key(chat_id) != person_key:
+            # _info() finds the person again from the chat id: it must be their private chat.
+            raise ValueError("a case is opened from the person's own private chat")
+        key = self._vault.case_key(person_key)
         for _ in range(5):
-            row = Case(alias=new_alias(), person_key=person_key, language=language,
-                       chat_id_enc=self._vault.encrypt_chat_id(chat_id, person_key),
+            row = Case(alias=new_alias(), person_key=key, language=language,
+                       chat_id_enc=self._vault.encrypt_chat_id(chat_id, key),
                        status=WAITING, urgent=urgent, opened_at=self._clock())
             try:
                 async with self._sessions.begin() as session:
@@ -81,7 +91,8 @@ class Cases:
 
     async def active_for(self, person_key: str) -> CaseInfo | None:
         """The person's case that is waiting or taken, if any."""
-        query = select(Case).where(Case.person_key == person_key, Case.status != CLOSED)
+        key = self._vault.case_key(person_key)
+        query = select(Case).where(Case.person_key == key, Case.status != CLOSED)
         return await self._first(query)
 
     async def waiting(self) -> list[CaseInfo]:
@@ -123,14 +134,16 @@ class Cases:
         """Record the person's rating of their own closed case."""
         async with self._sessions.begin() as session:
             result = await session.execute(
-                update(Case).where(Case.id == case_id, Case.person_key == person_key,
+                update(Case).where(Case.id == case_id,
+                                   Case.person_key == self._vault.case_key(person_key),
                                    Case.status == CLOSED).values(rating=score))
         return bool(getattr(result, "rowcount", 0))
 
     async def record(self, case: CaseInfo, sender: str, body: str) -> int:
         """Add a transcript line, encrypted and bound to its case and sender; return its id."""
         sealed = self._vault.encrypt(body.encode(), _context(case.id, sender))
-        line = CaseMessage(case_id=case.id, person_key=case.person_key, sender=sender,
+        line = CaseMessage(case_id=case.id, person_key=self._vault.case_key(case.person_key),
+                           sender=sender,
                            body_enc=sealed, sent_at=self._clock())
         async with self._sessions.begin() as session:
             session.add(line)
@@ -141,7 +154,8 @@ class Cases:
         """One decrypted transcript line, only if it belongs to this person (else None)."""
         async with self._sessions() as session:
             row = await session.get(CaseMessage, line_id)
-        if row is None or row.person_key != person_key or row.sender != sender:
+        if row is None or row.person_key != self._vault.case_key(person_key) \
+                or row.sender != sender:
             return None
         return self._vault.decrypt(row.body_enc, _context(row.case_id, sender)).decode()
 

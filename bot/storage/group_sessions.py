@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.runtime.clock import Clock
 from bot.storage.models import GroupSession, SessionRsvp
+from bot.storage.vault import Vault
 
 SCHEDULED, CANCELLED, HELD = "scheduled", "cancelled", "held"
 # What /sessions → Edit may change; times go through move(), which restarts the reminders.
@@ -49,15 +50,27 @@ def offsets_of(reminders: str) -> list[int]:
     return sorted((int(m) for m in reminders.split(",") if m), reverse=True)
 
 
+def trainer_context(trainer_key: str) -> bytes:
+    """What a session's sealed trainer id is bound to: the row's trainer (role) key."""
+    return f"trainer:{trainer_key}".encode()
+
+
 class SessionStore:
     """The group_sessions and session_rsvps tables."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
-        self._sessions, self._clock = sessions, clock
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
+                 vault: Vault) -> None:
+        self._sessions, self._clock, self._vault = sessions, clock, vault
 
-    async def add(self, group_id: int, trainer_key: str, plan: Plan) -> list[GroupSession]:
+    async def add(self, group_id: int, trainer_id: int, plan: Plan) -> list[GroupSession]:
         """Store one session per week of the plan; the first one's id names the series."""
+        trainer_key = self._vault.role_key(trainer_id)
+        # The attendance prompt must reach the trainer's private chat, but a person key here
+        # would join the group to their private rows: their id is kept sealed instead.
+        sealed = self._vault.encrypt(str(trainer_id).encode(), trainer_context(trainer_key))
         rows = [self._row(group_id, trainer_key, plan, week) for week in range(plan.weeks)]
+        for row in rows:
+            row.trainer_id_enc = sealed
         async with self._sessions.begin() as session:
             session.add_all(rows)
             await session.flush()

@@ -17,6 +17,7 @@ from sqlalchemy import Column, ColumnElement, Table, delete, exists, insert, or_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.runtime.settings import Settings
+from bot.storage.group_sessions import trainer_context
 from bot.storage.models import (
     Case,
     CaseMessage,
@@ -31,7 +32,7 @@ from bot.storage.models import (
     TrailMessage,
     TrailState,
 )
-from bot.storage.vault import PERSON, ROLE, Vault
+from bot.storage.vault import CASE, PERSON, ROLE, Vault
 
 BATCH = 500
 Row = Mapping[Any, Any]
@@ -69,10 +70,12 @@ class Spec:
         columns = [c for c in (self.key, *(s.column for s in self.sealed)) if c]
         return or_(*(~self.table.c[c].startswith(prefix, autoescape=True) for c in columns))
 
-    def rewrite(self, vault: Vault, row: Row) -> dict[str, Any]:
-        """The row's new values: its pseudonym advanced, its ciphertexts re-sealed."""
+    def rewrite(self, vault: Vault, row: Row, moved_to: str | None = None) -> dict[str, Any]:
+        """The row's new values: its pseudonym advanced (or `moved_to`), ciphertexts re-sealed."""
         new = dict(row)
-        if self.key and row[self.key] is not None:
+        if moved_to is not None and self.key:
+            new[self.key] = moved_to
+        elif self.key and row[self.key] is not None:
             new[self.key] = vault.advance(self.context, row[self.key])
         for sealed in self.sealed:
             if row[sealed.column] is not None:
@@ -88,13 +91,14 @@ def _table(model: Any) -> Table:
 
 _CHAT = Sealed("chat_id_enc", lambda row: _by_key(row, "person_key"))
 PEOPLE = Spec(_table(Person), "key", PERSON, (Sealed("chat_id_enc", lambda r: _by_key(r, "key")),))
-# Rows that refer to people.key: they move with their person.
+# Rows keyed by people.key (or, for cases, by a key derived from it): they move with their
+# person. Cases are not found from their own key alone (Vault.case_key_under).
 CHILDREN = (
     Spec(_table(Delivery), "person_key"), Spec(_table(TipFeedback), "person_key"),
     Spec(_table(OutboxRow), "person_key", PERSON, (_CHAT,)),
     Spec(_table(Schedule), "person_key"),
-    Spec(_table(Case), "person_key", PERSON, (_CHAT,)),
-    Spec(_table(CaseMessage), "person_key", PERSON, (Sealed(
+    Spec(_table(Case), "person_key", CASE, (_CHAT,)),
+    Spec(_table(CaseMessage), "person_key", CASE, (Sealed(
         "body_enc", lambda r: f"case:{r['case_id']}:{r['sender']}".encode()),)),
 )
 # Tables without a foreign key to people: rewritten row by row.
@@ -103,7 +107,8 @@ STANDALONE = (
          (Sealed("message_id_enc", lambda r: f"trail:{r['person_key']}".encode()),)),
     Spec(_table(TrailState), "person_key"),
     Spec(_table(GroupTrainer), "person_key", ROLE),
-    Spec(_table(GroupSession), "trainer_key", ROLE),
+    Spec(_table(GroupSession), "trainer_key", ROLE,
+         (Sealed("trainer_id_enc", lambda r: trainer_context(r["trainer_key"])),)),
     Spec(_table(SessionRsvp), "person_key", ROLE),
 )
 
@@ -179,12 +184,15 @@ async def _move_person(connection: AsyncConnection, vault: Vault, row: Row,
         await connection.execute(insert(table).values(**new))
     done[table.name] += 1
     for child in CHILDREN:
-        column = child.table.c.person_key
-        found = await connection.execute(select(child.table).where(column == row["key"]))
+        before, after = row["key"], new["key"]
+        if child.context == CASE:
+            before, after = vault.case_key_under(before), vault.case_key(after)
+        found = await connection.execute(
+            select(child.table).where(child.table.c.person_key == before))
         for old in found.mappings().all():
             pk = _pk(child)
             await connection.execute(update(child.table).where(pk == old[pk.name])
-                                     .values(**child.rewrite(vault, old)))
+                                     .values(**child.rewrite(vault, old, after)))
             done[child.table.name] += 1
     if new["key"] != row["key"]:
         await connection.execute(delete(table).where(table.c.key == row["key"]))

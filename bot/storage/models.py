@@ -20,11 +20,12 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.storage.vault import ROLE
+from bot.storage.vault import CASE, ROLE
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -165,11 +166,12 @@ class Case(Base):
     """One anonymous conversation with a counsellor; the person is only a key and a cipher."""
 
     __tablename__ = "cases"
+    # The person's case key (Vault.case_key), not their key: no join to their profile.
+    __table_args__ = ({"info": {"pseudonym": CASE}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     alias: Mapped[str] = mapped_column(String(12), unique=True)
-    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"),
-                                            index=True)
+    person_key: Mapped[str] = mapped_column(String(40), index=True)
     chat_id_enc: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(10), index=True)
@@ -187,11 +189,11 @@ class CaseMessage(Base):
     """One line of a case transcript, encrypted at rest and purged after the case closes."""
 
     __tablename__ = "case_messages"
+    __table_args__ = ({"info": {"pseudonym": CASE}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"),
-                                            index=True)
+    person_key: Mapped[str] = mapped_column(String(40), index=True)  # the case key
     sender: Mapped[str] = mapped_column(String(10))
     body_enc: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -257,6 +259,8 @@ class GroupSession(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(10))
     trainer_key: Mapped[str] = mapped_column(String(40))  # a group-role key
+    # The trainer's Telegram id, sealed: only to send them the attendance prompt.
+    trainer_id_enc: Mapped[str | None] = mapped_column(Text)
     attended: Mapped[int | None] = mapped_column(Integer)
     women: Mapped[int | None] = mapped_column(Integer)
     men: Mapped[int | None] = mapped_column(Integer)
@@ -291,13 +295,16 @@ class TrailMessage(Base):
     person_key: Mapped[str] = mapped_column(String(40), index=True)
     message_id_enc: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A hide could not delete it for a passing reason (5xx, network, 429): retried later.
+    failed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TrailState(Base):
     """Per person: the auto-clean choice and when a clean-up of a sensitive chat is due."""
 
     __tablename__ = "trail_state"
-    __table_args__ = (Index("ix_trail_state_due", "next_due_at"),)
+    __table_args__ = (Index("ix_trail_state_due", "next_due_at"),
+                      Index("ix_trail_state_retry", "retry_at"))
 
     person_key: Mapped[str] = mapped_column(String(40), primary_key=True)
     auto_clean: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -308,6 +315,12 @@ class TrailState(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when ids older than 48 h were dropped unseen: the next clean-up says so once.
     lost_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When failed deletions are tried next, and how many tries so far (the backoff).
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set by a hide, cleared when the person opens Sokh again: until then what Sokh sends
+    # on its own shows only the neutral line and a Read button.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class UnansweredQuestion(Base):
@@ -330,3 +343,18 @@ class SeenUpdate(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ChecklistTick(Base):
+    """One checklist entry a person ticked: the item id only, under their pseudonymous key.
+
+    Nothing else is kept (no time, no text); /forget erases the rows with the person.
+    """
+
+    __tablename__ = "checklist_ticks"
+    __table_args__ = (UniqueConstraint("person_key", "item_id", name="uq_checklist_ticks_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_key: Mapped[str] = mapped_column(ForeignKey("people.key", ondelete="CASCADE"),
+                                            index=True)
+    item_id: Mapped[str] = mapped_column(String(120))

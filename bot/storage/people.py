@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Insert, Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -13,15 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.runtime.clock import Clock
 from bot.storage.batching import Batcher
 from bot.storage.database import drop_erased_copies
-from bot.storage.models import Base, Delivery, Person
+from bot.storage.models import Base, Delivery, Person, TrailState
 from bot.storage.profile_cache import TTLCache
-from bot.storage.vault import ROLE, Vault
+from bot.storage.vault import CASE, ROLE, Vault
 
-# Writing last_seen on every update would double the writes for nothing useful.
-LAST_SEEN_RESOLUTION = timedelta(minutes=10)
 # Another process's change of language shows here within this time (one process: at once).
+# last_seen is written when the cache misses: at most once a minute for someone active.
 PROFILE_CACHE_TTL_S = 60.0
 DEFAULT_NOTIFY = "discreet"
+# Only the neutral line and a Read button: chosen, or in force after a hide (docs/quick-exit.md).
+NEUTRAL_NOTIFY = "neutral"
 
 
 @dataclass(frozen=True)
@@ -66,25 +67,23 @@ class People:
         return cached
 
     async def _touch_many(self, chats: dict[str, int]) -> dict[str, Profile]:
+        """Insert the new people of a batch, note the known ones as seen; two statements."""
         now = self._clock()
-        columns = (Person.key, Person.language, Person.notify, Person.last_seen_at,
-                   Person.blocked_at)
+        rows = [{"key": key, "chat_id_enc": self._vault.encrypt_chat_id(chat, key),
+                 "created_at": now, "last_seen_at": now} for key, chat in chats.items()]
         async with self._sessions.begin() as session:
-            rows = await session.execute(select(*columns).where(Person.key.in_(list(chats))))
-            known = {row.key: row for row in rows}
-            new = [{"key": key, "chat_id_enc": self._vault.encrypt_chat_id(chat, key),
-                    "created_at": now, "last_seen_at": now}
-                   for key, chat in chats.items() if key not in known]
-            if new:
-                await session.execute(_insert_new(session), new)
-            seen = [row.key for row in known.values()
-                    if now - row.last_seen_at > LAST_SEEN_RESOLUTION or row.blocked_at]
-            if seen:
-                await session.execute(update(Person).where(Person.key.in_(seen))
-                                      .values(last_seen_at=now, blocked_at=None))
-        profiles = {key: Profile(key=key, language=None, is_new=True) for key in chats}
-        profiles.update({key: Profile(key=key, language=row.language, is_new=False,
-                                      notify=row.notify) for key, row in known.items()})
+            made = await session.execute(_insert_new(session).returning(Person.key), rows)
+            profiles = {key: Profile(key=key, language=None, is_new=True) for key in made.scalars()}
+            known = [key for key in chats if key not in profiles]
+            if known:
+                seen = await session.execute(
+                    update(Person).where(Person.key.in_(known))
+                    .values(last_seen_at=now, blocked_at=None)
+                    .returning(Person.key, Person.language, Person.notify),
+                    execution_options={"synchronize_session": False})
+                profiles.update({row.key: Profile(key=row.key, language=row.language,
+                                                  is_new=False, notify=row.notify)
+                                 for row in seen})
         return profiles
 
     async def set_language(self, key: str, language: str) -> None:
@@ -100,8 +99,12 @@ class People:
         self._cache.drop(key)
 
     async def notify_mode(self, key: str) -> str:
-        """The person's notification preference, for messages sent outside their updates."""
+        """How a message sent outside the person's updates looks: their preference, or
+        fully neutral while a hide's veil is on (until they open Sokh again)."""
+        hidden = select(TrailState.hidden_at).where(TrailState.person_key == key)
         async with self._sessions() as session:
+            if await session.scalar(hidden) is not None:
+                return NEUTRAL_NOTIFY
             return (await notify_modes(session, [key])).get(key, DEFAULT_NOTIFY)
 
     async def record_delivery(self, key: str, content_version: str, item_id: str) -> None:
@@ -129,10 +132,12 @@ class People:
     async def forget(self, key: str, role_key: str | None = None) -> dict[str, int]:
         """Erase everything held about a person (and their group roles); rows, by table."""
         erased: dict[str, int] = {}
+        case_key = self._vault.case_key(key)
         async with self._sessions.begin() as session:
             for table in _tables_with_person_key():
-                # Group tables hold the person's role key (Vault.role_key), not their key.
-                held = role_key if table.info.get("pseudonym") == ROLE else key
+                # Group tables hold the person's role key, cases their case key (docs/keys.md).
+                context = str(table.info.get("pseudonym", ""))
+                held = {ROLE: role_key, CASE: case_key}.get(context, key)
                 result = await session.execute(delete(table).where(table.c.person_key == held))
                 erased[table.name] = int(getattr(result, "rowcount", 0))
             result = await session.execute(delete(Person).where(Person.key == key))

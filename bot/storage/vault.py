@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.hazmat.primitives import hashes
@@ -40,8 +40,8 @@ _DIGEST_CHARS = 40 - _KID_CHARS - len(SEP)
 
 # Pseudonym contexts: the same person gets unrelated keys in each, so a database reader
 # cannot join a person's private rows (cases, travel) to the groups where they hold a role.
-PERSON, ROLE, TOKEN = "person", "group-role", "token"
-CONTEXTS = (PERSON, ROLE, TOKEN)
+PERSON, ROLE, CASE, TOKEN = "person", "group-role", "case", "token"
+CONTEXTS = (PERSON, ROLE, CASE, TOKEN)
 
 
 def _hkdf(root: bytes, purpose: str) -> bytes:
@@ -62,10 +62,18 @@ class _Key:
     kid: str
     aead: AESGCM
     hash_keys: dict[str, bytes]
+    # Keyed once: copying a keyed HMAC skips re-deriving its pads on every message.
+    _keyed: dict[str, hmac.HMAC] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keyed = {c: hmac.new(k, digestmod=hashlib.sha256) for c, k in self.hash_keys.items()}
+        object.__setattr__(self, "_keyed", keyed)
 
     def step(self, context: str, value: str) -> str:
         """One link of a pseudonym chain."""
-        digest = hmac.new(self.hash_keys[context], value.encode(), hashlib.sha256).hexdigest()
+        mac = self._keyed[context].copy()
+        mac.update(value.encode())
+        digest = mac.hexdigest()
         if not self.kid:  # the format before key ids: 40 hex digits, one key for all contexts
             return digest[:40]
         return f"{self.kid}{SEP}{digest[:_DIGEST_CHARS]}"
@@ -123,6 +131,19 @@ class Vault:
     def role_key(self, telegram_id: int) -> str:
         """The key of the same person in group tables: unrelated to person_key()."""
         return self._chained(ROLE, str(telegram_id), self._chain)
+
+    def case_key(self, person_key: str) -> str:
+        """The key of a person's counsellor cases, from their (current) person key.
+
+        Derived from the person key rather than the id: the stores that hold cases are only
+        ever given person keys. Unrelated to it without the secret.
+        """
+        return self._current.step(CASE, person_key)
+
+    def case_key_under(self, person_key: str) -> str:
+        """The case key stored beside an older person key (rotation); itself if pre-kid."""
+        kid = key_id(person_key)
+        return self._chain[self._index(kid)].step(CASE, person_key) if kid else person_key
 
     def pseudonym(self, value: str) -> str:
         """A keyed hash of any string, for short-lived keys and signatures (never stored)."""

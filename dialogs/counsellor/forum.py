@@ -110,6 +110,12 @@ async def copy_to_topic(bot: Bot, settings: Settings, locales: Locales, risk: Ri
     """Copy a person's message into the topic; flag risk words for the counsellor."""
     chat_id = settings.counsellor_chat_id
     assert chat_id is not None and case.topic_id is not None
+    if message.contact is not None:
+        # A contact card carries a name, a phone number and a Telegram id, which the consent
+        # screen promises counsellors never see: only its arrival is told.
+        note = staff(locales, settings)("counsellor-contact-withheld")
+        await bot.send_message(chat_id, note, message_thread_id=case.topic_id)
+        return
     await bot.copy_message(chat_id, message.chat.id, message.message_id,
                            message_thread_id=case.topic_id)
     text = message.text or message.caption

@@ -11,10 +11,12 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.course import course_plan, tip_ref
-from bot.content.i18n import Translator
+from bot.content.i18n import Translator, local_digits
 from bot.content.model import AGES, Item
+from bot.content.phones import services_named
 from bot.content.store import Content
 from bot.proactive.outbox import Outbox
+from bot.proactive.quiet import QuietHours
 from bot.runtime.clock import Clock
 from bot.runtime.settings import Settings
 from bot.storage.people import People, Profile
@@ -22,6 +24,7 @@ from bot.storage.schedules import ACTIVE, COURSE, DONE, PAUSED, Schedules, next_
 from dialogs.browse import quiz_poll
 from dialogs.callbacks import CourseAction, CourseCb
 from dialogs.course.feedback import RATINGS, feedback
+from dialogs.hotlines import call_rows
 from dialogs.menu import menu_row
 from dialogs.screen import View, reply, show
 from dialogs.text import escape
@@ -31,11 +34,12 @@ EVERY = ("1", "2", "7")  # daily, every 2 days, weekly
 CONTROLS = (CourseAction.PAUSE, CourseAction.RESUME, CourseAction.STOP)
 
 
-def tip_view(item: Item, t: Translator, n: int, total: int) -> View:
-    """One tip of the course with feedback, 'next tip now' and 'pause' buttons."""
+def tip_view(item: Item, t: Translator, n: int, total: int, content: Content) -> View:
+    """One tip of the course with call buttons for its numbers, feedback, 'next', 'pause'."""
     text = f"{t('course-tip-title', n=n, total=total)}\n\n{escape(item.text.get(t.language))}"
     ref = tip_ref(item.id)
     return View(text, (
+        *call_rows(services_named(content, item.text.get(t.language)), t),
         [(t("course-button-useful"), CourseCb(action=CourseAction.USEFUL, value=ref)),
          (t("course-button-useless"), CourseCb(action=CourseAction.USELESS, value=ref))],
         [(t("course-button-next"), CourseCb(action=CourseAction.NEXT))],
@@ -76,7 +80,7 @@ def home_view(
             t("course-intro"),
             ([(t("course-button-start"), CourseCb(action=CourseAction.START))], menu_row(t)),
         )
-    when = due.astimezone(zone).strftime("%d/%m %H:%M") if due else "-"
+    when = local_digits(due.astimezone(zone).strftime("%d/%m %H:%M"), t.language) if due else "-"
     toggle = (
         (CourseAction.PAUSE, "course-button-pause")
         if status == ACTIVE
@@ -137,20 +141,30 @@ async def begin(
     t: Translator,
     profile: Profile | None,
     schedules: Schedules,
+    people: People,
+    content: Content,
     settings: Settings,
     clock: Clock,
 ) -> None:
-    """Start the course with the chosen age, time and frequency."""
+    """Start the course; the first tip comes at once unless it is quiet hours, then on time."""
     age, hour, every = callback_data.value.split(".")
     if profile is None or age not in AGES or hour not in HOURS or every not in EVERY:
         await show(callback, View(t("settings-storage-down"), (menu_row(t),)))
         return
-    due = next_at_hour(clock(), int(hour), settings.timezone)
+    now, zone = clock(), settings.timezone
+    quiet = QuietHours(settings.quiet_start_hour, settings.quiet_end_hour, zone)
+    # Joined at night: nothing now, the first tip at the chosen hour. Otherwise the first
+    # tip now (a parent who just joined should not wait hours for it), the next one on pace.
+    later = quiet.contains(now) or not isinstance(callback.message, Message)
+    due = next_at_hour(now, int(hour), zone, 0 if later else int(every))
     await schedules.replace(
         profile.key, COURSE, age=age, hour=int(hour), every_days=int(every), next_due_at=due
     )
-    when = due.astimezone(settings.timezone).strftime("%d/%m %H:%M")
-    await show(callback, View(t("course-started", when=when), (menu_row(t),)))
+    when = local_digits(due.astimezone(zone).strftime("%d/%m %H:%M"), t.language)
+    said = "course-started" if later else "course-started-now"
+    await show(callback, View(t(said, when=when), (menu_row(t),)))
+    if not later and isinstance(callback.message, Message):
+        await send_next(callback.message, profile.key, age, 0, t, schedules, people, content)
 
 
 async def control(
@@ -228,24 +242,33 @@ async def next_now(
     content: Content,
     callback_answer: CallbackAnswer,
 ) -> None:
-    """Send the next tip at once, as if it were due now; a theme's quiz follows its last tip."""
+    """Send the next tip at once, as if it were due now."""
     row = await schedules.get(profile.key, COURSE) if profile else None
     if profile is None or row is None or not isinstance(callback.message, Message):
         callback_answer.text = t("course-none")
         return
-    plan = course_plan(content, row.age)
-    item = content.item(plan.items[row.step]) if row.step < len(plan.items) else None
+    await send_next(callback.message, profile.key, row.age, row.step, t, schedules, people,
+                    content)
+
+
+async def send_next(
+    message: Message, key: str, age: str | None, step: int, t: Translator,
+    schedules: Schedules, people: People, content: Content,
+) -> None:
+    """Send tip `step` now and move the course on; a theme's quiz follows its last tip."""
+    plan = course_plan(content, age)
+    item = content.item(plan.items[step]) if step < len(plan.items) else None
     if item is None:
-        await schedules.change(profile.key, COURSE, status=DONE)
-        await reply(callback.message, done_view(t, row.age))
+        await schedules.change(key, COURSE, status=DONE)
+        await reply(message, done_view(t, age))
         return
-    await schedules.change(profile.key, COURSE, step=row.step + 1)
-    await reply(callback.message, tip_view(item, t, row.step + 1, len(plan.items)))
-    await people.record_delivery(profile.key, content.version, item.id)
-    quiz = content.quiz(plan.quizzes.get(row.step, ""))
+    await schedules.change(key, COURSE, step=step + 1)
+    await reply(message, tip_view(item, t, step + 1, len(plan.items), content))
+    await people.record_delivery(key, content.version, item.id)
+    quiz = content.quiz(plan.quizzes.get(step, ""))
     if quiz is not None:  # asked for at once, so sent at once rather than through the outbox
-        await callback.message.answer_poll(**quiz_poll(quiz, t.language))
-        await people.record_delivery(profile.key, content.version, quiz.id)
+        await message.answer_poll(**quiz_poll(quiz, t.language))
+        await people.record_delivery(key, content.version, quiz.id)
 
 
 def create_router() -> Router:

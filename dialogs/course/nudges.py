@@ -16,7 +16,7 @@ def tip(row: Claimed, content: Content, t: Translator) -> Rendered | None:
     item = content.item(str(row.payload["item"]))
     if item is None:
         return None
-    view = tip_view(item, t, int(row.payload["n"]), int(row.payload["total"]))
+    view = tip_view(item, t, int(row.payload["n"]), int(row.payload["total"]), content)
     return Rendered(view.text, view.markup(), (content.version, item.id))
 
 

@@ -226,7 +226,6 @@ async def got_reminders(
     bot: Bot,
     groups: GroupStore,
     group_sessions: SessionStore,
-    vault: Vault,
     content: Content,
     locales: Locales,
     settings: Settings,
@@ -244,7 +243,7 @@ async def got_reminders(
     await state.clear()
     plan = Plan(data["title"], data["topic"], starts, data["place"], before, data["weeks"],
                 data["lat"], data["lon"])
-    rows = await group_sessions.add(data["group"], vault.role_key(callback.from_user.id), plan)
+    rows = await group_sessions.add(data["group"], callback.from_user.id, plan)
     t = locales.get(data["lang"])
     lines = [summary(row, content, t, settings.timezone) for row in rows]
     which = t(f"sessions-reminders-{callback_data.value}")

@@ -14,13 +14,15 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.content.i18n import Translator
-from bot.storage.people import DEFAULT_NOTIFY, People, Profile
+from bot.proactive.outbox import Claimed
+from bot.proactive.sender import Rendered
+from bot.storage.people import DEFAULT_NOTIFY, NEUTRAL_NOTIFY, People, Profile
 from bot.storage.vault import Vault
 from dialogs.callbacks import MenuCb, NotifyCb, ReadCb, Screen
 from dialogs.menu import menu_row
 from dialogs.screen import View, show
 
-DISCREET, NEUTRAL = DEFAULT_NOTIFY, "neutral"
+DISCREET, NEUTRAL = DEFAULT_NOTIFY, NEUTRAL_NOTIFY
 MODES = (DISCREET, NEUTRAL)
 # What a Read button re-renders; its `ref` is an id, never text (content comes back by id).
 LINE = "c"  # a counsellor's message: ref is its encrypted transcript line
@@ -29,7 +31,8 @@ WAITING = "w"  # no counsellor yet, with the hotlines
 CLOSED = "x"  # the case ended, rating buttons: ref is the case id
 TRAVEL = "v"  # a travel countdown message: ref is '<offset>.<destination>'
 MEDIA = "p"  # a counsellor's photo, voice…: ref is '<line>.<forum message id>.<signature>'
-KINDS = (LINE, JOINED, WAITING, CLOSED, TRAVEL, MEDIA)
+OUTBOX = "o"  # anything the outbox sent while the chat was hidden: ref is the row id
+KINDS = (LINE, JOINED, WAITING, CLOSED, TRAVEL, MEDIA, OUTBOX)
 SIGNATURE_CHARS = 12  # 48 bits: guessing needs millions of flood-limited taps
 _LABELS = {DISCREET: "notify-button-discreet", NEUTRAL: "notify-button-neutral"}
 
@@ -44,6 +47,17 @@ def present(view: View, t: Translator, mode: str, read: ReadCb | None) -> View:
     if mode == NEUTRAL and read is not None:
         return View(neutral, ([(t("notify-button-read"), read)],))
     return View(f"{neutral}\n\n{view.text}", view.rows)
+
+
+def veiled(row: Claimed, rendered: Rendered, t: Translator) -> Rendered:
+    """Any proactive message to a chat just hidden: the neutral line and a Read button only.
+
+    The outbox renderers apply it to every kind (bot/proactive/render.py) until the person
+    opens Sokh again; Read renders the row again (reveal.py). A group's row is never veiled.
+    """
+    read = ReadCb(kind=OUTBOX, ref=str(row.id))
+    view = View(t("notify-neutral"), ([(t("notify-button-read"), read)],))
+    return Rendered(view.text, view.markup(), rendered.item, thread=rendered.thread)
 
 
 def line_read(vault: Vault, line: int, forum_message: int | None = None) -> ReadCb:

@@ -11,12 +11,14 @@ import logging
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.i18n import Translator
 from bot.content.store import Content
 from bot.proactive.countdown import OFFSETS
+from bot.proactive.outbox import Outbox
+from bot.proactive.render import Renderers
 from bot.runtime.settings import Settings
 from bot.storage.cases import Cases
 from bot.storage.people import Profile
@@ -31,6 +33,7 @@ from dialogs.notifications.discreet import (
     JOINED,
     LINE,
     MEDIA,
+    OUTBOX,
     TRAVEL,
     WAITING,
     media_source,
@@ -43,8 +46,13 @@ log = logging.getLogger(__name__)
 
 async def read(callback: CallbackQuery, callback_data: ReadCb, bot: Bot, t: Translator,
                profile: Profile | None, cases: Cases, content: Content, settings: Settings,
-               vault: Vault, callback_answer: CallbackAnswer) -> None:
+               vault: Vault, callback_answer: CallbackAnswer, outbox: Outbox,
+               renderers: Renderers) -> None:
     """Show the real message in place (an edit does not notify); refuse kindly otherwise."""
+    if callback_data.kind == OUTBOX:
+        if not await _queued(callback, callback_data.ref, profile, outbox, renderers):
+            callback_answer.text, callback_answer.show_alert = t("notify-gone"), True
+        return
     view = await revealed(callback_data, t, profile, cases, content, settings, vault) \
         if profile is not None else None
     if view is None:
@@ -74,6 +82,33 @@ async def revealed(data: ReadCb, t: Translator, profile: Profile, cases: Cases,
     if data.kind == TRAVEL:
         return _travel(content, t, ref)
     return None
+
+
+async def _queued(callback: CallbackQuery, ref: str, profile: Profile | None, outbox: Outbox,
+                  renderers: Renderers) -> bool:
+    """A message the outbox sent veiled after a hide: render its row again, if it is theirs."""
+    row = await outbox.row(int(ref)) if ref.isdigit() and profile is not None else None
+    if row is None or profile is None or row.person_key != profile.key:
+        return False
+    rendered = renderers.render(row)  # read from storage: not veiled
+    if rendered is None:
+        return False
+    message, bot, chat_id = callback.message, callback.bot, callback.from_user.id
+    assert bot is not None
+    if rendered.poll is None and rendered.venue is None:
+        if isinstance(message, Message):  # in place: an edit does not notify
+            await message.edit_text(rendered.text, reply_markup=rendered.markup)
+        else:  # older than 48 hours: no longer editable
+            await bot.send_message(chat_id, rendered.text, reply_markup=rendered.markup)
+        return True
+    # A poll or a pin cannot replace a text message: sent anew, the neutral one removed.
+    if rendered.poll is not None:
+        await bot.send_poll(chat_id, **rendered.poll)
+    else:
+        await bot.send_venue(chat_id, **(rendered.venue or {}))
+    if isinstance(message, Message):
+        await message.delete()
+    return True
 
 
 async def _line(cases: Cases, t: Translator, profile: Profile, line: int) -> View | None:

@@ -2,20 +2,31 @@
 
 The same routine runs by itself for people who chose 'Clean up after me' (auto-clean).
 Telegram lets a bot delete messages of a private chat for 48 hours; older ones stay, and
-the person is told so once. See docs/quick-exit.md.
+the person is told so once. Deletions that fail for a passing reason are kept and retried,
+and the person is told the true reason anything stays. See docs/quick-exit.md.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.content.i18n import Locales, Translator
@@ -23,7 +34,7 @@ from bot.pipeline.trail import TrailRecorder
 from bot.runtime.clock import Clock
 from bot.runtime.settings import Settings
 from bot.storage.cases import Cases
-from bot.storage.trail import WINDOW, Kept
+from bot.storage.trail import WINDOW, Failed, Kept, Known
 from bot.storage.vault import Vault
 from dialogs.callbacks import AutoCleanCb, HideCb
 from dialogs.menu import main_menu, menu_row
@@ -32,6 +43,12 @@ from dialogs.screen import Row
 log = logging.getLogger(__name__)
 BATCH = 100  # deleteMessages takes at most 100 ids
 GONE = "message to delete not found"
+# Hide's database read: past this the person is not kept waiting; memory is deleted instead.
+READ_TIMEOUT_S = 3.0
+# Gaps in the known ids are swept, at most this many ids below the newest (10 calls).
+SWEEP_MAX = 1000
+# A 429 asking for at most this long is waited out inside the hide; longer ones are retried.
+INLINE_WAIT_S = 3
 
 
 def hide_button(t: Translator) -> tuple[str, HideCb]:
@@ -61,20 +78,43 @@ class QuickExit:
     clock: Clock
 
     async def hide(self, bot: Bot, person_key: str, chat_id: int, t: Translator,
-                   silent: bool = False) -> None:
-        """Delete the kept messages, tell counsellors of an open case, leave the menu."""
-        kept = await self._kept(person_key)
-        lead = "" if kept is not None else t("hide-failed")
-        if kept is not None:
-            fresh = [k.message_id for k in kept if self.clock() - k.sent_at < WINDOW]
-            refused = await delete_all(bot, chat_id, fresh)
-            lost = await self._forget(person_key, kept)
-            if refused or lost or len(fresh) < len(kept):
-                lead = t("hide-too-old")
+                   silent: bool = False, upto: int | None = None) -> None:
+        """Delete the chat, tell counsellors of an open case, leave the menu, record it all.
+
+        `upto`: the newest message id the update shows, the top of the range swept. What
+        could not be deleted for a passing reason is kept and retried (jobs.py); the menu
+        says why anything stays. Raises only when the menu cannot be sent, so an auto-clean
+        is claimed again after its lease.
+        """
+        memory = self.trail.remembered(person_key)
+        self.trail.hidden(person_key)  # veiled from now on: no apology, neutral notifications
+        known = await self._known(person_key, upto)
+        now, kept = self.clock(), known.kept if known is not None else []
+        fresh = [k for k in kept if now - k.sent_at < WINDOW]
+        targets = sweep({k.message_id for k in fresh} | set(memory) | {upto or 0} - {0})
+        deletion = await delete_all(bot, chat_id, targets)
         await self._tell_counsellors(bot, person_key)
+        lead = _lead(t, known, bool(targets), deletion, stale=len(fresh) < len(kept))
         view = main_menu(t, lead)
-        await bot.send_message(chat_id, view.text, reply_markup=view.markup(),
-                               disable_notification=silent)
+        try:
+            await bot.send_message(chat_id, view.text, reply_markup=view.markup(),
+                                   disable_notification=silent)
+        except TelegramForbiddenError:
+            log.info("the person blocked the bot; nothing to leave behind")
+        seen = min((k.sent_at for k in fresh), default=now)
+        await self.settle(person_key, kept, deletion, hid=True, seen_at=seen)
+
+    async def settle(self, person_key: str, handled: Sequence[Kept], deletion: Deletion,
+                     hid: bool, seen_at: datetime | None = None) -> bool:
+        """Record a round of deletions; False when the database could not take it."""
+        failed = Failed(deletion.failed, deletion.wait_s, seen_at)
+        try:
+            await self.trail.store.settle(person_key, handled, failed, hid)
+        except (SQLAlchemyError, OSError):
+            log.warning("could not record the deletions; the next hide tries all again",
+                        exc_info=True)
+            return False
+        return True
 
     async def set_auto_clean(self, person_key: str, on: bool) -> bool:
         """Store the person's choice; False when the database is unavailable."""
@@ -92,20 +132,19 @@ class QuickExit:
         except (SQLAlchemyError, OSError):
             return False
 
-    async def _kept(self, person_key: str) -> list[Kept] | None:
+    async def _known(self, person_key: str, upto: int | None) -> Known | None:
+        """The kept ids, or None when the database fails or is slower than READ_TIMEOUT_S."""
         try:
-            await self.trail.flush()  # the newest ids may still be in the buffer
-            return await self.trail.store.kept(person_key)
-        except (SQLAlchemyError, OSError):
-            log.warning("cannot read the message trail; nothing hidden", exc_info=True)
+            return await asyncio.wait_for(self._read(person_key, upto), READ_TIMEOUT_S)
+        except (SQLAlchemyError, OSError, TimeoutError):
+            log.warning("cannot read the message trail; deleting what memory holds",
+                        exc_info=True)
             return None
 
-    async def _forget(self, person_key: str, kept: Sequence[Kept]) -> bool:
-        try:
-            return await self.trail.store.cleaned(person_key, [k.row_id for k in kept])
-        except (SQLAlchemyError, OSError):
-            log.warning("could not drop cleaned ids; the purge job will", exc_info=True)
-            return False
+    async def _read(self, person_key: str, upto: int | None) -> Known:
+        # Shielded: a timeout must not cancel a write halfway and lose the buffer.
+        await asyncio.shield(self.trail.flush())  # the newest ids may still be buffered
+        return await self.trail.store.start_hide(person_key, upto)
 
     async def _tell_counsellors(self, bot: Bot, person_key: str) -> None:
         """The case stays open; its topic only learns that the screen was cleared."""
@@ -121,6 +160,32 @@ class QuickExit:
             log.warning("could not tell the counsellors a screen was cleared", exc_info=True)
 
 
+def _lead(t: Translator, known: Known | None, tried: bool, deletion: Deletion,
+          stale: bool) -> str:
+    """The true reason anything stays, one line each, or nothing when all is gone."""
+    lines = []
+    if known is None:
+        lines.append(t("hide-partial" if tried else "hide-failed"))
+    elif deletion.failed:
+        lines.append(t("hide-retrying"))
+    if deletion.refused or stale or (known is not None and known.lost):
+        lines.append(t("hide-too-old"))
+    return "\n".join(lines)
+
+
+def sweep(ids: set[int]) -> list[int]:
+    """The known ids and every id between them, at most SWEEP_MAX below the newest.
+
+    A private chat's ids rise with each message, so the gaps are messages the trail
+    missed (a crash lost the last buffer, another process noted them): deleteMessages skips
+    ids it cannot find, and every id above a fresh one is itself within the 48 h.
+    """
+    if not ids:
+        return []
+    top = max(ids)
+    return sorted(ids | set(range(max(min(ids), top - SWEEP_MAX), top + 1)))
+
+
 async def toggle_auto_clean(callback: CallbackQuery, callback_data: AutoCleanCb,
                             quick_exit: QuickExit, vault: Vault) -> bool:
     """Store the switch tapped in a private chat; return the setting now in force."""
@@ -129,42 +194,81 @@ async def toggle_auto_clean(callback: CallbackQuery, callback_data: AutoCleanCb,
     return callback_data.on if saved else not callback_data.on
 
 
-async def delete_all(bot: Bot, chat_id: int, message_ids: Sequence[int]) -> int:
-    """Delete in batches of 100, one by one when a batch fails; return how many were refused."""
-    refused = 0
+@dataclass
+class Deletion:
+    """What a round of deletions left: ids to try again, ids refused for good, the wait."""
+
+    failed: set[int] = field(default_factory=set)  # 5xx, network, 429: retried later
+    refused: int = 0  # too old (or the person blocked the bot): never deletable
+    wait_s: float = 0.0  # the longest retry_after Telegram asked for
+
+
+async def delete_all(bot: Bot, chat_id: int, message_ids: Sequence[int],
+                     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> Deletion:
+    """Delete in batches of 100; a refused batch goes one by one; nothing raises."""
+    result = Deletion()
     for start in range(0, len(message_ids), BATCH):
         batch = list(message_ids[start:start + BATCH])
         try:
-            await bot.delete_messages(chat_id, batch)
-            continue
-        except TelegramAPIError:
+            await _delete_batch(bot, chat_id, batch, sleep)
+        except TelegramRetryAfter as error:
+            result.failed.update(batch)
+            result.wait_s = max(result.wait_s, float(error.retry_after))
+        except TelegramForbiddenError:
+            result.refused += len(message_ids) - start  # blocked: nothing can be deleted
+            return result
+        except TelegramBadRequest:
             log.info("batch delete refused; deleting one by one")
-        for message_id in batch:
-            refused += not await _delete_one(bot, chat_id, message_id)
-    return refused
+            for message_id in batch:
+                await _delete_one(bot, chat_id, message_id, result)
+        except (TelegramAPIError, TimeoutError):  # 5xx, network: Telegram may do it later
+            result.failed.update(batch)
+    return result
 
 
-async def _delete_one(bot: Bot, chat_id: int, message_id: int) -> bool:
+async def _delete_batch(bot: Bot, chat_id: int, batch: list[int],
+                        sleep: Callable[[float], Awaitable[None]]) -> None:
+    """deleteMessages; a short 429 is waited out once, so a hide rarely leaves anything."""
+    try:
+        await bot.delete_messages(chat_id, batch)
+    except TelegramRetryAfter as error:
+        if error.retry_after > INLINE_WAIT_S:
+            raise
+        await sleep(error.retry_after)
+        await bot.delete_messages(chat_id, batch)
+
+
+async def _delete_one(bot: Bot, chat_id: int, message_id: int, result: Deletion) -> None:
     try:
         await bot.delete_message(chat_id, message_id)
+    except TelegramRetryAfter as error:
+        result.failed.add(message_id)
+        result.wait_s = max(result.wait_s, float(error.retry_after))
     except TelegramBadRequest as error:
-        return GONE in error.message  # already gone is as good as deleted
-    except TelegramAPIError:
-        return False
-    return True
+        result.refused += GONE not in error.message  # already gone is as good as deleted
+    except (TelegramForbiddenError, TelegramNotFound):
+        result.refused += 1
+    except (TelegramAPIError, TimeoutError):
+        result.failed.add(message_id)
 
 
 async def hide_command(message: Message, bot: Bot, quick_exit: QuickExit, vault: Vault,
                        t: Translator) -> None:
     """/hide: clear the chat and leave the menu."""
-    await quick_exit.hide(bot, vault.person_key(message.chat.id), message.chat.id, t)
+    await quick_exit.hide(bot, vault.person_key(message.chat.id), message.chat.id, t,
+                          upto=message.message_id)
 
 
 async def hide_tapped(callback: CallbackQuery, bot: Bot, quick_exit: QuickExit, vault: Vault,
-                      t: Translator) -> None:
+                      t: Translator, callback_answer: CallbackAnswer) -> None:
     """'Hide this chat': clear the chat and leave the menu."""
+    # Answered first, quietly: an answer after a long hide would be 'query is too old'.
+    callback_answer.disable()
+    with suppress(TelegramBadRequest):
+        await callback.answer()
     chat_id = callback.from_user.id  # a private chat's id is the person's id
-    await quick_exit.hide(bot, vault.person_key(chat_id), chat_id, t)
+    upto = callback.message.message_id if callback.message is not None else None
+    await quick_exit.hide(bot, vault.person_key(chat_id), chat_id, t, upto=upto)
 
 
 def create_router() -> Router:

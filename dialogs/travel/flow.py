@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -37,14 +37,22 @@ def _today(clock: Clock, settings: Settings) -> date:
 
 
 async def open_travel(callback: CallbackQuery, t: Translator, profile: Profile | None,
-                      schedules: Schedules, content: Content) -> None:
+                      schedules: Schedules, content: Content, clock: Clock,
+                      settings: Settings) -> None:
     """Show the saved countdown, or ask where the person is going."""
     row = await schedules.get(profile.key, TRAVEL) if profile else None
     if row is None or row.status != ACTIVE or row.travel_date is None:
         await show(callback, destination_view(content, t))
         return
     place = country(content, row.destination or "", t)
-    await show(callback, status_view(t, place, row.travel_date, "travel-status"))
+    next_on = _local_day(row.next_due_at, settings)
+    await show(callback, status_view(t, content, place, row.travel_date,
+                                     _today(clock, settings), row.step, next_on,
+                                     "travel-status"))
+
+
+def _local_day(moment: datetime | None, settings: Settings) -> date | None:
+    return moment.astimezone(settings.timezone).date() if moment else None
 
 
 async def change(callback: CallbackQuery, t: Translator, content: Content) -> None:
@@ -111,7 +119,8 @@ async def save(when: date, code: str, t: Translator, profile: Profile | None,
     await outbox.cancel_person(profile.key, TRAVEL)
     await schedules.replace(profile.key, TRAVEL, destination=code, travel_date=when, step=step,
                             next_due_at=due)
-    return status_view(t, country(content, code, t), when)
+    return status_view(t, content, country(content, code, t), when, today, step,
+                       _local_day(due, settings))
 
 
 async def cancel(callback: CallbackQuery, t: Translator, profile: Profile | None,

@@ -6,11 +6,12 @@ import calendar
 from datetime import date, timedelta
 from typing import Any
 
-from bot.content.i18n import Translator
+from bot.content.i18n import Translator, local_digits
 from bot.content.model import Topic
 from bot.content.store import Content
-from dialogs.callbacks import MenuCb, Screen, TopicCb, TravelAction, TravelCb
-from dialogs.hotlines import service_line
+from bot.proactive.countdown import OFFSETS
+from dialogs.callbacks import ChecklistCb, MenuCb, Screen, TopicCb, TravelAction, TravelCb
+from dialogs.hotlines import call_rows, service_line
 from dialogs.menu import menu_row
 from dialogs.screen import Row, View
 from dialogs.text import escape
@@ -18,8 +19,7 @@ from dialogs.text import escape
 
 def destinations(content: Content) -> tuple[Topic, ...]:
     """Topics about one destination country, in content order."""
-    pack = content.packs.get("migration")
-    return tuple(t for t in pack.topics if t.destination) if pack else ()
+    return tuple(t for t in _pack_topics(content) if t.destination)
 
 
 def country(content: Content, code: str, t: Translator) -> str:
@@ -40,36 +40,67 @@ def destination_view(content: Content, t: Translator) -> View:
 
 
 def calendar_view(t: Translator, code: str, month: date, today: date) -> View:
-    """A month of days to tap (past days inert), with month paging; typing also works."""
+    """A month of days to tap (past days inert) under its name and the weekdays; typing works."""
+    lang = t.language
     rows: list[Row] = []
     for week in calendar.Calendar().monthdatescalendar(month.year, month.month):
-        rows.append([_day_button(day, month, today, code) for day in week])
+        rows.append([_day_button(day, month, today, code, lang) for day in week])
     before = (month - timedelta(days=1)).replace(day=1)
     after = (month + timedelta(days=32)).replace(day=1)
+    name = t("travel-month", month=month.month, year=local_digits(str(month.year), lang))
     paging: Row = [
         ("‹", TravelCb(action=TravelAction.CAL, value=f"{code}.{before:%Y-%m}")),
-        (f"{month:%m/%Y}", TravelCb(action=TravelAction.NOOP)),
+        (name, TravelCb(action=TravelAction.NOOP)),
         ("›", TravelCb(action=TravelAction.CAL, value=f"{code}.{after:%Y-%m}")),
     ]
-    return View(t("travel-ask-date"), (paging, *rows, menu_row(t)))
+    # Monday first, as calendar.Calendar() lays the weeks out.
+    weekdays: Row = [(d, TravelCb(action=TravelAction.NOOP)) for d in t("travel-weekdays").split()]
+    return View(t("travel-ask-date"), (paging, weekdays, *rows, menu_row(t)))
 
 
-def _day_button(day: date, month: date, today: date, code: str) -> tuple[str, TravelCb]:
+def _day_button(day: date, month: date, today: date, code: str,
+                lang: str) -> tuple[str, TravelCb]:
     if day.month != month.month or day < today:
         return "·", TravelCb(action=TravelAction.NOOP)
-    return str(day.day), TravelCb(action=TravelAction.DAY, value=f"{code}.{day.isoformat()}")
+    return (local_digits(str(day.day), lang),
+            TravelCb(action=TravelAction.DAY, value=f"{code}.{day.isoformat()}"))
 
 
-def status_view(t: Translator, place: str, when: date, lead: str = "travel-saved") -> View:
-    """The saved countdown, with change and cancel."""
-    return View(
-        t(lead, country=place, date=when.strftime("%d/%m/%Y")),
-        (
-            [(t("travel-button-change"), TravelCb(action=TravelAction.CHANGE))],
-            [(t("travel-button-cancel"), TravelCb(action=TravelAction.CANCEL))],
-            menu_row(t),
-        ),
-    )
+def status_view(t: Translator, content: Content, place: str, when: date, today: date,
+                step: int, next_on: date | None, lead: str = "travel-saved") -> View:
+    """The countdown: the date, days left and what comes next; tick off, change, cancel."""
+    lang = t.language
+    left = (when - today).days
+    lines = [t(lead, country=place, date=_numeric(when, lang)),
+             t("travel-days-left", n=left, days=local_digits(str(left), lang))]
+    if next_on is not None and step < len(OFFSETS):
+        lines.append(_next_line(t, OFFSETS[step], _numeric(next_on, lang)))
+    tick = next((topic for topic in _pack_topics(content) if topic.checklist), None)
+    rows: list[Row] = [[(t("travel-button-tick", title=tick.title.get(lang)),
+                         ChecklistCb(topic=tick.id))]] if tick else []
+    return View("\n".join(lines), (
+        *rows,
+        [(t("travel-button-change"), TravelCb(action=TravelAction.CHANGE))],
+        [(t("travel-button-cancel"), TravelCb(action=TravelAction.CANCEL))],
+        menu_row(t),
+    ))
+
+
+def _next_line(t: Translator, offset: int, when: str) -> str:
+    """What the countdown sends next: a checklist, the morning's numbers, or the check-in."""
+    if offset < 0:
+        return t("travel-next-reminder", date=when, days=local_digits(str(-offset), t.language))
+    return t("travel-next-morning" if offset == 0 else "travel-next-checkin", date=when)
+
+
+def _numeric(day: date, lang: str) -> str:
+    """A date as people write it by hand here, day first, in the language's digits."""
+    return local_digits(day.strftime("%d/%m/%Y"), lang)
+
+
+def _pack_topics(content: Content) -> tuple[Topic, ...]:
+    pack = content.packs.get("migration")
+    return pack.topics if pack else ()
 
 
 def reminder_view(content: Content, t: Translator, payload: dict[str, Any]) -> View:
@@ -77,13 +108,8 @@ def reminder_view(content: Content, t: Translator, payload: dict[str, Any]) -> V
     offset, code = int(payload["offset"]), str(payload.get("dest") or "")
     place = country(content, code, t)
     if offset < 0:
-        topic = next((d for d in destinations(content) if d.destination == code), None)
-        rows: list[Row] = (
-            [[(t("travel-button-checklist"), TopicCb(area="migration", topic=topic.id))]]
-            if topic
-            else []
-        )
-        return View(t("travel-reminder", days=-offset, country=place), (*rows, menu_row(t)))
+        return View(t("travel-reminder", days=-offset, country=place),
+                    (*_reminder_rows(content, t, code), menu_row(t)))
     if offset == 0:
         return _morning(content, t, code, place)
     return View(
@@ -95,10 +121,20 @@ def reminder_view(content: Content, t: Translator, payload: dict[str, Any]) -> V
     )
 
 
+def _reminder_rows(content: Content, t: Translator, code: str) -> list[Row]:
+    """The checklist to tick off, then the destination's own page."""
+    tick = next((topic for topic in _pack_topics(content) if topic.checklist), None)
+    place = next((d for d in destinations(content) if d.destination == code), None)
+    rows: list[Row] = [[(t("travel-button-checklist"), ChecklistCb(topic=tick.id))]] if tick else []
+    if place is not None:
+        rows.append([(place.title.get(t.language), TopicCb(area="migration", topic=place.id))])
+    return rows
+
+
 def _morning(content: Content, t: Translator, code: str, place: str) -> View:
     topic = next((d for d in destinations(content) if d.destination == code), None)
     ids = topic.services if topic else ()
     services = [s for s in (content.service(i) for i in ids) if s is not None]
     services += [s for s in content.services(emergency_only=True) if s not in services]
     lines = [t("travel-morning", country=place), *(service_line(s, t) for s in services)]
-    return View("\n\n".join(lines), (menu_row(t),))
+    return View("\n\n".join(lines), (*call_rows(tuple(services), t), menu_row(t)))

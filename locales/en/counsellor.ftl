@@ -43,3 +43,4 @@ counsellor-queue-line = { $urgent ->
 counsellor-queue-empty = No case is waiting.
 counsellor-person-gone = The person has blocked the bot or left, so this message was not delivered.
 counsellor-too-long = Not sent: that is too long for the person's phone. Please split it into shorter messages (at most { $most } characters, or { $most_caption } under a photo).
+counsellor-contact-withheld = 📇 The person sent a contact card. It is not shown here, so they stay anonymous (it holds a name, a phone number and a Telegram account). If you need a number, ask them to type it.

@@ -44,3 +44,4 @@ course-rated-useless = ✅ Noted: thank you!
 command-pause = Pause the parenting course
 command-resume = Resume the parenting course
 command-stop = Stop the parenting course
+course-started-now = Done! Here is your first tip. The next one comes on { $when }. Send /pause, /resume or /stop at any time.

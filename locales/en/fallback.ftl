@@ -14,3 +14,4 @@ search-thanks = You're welcome.
 search-stop-confirm = Do you want to stop messages from Sokh? Choose what to stop:
 fallback-voice = I cannot listen to voice messages yet, sorry. Please type your question, or talk to a counsellor. If you or a child are in danger, get help now.
 fallback-sticker = I cannot read stickers. Please type your question, or choose from the menu.
+search-worry = 💭 More on { $worry }, by your child's age

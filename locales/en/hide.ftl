@@ -7,3 +7,7 @@ hide-autoclean-off = 🧹 Clean up after me: off
 hide-autoclean-on = 🧹 Clean up after me: on
 # For counsellors, in the case's topic: the case stays open.
 hide-case-note = Case { $alias } cleared their screen. The case is still open.
+# Some deletions failed for a passing reason (Telegram busy or unreachable): retried for 2 days.
+hide-retrying = Telegram did not let me remove some messages just now. I will keep trying for the next 2 days. To be sure, you can delete the chat in Telegram: press and hold the chat, then Delete.
+# The database could not be read in time: only the newest messages, known in memory, were removed.
+hide-partial = I could only clear the newest messages just now. To remove everything, delete the chat in Telegram: press and hold the chat, then Delete.

@@ -44,3 +44,4 @@ course-rated-useless = ✅ បានកត់ត្រាហើយ៖ អរគ�
 command-pause = ផ្អាកវគ្គសិក្សាឪពុកម្តាយ
 command-resume = បន្តវគ្គសិក្សាឪពុកម្តាយ
 command-stop = បញ្ឈប់វគ្គសិក្សាឪពុកម្តាយ
+course-started-now = រួចរាល់! នេះជាគន្លឹះដំបូងរបស់អ្នក។ គន្លឹះបន្ទាប់នឹងមកដល់នៅ { $when }។ ផ្ញើ /pause /resume ឬ /stop បានគ្រប់ពេល។

@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile, Update
@@ -29,6 +30,7 @@ from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot
 from bot.wiring import Services, build_dispatcher, build_services, start_trail
 from simulator.emulator import BotApiEmulator
+from simulator.faults import ConnectionDropped
 from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.harness import TEST_SALT, TEST_SECRET, TOKEN
 from tests.helpers.warm import files_parsed_once, migrated_sqlite
@@ -60,7 +62,10 @@ class RecordingSession(BaseSession):
         """Record the call, run it on the emulated Telegram and parse the answer."""
         name, params = method.__api_method__, self._params(bot, method)
         self.calls.append(RecordedCall(name, params))
-        status, body = await self.telegram.execute(name, params)
+        try:
+            status, body = await self.telegram.execute(name, params)
+        except ConnectionDropped:
+            raise TelegramNetworkError(method, "connection dropped") from None
         response = self.check_response(bot, method, status, self.json_dumps(body))
         return cast(TelegramType, response.result)
 

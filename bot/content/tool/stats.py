@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bot.content.model import AGES, KHMER, Pack, Text
+from bot.content.model import AGES, KHMER, Pack, Reviews, Text
 from bot.content.tool.source import walk
 from bot.storage.feedback import FeedbackCount
 
@@ -40,7 +40,9 @@ def pack_stats(pack: Pack) -> PackStats:
             stats.languages["en"] += bool(node.en.strip())
             stats.languages["km"] += bool(KHMER.search(node.km))
         status = getattr(node, "review", None)
-        stats.reviewed.update(getattr(node, "reviewed", {}).keys())
+        marks = getattr(node, "reviewed", None)
+        if isinstance(marks, Reviews):
+            stats.reviewed.update(lang for lang in ("en", "km") if getattr(marks, lang))
         if isinstance(status, str):
             stats.review[status] += 1
     return stats

@@ -16,6 +16,7 @@ from bot.language.risk.categories import PRIORITY, RiskMatch
 from bot.language.risk.compiler import Compiler
 from bot.language.risk.matching import RuleIndex, Tokens, first_match, mask_all
 from bot.language.risk.terms import Entry, Terms, parse_terms
+from bot.language.yamlfile import load_yaml
 
 _LANGS = ("en", "km")
 _LATIN = re.compile("[A-Za-z]")
@@ -54,7 +55,7 @@ class RiskDetector:
     def from_file(cls, path: Path) -> RiskDetector:
         """Load and validate a risk-terms file (and romanised.yaml beside it, if there)."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise ValueError(f"{path}: cannot read the risk terms: {exc}") from exc
         table = path.parent / ROMANISED_FILE

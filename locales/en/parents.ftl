@@ -1,0 +1,19 @@
+# review: draft (Khmer written without a native speaker's review)
+parents-button-concerns = 💭 By worry: crying, sleep, food…
+parents-button-ages = 👶 By your child's age
+parents-ask-concern = <b>What worries you?</b> Choose one, then your child's age.
+parents-ask-concern-age = <b>{ $age }</b>: what worries you?
+parents-ask-age = <b>How old is your child?</b>
+parents-ask-age-concern = <b>{ $concern }</b>: how old is your child?
+parents-concern-crying = 😢 Crying
+parents-concern-tantrums = 😤 Tantrums
+parents-concern-sleep = 😴 Sleep
+parents-concern-eating = 🍚 Eating
+parents-concern-hitting = ✋ Hitting
+parents-concern-screens = 📱 Phones and screens
+parents-concern-school = 🎒 School
+parents-tips-title = <b>Tips: { $concern } · { $age }</b>
+parents-from-theme = From “{ $theme }”
+parents-button-other-age = 👶 Another age
+parents-button-other-concern = 💭 Another worry
+parents-none = There is no tip on this for this age yet. Try another age or worry, or talk to a counsellor.

@@ -1,0 +1,19 @@
+# review: draft (Khmer written without a native speaker's review)
+parents-button-concerns = 💭 តាមកង្វល់៖ យំ គេង ញ៉ាំ…
+parents-button-ages = 👶 តាមអាយុកូនរបស់អ្នក
+parents-ask-concern = <b>តើអ្នកព្រួយបារម្ភអំពីអ្វី?</b> សូមជ្រើសរើសមួយ រួចអាយុកូនរបស់អ្នក។
+parents-ask-concern-age = <b>{ $age }</b>៖ តើអ្នកព្រួយបារម្ភអំពីអ្វី?
+parents-ask-age = <b>តើកូនរបស់អ្នកអាយុប៉ុន្មាន?</b>
+parents-ask-age-concern = <b>{ $concern }</b>៖ តើកូនរបស់អ្នកអាយុប៉ុន្មាន?
+parents-concern-crying = 😢 ការយំ
+parents-concern-tantrums = 😤 ខឹងឆេវឆាវ
+parents-concern-sleep = 😴 ការគេង
+parents-concern-eating = 🍚 ការញ៉ាំ
+parents-concern-hitting = ✋ ការវាយ
+parents-concern-screens = 📱 ទូរស័ព្ទ និងអេក្រង់
+parents-concern-school = 🎒 សាលារៀន
+parents-tips-title = <b>គន្លឹះ៖ { $concern } · { $age }</b>
+parents-from-theme = ពី «{ $theme }»
+parents-button-other-age = 👶 អាយុផ្សេង
+parents-button-other-concern = 💭 កង្វល់ផ្សេង
+parents-none = មិនទាន់មានគន្លឹះអំពីរឿងនេះ សម្រាប់អាយុនេះនៅឡើយទេ។ សូមសាកល្បងអាយុ ឬកង្វល់ផ្សេង ឬនិយាយជាមួយអ្នកប្រឹក្សា។
