@@ -6,7 +6,7 @@ from aiogram import Router
 from aiogram.types import CallbackQuery
 
 from bot.content.i18n import Translator
-from bot.content.model import Category, Service
+from bot.content.model import Category, Province, Service
 from bot.content.store import Content
 from dialogs.callbacks import MenuCb, ReferralCb, Screen
 from dialogs.numbers import about_rows, call_rows, service_line
@@ -50,8 +50,7 @@ def who_view(content: Content, at: ReferralCb, t: Translator) -> View | None:
     lines += [service_line(s, t) for s in local]
     place = next((p for p in content.provinces()
                   if p.id == at.province and category.country == "kh"), None)
-    if place is not None and not local:
-        lines.append(t("referral-no-local", place=escape(place.name.get(t.language))))
+    lines += _office_lines(content, category, place, bool(local), t)
     for header, group in (("referral-national", national), ("referral-abroad", abroad)):
         lines += [t(header), *(service_line(s, t) for s in group)] if group else []
     if category.note is not None:
@@ -68,6 +67,21 @@ def who_view(content: Content, at: ReferralCb, t: Translator) -> View | None:
 
 
 Group = tuple[Service, ...]
+
+
+def _office_lines(content: Content, category: Category, place: Province | None,
+                  has_local: bool, t: Translator) -> list[str]:
+    """Places in the province our sources name without a number, or, with no local
+    service either, that none is known there."""
+    if place is None or has_local:
+        return []
+    name = escape(place.name.get(t.language))
+    offices = content.offices(category.id, place.id)
+    if not offices:
+        return [t("referral-no-local", place=name)]
+    return [t("referral-offices", place=name),
+            *(t("referral-office-line", name=escape(o.name.get(t.language)),
+                what=escape(o.what.get(t.language))) for o in offices)]
 
 
 def _services_for(content: Content, category: Category, province: str,

@@ -74,7 +74,8 @@ def check_who(screen: SimMessage, buttons: list[str], content: Content, category
     if not any(p in after and services[p].country == "kh" for p in phones):
         problems.append("no national number under the national fallback")
     local = [p for p in phones if p in text[:text.index(national)]]
-    said = place is None or marker(t, "referral-no-local", place=place) in text
+    said = place is None or any(marker(t, line, place=place) in text
+                                for line in ("referral-no-local", "referral-offices"))
     if not local and not said:
         problems.append("does not say no local service is known")
     if not local and step not in text:
@@ -146,3 +147,19 @@ async def test_working_in_malaysia_skips_the_province_and_says_what_exists(
     assert "+855 23 216 532" in text and "កូឡាឡាំពួ" in text
     back = await dialog.tap(sophea, who, "‹ ថយក្រោយ")
     assert "ធ្វើការនៅប្រទេសម៉ាឡេស៊ី" in dialog.buttons(back)
+
+
+async def test_a_province_with_a_resource_centre_names_it_and_how_to_reach_it(
+        dialog: DialogClient) -> None:
+    dara = await person(dialog, "en")
+    screen = await dialog.tap(dara, await dialog.say(dara, "/help"), "🧭 By topic")
+    screen = await dialog.tap(dara, screen, "A problem while working abroad")
+    who = await dialog.tap(dara, screen, "Banteay Meanchey")
+    text = who.text or ""
+    assert "In Banteay Meanchey, our sources name these places" in text
+    assert "Migrant Worker Resource Centre: Opened in 2022" in text
+    assert "IOM Migrant Resource Center, Poipet: Run by IOM in 2016" in text
+    assert "We know of no service" not in text
+    assert "Next step: Ask at your commune office how to reach the nearest" in text
+    kampot = await dialog.tap(dara, await dialog.tap(dara, who, "‹ Back"), "Kampot")
+    assert "We know of no service for this in Kampot yet." in (kampot.text or "")

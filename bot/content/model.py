@@ -234,6 +234,22 @@ def cited_by(source: str, publishers: tuple[Publisher, ...]) -> tuple[Publisher,
     return tuple(p for p in publishers if any(m.lower() in lowered for m in p.match))
 
 
+class Office(Frozen):
+    """A place in a province that our sources name but give no number for (a Migrant Worker
+    Resource Centre, a shelter): shown in the referral flow for that province, with the
+    year the source describes, so the commune office can be asked how to reach it."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
+    review: Review
+    reviewed: Reviews = Reviews()
+    name: Text
+    provinces: tuple[str, ...] = Field(min_length=1)
+    categories: tuple[str, ...] = Field(min_length=1)
+    what: Text
+    sources: Sources = Field(min_length=1)
+    editor_note: EditorNote = None
+
+
 class Province(Frozen):
     """A province (or the capital) of Cambodia, id `kh-N` after ISO 3166-2 KH-N."""
 
@@ -253,6 +269,7 @@ class Pack(Frozen):
     course: tuple[CourseWeek, ...] = ()
     services: tuple[Service, ...] = ()
     categories: tuple[Category, ...] = ()
+    offices: tuple[Office, ...] = ()
     provinces: tuple[Province, ...] = ()
     publishers: tuple[Publisher, ...] = ()
 

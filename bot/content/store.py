@@ -11,6 +11,7 @@ from bot.content.model import (
     ContentError,
     CourseWeek,
     Item,
+    Office,
     Pack,
     Province,
     Publisher,
@@ -68,6 +69,11 @@ class Content:
     def categories(self) -> tuple[Category, ...]:
         """What-happened choices of the referral flow."""
         return tuple(c for p in self.packs.values() for c in p.categories)
+
+    def offices(self, category: str, province: str) -> tuple[Office, ...]:
+        """Places in the province that help with the category but have no number we know."""
+        every = (o for p in self.packs.values() for o in p.offices)
+        return tuple(o for o in every if category in o.categories and province in o.provinces)
 
     def provinces(self) -> tuple[Province, ...]:
         """Cambodia's 25 provinces and capital, in code order."""
@@ -138,6 +144,7 @@ def without_drafts(pack: Pack) -> Pack:
         "course": _reviewed_course(pack.course, shown),
         "services": tuple(s for s in pack.services if s.review == "reviewed"),
         "categories": tuple(c for c in pack.categories if c.review == "reviewed"),
+        "offices": tuple(o for o in pack.offices if o.review == "reviewed"),
         "provinces": tuple(p for p in pack.provinces if p.review == "reviewed"),
     })
 

@@ -6,3 +6,5 @@ referral-no-local = We know of no service for this in { $place } yet.
 referral-national = <b>Anywhere in Cambodia:</b>
 referral-abroad = <b>Outside Cambodia:</b>
 referral-next-step = <b>Next step:</b> { $step }
+referral-offices = In { $place }, our sources name these places, with no number we can confirm:
+referral-office-line = <b>{ $name }</b>: { $what }

@@ -7,3 +7,5 @@ referral-no-local = យើងមិនទាន់ស្គាល់សេវា
 referral-national = <b>នៅគ្រប់ទីកន្លែងក្នុងប្រទេសកម្ពុជា៖</b>
 referral-abroad = <b>នៅក្រៅប្រទេសកម្ពុជា៖</b>
 referral-next-step = <b>ជំហានបន្ទាប់៖</b> { $step }
+referral-offices = នៅ { $place } ប្រភពរបស់យើងរាយឈ្មោះកន្លែងទាំងនេះ ប៉ុន្តែគ្មានលេខដែលយើងអាចបញ្ជាក់បានទេ៖
+referral-office-line = <b>{ $name }</b>៖ { $what }
