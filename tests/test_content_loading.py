@@ -25,7 +25,7 @@ def test_load_refuses_bad_content_naming_file_line_and_item(folder: Path) -> Non
     with pytest.raises(ContentError) as caught:
         load_content(folder)
     message = str(caught.value)
-    assert "parenting.yaml:27: 'parenting.one-on-one.ideas': text.km:" in message
+    assert "parenting.yaml:35: 'parenting.one-on-one.ideas': text.km:" in message
     assert "no Khmer script" in message
 
 

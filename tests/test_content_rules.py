@@ -99,3 +99,16 @@ def test_rendered_html_is_checked_as_telegram_parses_it(markup: str, why: str | 
 def test_problem_names_file_line_item_and_field() -> None:
     problem = Problem("content/x.yaml", 12, "'a.b'", "too long", field="text.km")
     assert str(problem) == "content/x.yaml:12: 'a.b': text.km: too long"
+
+
+def test_a_source_without_quotation_warns(tmp_path: Path) -> None:
+    case = {"name": "unquoted", "file": "parenting.yaml",
+            "find": "    - Parenting for Lifelong Health tips, Part 2\n    quotes:\n"
+                    "    - source: 0\n      text: the fact sheet's summary of this source\n"
+                    "      via: fact-sheet\n",
+            "replace": "    - Parenting for Lifelong Health tips, Part 2\n"}
+    folder, _, _ = broken_copy(tmp_path, case)
+    report = validate_folder(folder, today=TODAY)
+    assert not report.errors
+    assert [(p.item, p.field) for p in report.warnings] == [("'parenting.calm.pause'", "sources")]
+    assert "no quotation or page reference" in str(report.warnings[0])

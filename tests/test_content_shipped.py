@@ -34,6 +34,15 @@ def content() -> Content:
     return load_content(CONTENT)
 
 
+# Items and quizzes citing sources with no quotation yet (2026.12.06-2: 63 of 109): a ratchet.
+UNQUOTED_AT_MOST = 63
+PADDED = ("parenting.body-safety.body-names", "parenting.body-safety.listen-believe",
+          "parenting.calm.crying-baby", "parenting.routines.teen-week",
+          "parenting.one-on-one.story-time", "parenting.online-safety.kit-kou-kon",
+          "migration.passport.warning-sign", "migration.malaysia.legal",
+          "migration.home.poipet", "parenting.discipline.national-plan")
+
+
 def _released() -> date:
     """The date of the shipped version's changelog entry."""
     manifest = yaml.safe_load((CONTENT / "manifest.yaml").read_text(encoding="utf-8"))
@@ -46,7 +55,31 @@ def test_validate_passes_on_shipped_content() -> None:
     # Checked as of the release, so the suite passes on any date; staleness against the
     # real date is the running bot's daily stale-services warning and `content validate`.
     report = validate_folder(CONTENT, today=_released())
-    assert [str(p) for p in report.problems] == []
+    unquoted = [p for p in report.warnings if "no quotation" in p.message]
+    assert [str(p) for p in report.problems if p not in unquoted] == []
+    # Quotations are added as someone re-reads each source: the count may only go down.
+    assert len(unquoted) <= UNQUOTED_AT_MOST
+
+
+def test_the_claims_issue_18_found_padded_are_traceable() -> None:
+    content = load_content(CONTENT)
+    for item_id in PADDED:
+        item = content.item(item_id)
+        assert item is not None, item_id
+        # Quoted, or with no source left and a note saying it needs one.
+        assert item.quotes or (not item.sources and item.editor_note), item_id
+    quiz = content.quiz("quiz-body-safety")
+    assert quiz is not None and quiz.quotes and quiz.editor_note
+    assert "20 minutes" in _text("parenting.one-on-one.story-time")
+    assert "2017" in _text("parenting.discipline.national-plan")
+    assert "2016" in _text("migration.home.poipet")
+    assert "copy" not in _text("migration.passport.warning-sign")
+
+
+def _text(item_id: str) -> str:
+    item = load_content(CONTENT).item(item_id)
+    assert item is not None
+    return item.text.en
 
 
 def test_cli_validate_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,7 +24,8 @@ CONTENT = Path(__file__).resolve().parent.parent / "content"
 # Names people meet written this way (on a phone screen, a document, a Facebook page) and
 # have no Khmer form in our sources; anything else in Latin letters counts as English.
 KNOWN_NAMES = ("facebook.com/tpocambodia", "Friends-International", "ChildSafe", "EPS-TOPIK",
-               "Kit Kou Kon", "TPO", "IOM", "LSCW", "CWCC", "MoU", "EPS", "TITP", "SSW")
+               "Kit Kou Kon", "TPO", "IOM", "LSCW", "CWCC", "MoU", "EPS", "TITP", "SSW",
+               "https://licadho-cambodia.org/safety-and-justice/?lang=en", "LICADHO")
 # One short acronym on a screen of a hundred letters or more, never a word of English: the
 # longest source line or service note in English would be 20-280 letters, far above this.
 MAX_LATIN_SHARE = 0.02

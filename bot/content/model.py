@@ -28,6 +28,8 @@ Sources = tuple[str, ...]
 # Notes for editors and reviewers ("general guidance, to be checked"): kept with the content,
 # never sent to people; `content validate` keeps such notes out of `sources` and texts.
 EditorNote = str | None
+# A date as precise as the source shows it: a year, a month or a day (2017, 2022-08, 2022-08-31).
+PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
 
 class ContentError(Exception):
@@ -73,6 +75,29 @@ class Keywords(Frozen):
     km: tuple[str, ...] = ()
 
 
+class Quote(Frozen):
+    """What one cited source says in support of a claim: its words, or where they are.
+
+    `source` counts from 0 in the `sources` beside it. `via: fact-sheet` says the words are
+    the fact sheet's summary of that source, copied because nobody has re-read the page yet;
+    a reviewer replaces them with the source's own words and sets `via: source`. `dated` is
+    set when the source dates the claim ("hours in 2017", "plan for 2017-2021"): the text
+    must then say that year, so nothing dated reads as current.
+    """
+
+    source: int = Field(ge=0)
+    text: str | None = Field(default=None, min_length=1, max_length=600)
+    page: str | None = Field(default=None, min_length=1, max_length=120)
+    via: Literal["source", "fact-sheet"] = "source"
+    dated: str | None = Field(default=None, pattern=PARTIAL_DATE)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Quote:
+        if self.text is None and self.page is None:
+            raise ValueError("a quote needs its text, a page reference, or both")
+        return self
+
+
 class Item(Frozen):
     """One tip or checklist entry: a phone screen of text."""
 
@@ -81,6 +106,7 @@ class Item(Frozen):
     reviewed: Reviews = Reviews()
     # Empty only with an editor_note saying why (general guidance with no source).
     sources: Sources = ()
+    quotes: tuple[Quote, ...] = ()
     editor_note: EditorNote = None
     ages: tuple[Age, ...] = ()
     concerns: tuple[Concern, ...] = ()
@@ -125,8 +151,13 @@ class Service(Frozen):
     review: Review
     reviewed: Reviews = Reviews()
     sources: Sources = Field(min_length=1)
+    # The newest date the sources show for this number, as precise as they give it; left
+    # out when none shows a date. last_verified is when someone checked it, and how:
+    # `sources` means against public sources on paper (nobody called), `call` a phone call.
+    source_date: str | None = Field(default=None, pattern=PARTIAL_DATE)
     editor_note: EditorNote = None
     last_verified: date
+    verified_by: Literal["sources", "call"]
     keywords: Keywords | None = None
 
 
@@ -138,6 +169,7 @@ class Quiz(Frozen):
     review: Review
     reviewed: Reviews = Reviews()
     sources: Sources = ()
+    quotes: tuple[Quote, ...] = ()
     editor_note: EditorNote = None
     question: Text
     options: tuple[Text, ...] = Field(min_length=2, max_length=4)
@@ -163,13 +195,21 @@ class CourseWeek(Frozen):
 
 
 class Category(Frozen):
-    """What happened, as offered in the referral flow."""
+    """What happened, as offered in the referral flow.
+
+    A category for people abroad names its `country`: the flow skips the province step and
+    shows that country's services and the numbers that can be dialled from abroad.
+    """
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
     reviewed: Reviews = Reviews()
     title: Text
+    country: Literal["kh", "th", "my", "kr", "jp"] = "kh"
     note: Text | None = None
+    # The step that is always possible where no local service is known: whom to ask, and
+    # what to ask them (the commune office; the embassy abroad).
+    next_step: Text
     sources: Sources = ()
     editor_note: EditorNote = None
 
@@ -194,6 +234,22 @@ def cited_by(source: str, publishers: tuple[Publisher, ...]) -> tuple[Publisher,
     return tuple(p for p in publishers if any(m.lower() in lowered for m in p.match))
 
 
+class Office(Frozen):
+    """A place in a province that our sources name but give no number for (a Migrant Worker
+    Resource Centre, a shelter): shown in the referral flow for that province, with the
+    year the source describes, so the commune office can be asked how to reach it."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
+    review: Review
+    reviewed: Reviews = Reviews()
+    name: Text
+    provinces: tuple[str, ...] = Field(min_length=1)
+    categories: tuple[str, ...] = Field(min_length=1)
+    what: Text
+    sources: Sources = Field(min_length=1)
+    editor_note: EditorNote = None
+
+
 class Province(Frozen):
     """A province (or the capital) of Cambodia, id `kh-N` after ISO 3166-2 KH-N."""
 
@@ -213,6 +269,7 @@ class Pack(Frozen):
     course: tuple[CourseWeek, ...] = ()
     services: tuple[Service, ...] = ()
     categories: tuple[Category, ...] = ()
+    offices: tuple[Office, ...] = ()
     provinces: tuple[Province, ...] = ()
     publishers: tuple[Publisher, ...] = ()
 

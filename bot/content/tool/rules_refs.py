@@ -5,13 +5,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from bot.content.model import Category, CourseWeek, Item, Province, Quiz, Service, Text, Topic
+from bot.content.model import (
+    Category,
+    CourseWeek,
+    Item,
+    Office,
+    Province,
+    Quiz,
+    Service,
+    Text,
+    Topic,
+)
 from bot.content.tool.source import Context, Loc, Problem
 
 __all__ = ["REF_RULES", "digits"]
 
-HasId = Item | Service | Quiz | Category | Province
-GLOBAL_KINDS: tuple[type[HasId], ...] = (Item, Service, Quiz, Category, Province)
+HasId = Item | Service | Quiz | Category | Province | Office
+GLOBAL_KINDS: tuple[type[HasId], ...] = (Item, Service, Quiz, Category, Province, Office)
 PHONE_IN_TEXT = re.compile(r"\+?\d[\d -]{4,}\d")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 At = Callable[[Loc, str], Problem]
@@ -88,15 +98,42 @@ def _references(ctx: Context) -> Iterator[Problem]:
         for n, category in enumerate(svc.categories):
             if category not in categories:
                 yield source.problem((*loc, "categories", n), f"no category {category!r}")
+    yield from _office_references(ctx, categories, scopes - {"national"})
+
+
+def _office_references(ctx: Context, categories: set[str],
+                       provinces: set[str]) -> Iterator[Problem]:
+    """An office names existing categories and provinces."""
+    for source, loc, office in ctx.nodes(Office):
+        for n, category in enumerate(office.categories):
+            if category not in categories:
+                yield source.problem((*loc, "categories", n), f"no category {category!r}")
+        for n, province in enumerate(office.provinces):
+            if province not in provinces:
+                yield source.problem((*loc, "provinces", n), f"no province {province!r}")
 
 
 def _categories_lead_somewhere(ctx: Context) -> Iterator[Problem]:
-    """The referral flow must never end with nobody to contact."""
-    used = {c for _, _, svc in ctx.nodes(Service) for c in svc.categories}
+    """The referral flow must never end with nobody to contact: in Cambodia a national
+    service (the fallback for every province), abroad a service in that country or one
+    with an international number, which can be dialled from there."""
+    services = [svc for _, _, svc in ctx.nodes(Service)]
     for source, loc, category in ctx.nodes(Category):
-        if category.id not in used:
+        listed = [s for s in services if category.id in s.categories]
+        if not listed:
             yield source.problem((*loc, "id"), f"no service is listed for category "
                                  f"{category.id!r}")
+        elif not any(_reachable(s, category) for s in listed):
+            where = "anywhere in Cambodia" if category.country == "kh" else "from there"
+            yield source.problem((*loc, "id"), f"category {category.id!r} has no service "
+                                 f"that can be called {where}")
+
+
+def _reachable(service: Service, category: Category) -> bool:
+    """Whether people in the category's country can call this service wherever they are."""
+    if category.country == "kh":
+        return service.country == "kh" and service.scope == "national"
+    return service.country == category.country or service.phone.startswith("+")
 
 
 def _numbers_in_text_are_listed(ctx: Context) -> Iterator[Problem]:

@@ -74,6 +74,18 @@ def _freshness(ctx: Context) -> Iterator[Problem]:
                                  ctx.stale_severity)
 
 
+def _checked_after_sources(ctx: Context) -> Iterator[Problem]:
+    """A number cannot have been checked before the newest source that gives it."""
+    for source, loc, service in ctx.nodes(Service):
+        if service.source_date is None:
+            continue
+        checked = service.last_verified.isoformat()[:len(service.source_date)]
+        if checked < service.source_date:
+            yield source.problem((*loc, "last_verified"), f"last_verified "
+                                 f"{service.last_verified} is before source_date "
+                                 f"{service.source_date}: check the number again")
+
+
 def _honest_confidence(ctx: Context) -> Iterator[Problem]:
     """'confirmed' means two or more independent sources, as in the fact sheet."""
     for source, loc, service in ctx.nodes(Service):
@@ -92,4 +104,5 @@ def _emergency_is_national(ctx: Context) -> Iterator[Problem]:
                                  "and in Cambodia")
 
 
-SERVICE_RULES = (_phone_forms, _freshness, _honest_confidence, _emergency_is_national)
+SERVICE_RULES = (_phone_forms, _freshness, _checked_after_sources, _honest_confidence,
+                 _emergency_is_national)

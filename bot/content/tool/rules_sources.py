@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.content.model import Category, Item, Publisher, Quiz, Service, Text, cited_by
+from bot.content.model import Category, Item, Office, Publisher, Quiz, Service, Text, cited_by
 from bot.content.tool.source import Context, Loc, PackSource, Problem
 
 __all__ = ["SOURCE_LINK_RULES", "SOURCE_RULES", "looks_editorial"]
 
-Cites = Item | Quiz | Service | Category
+Cites = Item | Quiz | Service | Category | Office
 # The wording of notes meant for editors and reviewers, which people must never read.
 EDITORIAL = re.compile(r"general guidance|to be checked|reviewer|not from a source|"
                        r"fact sheet|\bTODO\b|\bFIXME\b", re.IGNORECASE)
@@ -22,7 +22,8 @@ def looks_editorial(text: str) -> bool:
     return EDITORIAL.search(text) is not None
 
 
-def _citing(ctx: Context, kinds: tuple[type[Cites], ...] = (Item, Quiz, Service, Category),
+def _citing(ctx: Context, kinds: tuple[type[Cites], ...] = (Item, Quiz, Service, Category,
+                                                           Office),
             ) -> Iterator[tuple[PackSource, Loc, Cites]]:
     for kind in kinds:
         yield from ctx.nodes(kind)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.content.tool.render import RENDER_RULES
 from bot.content.tool.rules_language import KEYWORD_RULES, language_problems
+from bot.content.tool.rules_quotes import QUOTE_RULES
 from bot.content.tool.rules_refs import REF_RULES
 from bot.content.tool.rules_services import SERVICE_RULES
 from bot.content.tool.rules_sources import SOURCE_LINK_RULES, SOURCE_RULES
@@ -20,7 +21,8 @@ __all__ = ["DEFAULT_MAX_AGE_DAYS", "Report", "validate", "validate_folder"]
 DEFAULT_MAX_AGE_DAYS = 365
 # Rules over single objects still run when some file broke the schema; cross-references
 # would only repeat that breakage as a flood of dangling ids.
-LOCAL_RULES = (*TEXT_RULES, *SERVICE_RULES, *RENDER_RULES, *KEYWORD_RULES, *SOURCE_RULES)
+LOCAL_RULES = (*TEXT_RULES, *SERVICE_RULES, *RENDER_RULES, *KEYWORD_RULES, *SOURCE_RULES,
+               *QUOTE_RULES)
 
 
 @dataclass(frozen=True)
