@@ -70,7 +70,7 @@ from dialogs import (
 )
 from dialogs.callbacks import HideCb
 from dialogs.counsellor import person
-from dialogs.counsellor.jobs import purge_cases, tell_waiting
+from dialogs.counsellor.jobs import clean_forum, purge_cases, tell_waiting
 from dialogs.course import flow as course
 from dialogs.course import nudges as course_nudges
 from dialogs.groups import membership, rsvp, session_form, session_list, session_private
@@ -269,6 +269,7 @@ def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
         Job("cases-waiting", tell_waiting, every(minutes=1),
             (bot, s.cases, s.locales, s.content, s.settings, s.people)),
         Job("cases-purge", purge_cases, every(hours=1), (s.cases, s.settings)),
+        Job("cases-forum-cleanup", clean_forum, every(minutes=1), (bot, s.cases)),
     )
 
 

@@ -25,9 +25,13 @@ class Screen(StrEnum):
 
 
 class CaseAction(StrEnum):
-    """A person's way into a case: `consent` shows the terms, `start` opens it."""
+    """A person's way into a case.
+
+    `consent` shows the short terms, `more` all of them, `start` opens the case.
+    """
 
     CONSENT = "consent"
+    MORE = "more"
     START = "start"
 
 
@@ -116,10 +120,17 @@ class ForgetCb(CallbackData, prefix="f"):
 
 
 class CaseCb(CallbackData, prefix="ks"):
-    """The counsellor path for a person."""
+    """The counsellor path for a person.
+
+    `lang` is the language the crisis card was written in (used while none is chosen);
+    `share` carries the message that triggered triage into the case (the one the
+    consent screen replies to: Telegram names it, the button cannot).
+    """
 
     action: CaseAction
     urgent: bool = False
+    lang: str = ""
+    share: bool = False
 
 
 class TakeCb(CallbackData, prefix="kt"):
@@ -212,3 +223,4 @@ class AutoCleanCb(CallbackData, prefix="xa"):
     on: bool
     screen: str = "s"
     urgent: bool = False
+    lang: str = ""

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from bot.storage.vault import Vault
 from simulator.state import SimChat, SimMessage, SimUser
+from tests.helpers.desk import SHARE
 from tests.helpers.dialog_client import DialogClient, dialog_client
 from tests.helpers.harness import TEST_SECRET, Harness, lose_sqlite_database, running_bot
 
@@ -142,7 +143,7 @@ async def test_open_case_stays_open_and_counsellors_see_a_note(db_url: str) -> N
         crisis = await sokh.say(person, "my stepfather hurts me")
         consent = await sokh.tap(person, crisis, "💬 Talk to a counsellor")
         assert HIDE in sokh.emu.buttons(consent)
-        connected = await sokh.tap(person, consent, "✅ Yes, start")
+        connected = await sokh.tap(person, consent, SHARE)
         assert HIDE in sokh.emu.buttons(connected)
         await sokh.emu.wait_idle()
         noted = asyncio.ensure_future(  # a task: the waiter must exist before the tap

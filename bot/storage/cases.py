@@ -6,11 +6,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.runtime.clock import Clock
+from bot.storage.forum_cleanup import ForumCleanups
 from bot.storage.models import Case, CaseAudit, CaseMessage
 from bot.storage.vault import Vault
 
@@ -33,6 +34,7 @@ class CaseInfo:
     topic_id: int | None
     counsellor_id: int | None
     opened_at: datetime
+    announce_id: int | None = None
 
 
 def new_alias() -> str:
@@ -45,11 +47,13 @@ class Cases:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], vault: Vault, clock: Clock):
         self._sessions, self._vault, self._clock = sessions, vault, clock
+        self.cleanups = ForumCleanups(sessions, vault, clock)
 
     def _info(self, row: Case) -> CaseInfo:
         chat_id = self._vault.decrypt_chat_id(row.chat_id_enc, row.person_key)
         return CaseInfo(row.id, row.alias, row.person_key, chat_id, row.language, row.status,
-                        row.urgent, row.topic_id, row.counsellor_id, row.opened_at)
+                        row.urgent, row.topic_id, row.counsellor_id, row.opened_at,
+                        row.announce_id)
 
     async def open(self, person_key: str, chat_id: int, language: str, urgent: bool) -> CaseInfo:
         """Open a waiting case with a fresh alias (retried on the rare collision)."""
@@ -68,6 +72,15 @@ class Cases:
     async def set_topic(self, case_id: int, topic_id: int) -> None:
         """Remember the forum topic that holds the case."""
         await self._update(case_id, topic_id=topic_id)
+
+    async def set_announce(self, case_id: int, message_id: int) -> None:
+        """Remember the 'urgent case waiting' note in General, to edit it when taken."""
+        await self._update(case_id, announce_id=message_id)
+
+    async def note_forum(self, case_id: int, *message_ids: int) -> None:
+        """Remember messages the case left in its topic, to delete them if the topic stays."""
+        async with self._sessions.begin() as session:
+            session.add_all([self.cleanups.sealed_id(case_id, m) for m in message_ids])
 
     async def get(self, case_id: int) -> CaseInfo | None:
         """One case by id."""
@@ -103,8 +116,13 @@ class Cases:
                                       counsellor_id=counsellor_id, at=now))
         return alias is not None
 
-    async def close(self, case_id: int, counsellor_id: int, keep_transcript: bool) -> bool:
-        """Close an open case and audit it; with zero retention the transcript goes now."""
+    async def close(self, case_id: int, counsellor_id: int, keep_transcript: bool,
+                    forum_chat: int | None = None) -> list[int] | None:
+        """Close an open case and audit it; None when it was closed already.
+
+        With zero retention the transcript goes now and the forum topic is queued for
+        deletion; the ids of the queued cleanups are returned.
+        """
         now = self._clock()
         async with self._sessions.begin() as session:
             result = await session.execute(
@@ -112,12 +130,14 @@ class Cases:
                 .values(status=CLOSED, closed_at=now).returning(Case.alias))
             alias = result.scalar_one_or_none()
             if alias is None:
-                return False
+                return None
             session.add(CaseAudit(case_alias=alias, action="close",
                                   counsellor_id=counsellor_id, at=now))
-            if not keep_transcript:
-                await session.execute(delete(CaseMessage).where(CaseMessage.case_id == case_id))
-        return True
+            if keep_transcript:
+                return []
+            await session.execute(delete(CaseMessage).where(CaseMessage.case_id == case_id))
+            row = await session.get(Case, case_id)
+            return await self.cleanups.queue(session, [row] if row else [], forum_chat)
 
     async def rate(self, case_id: int, person_key: str, score: int) -> bool:
         """Record the person's rating of their own closed case."""
@@ -136,6 +156,14 @@ class Cases:
             session.add(line)
             await session.flush()
             return line.id
+
+    async def wrote_since(self, case_id: int, sender: str, since: datetime) -> bool:
+        """Whether `sender` added a transcript line to the case at or after `since`."""
+        query = select(CaseMessage.id).where(CaseMessage.case_id == case_id,
+                                             CaseMessage.sender == sender,
+                                             CaseMessage.sent_at >= since).limit(1)
+        async with self._sessions() as session:
+            return (await session.scalar(query)) is not None
 
     async def line(self, line_id: int, person_key: str, sender: str) -> str | None:
         """One decrypted transcript line, only if it belongs to this person (else None)."""
@@ -163,14 +191,27 @@ class Cases:
             await self._update(case.id, waiting_told_at=now)
         return found
 
-    async def purge(self, days: int) -> int:
-        """Delete cases (and transcripts) closed more than `days` ago; return how many."""
+    async def purge(self, days: int, forum_chat: int | None = None) -> int:
+        """Delete cases (and transcripts) closed more than `days` ago; return how many.
+
+        Their forum topics are queued for deletion in the same transaction.
+        """
         cutoff = self._clock() - timedelta(days=days)
+        old = select(Case).where(Case.status == CLOSED, Case.closed_at <= cutoff)
+        return await self._drop(old, forum_chat)
+
+    async def retire_for(self, person_key: str, forum_chat: int | None) -> int:
+        """For /forget: delete the person's cases now and queue their forum topics."""
+        return await self._drop(select(Case).where(Case.person_key == person_key), forum_chat)
+
+    async def _drop(self, query: Select[Case], forum_chat: int | None) -> int:
         async with self._sessions.begin() as session:
-            old = select(Case.id).where(Case.status == CLOSED, Case.closed_at <= cutoff)
-            await session.execute(delete(CaseMessage).where(CaseMessage.case_id.in_(old)))
-            result = await session.execute(delete(Case).where(Case.id.in_(old)))
-        return int(getattr(result, "rowcount", 0))
+            found = list((await session.scalars(query.with_for_update())).all())
+            await self.cleanups.queue(session, [c for c in found if c.topic_id], forum_chat)
+            ids = [c.id for c in found]
+            await session.execute(delete(CaseMessage).where(CaseMessage.case_id.in_(ids)))
+            await session.execute(delete(Case).where(Case.id.in_(ids)))
+        return len(found)
 
     async def _update(self, case_id: int, **values: object) -> None:
         async with self._sessions.begin() as session:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatMemberStatus
@@ -28,9 +29,11 @@ from bot.storage.cases import TAKEN, CaseInfo, Cases
 from bot.storage.people import People
 from bot.storage.vault import Vault
 from dialogs.callbacks import ReadCb, TakeCb
+from dialogs.counsellor import notes, retention
 from dialogs.notifications.discreet import (
     CLOSED,
     JOINED,
+    LIVE,
     NEUTRAL,
     line_read,
     present,
@@ -47,7 +50,7 @@ ACTIVE = {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR, ChatMemberSt
 # 'Counsellor:' take up to ~60 in either language, so counsellors get this much.
 RELAY_TEXT_MAX, RELAY_CAPTION_MAX = 4000, 950
 CAPTIONED = {"photo", "voice", "video", "document", "audio", "animation"}
-RatingView = Callable[[Translator, int], View]
+RatingView = Callable[[Translator, int, int], View]
 
 
 class Counsellors(Filter):
@@ -78,8 +81,12 @@ def staff(locales: Locales, settings: Settings) -> Translator:
 
 
 async def open_topic(bot: Bot, settings: Settings, locales: Locales, cases: Cases,
-                     case: CaseInfo) -> bool:
-    """Create the case's topic with a Take button; announce urgent cases in General."""
+                     case: CaseInfo, first: Message | None = None) -> bool | None:
+    """Create the case's topic: how-to note and Take button, her first message if she
+    agreed, and an urgent case announced in General.
+
+    Returns None when the group refused (the case is closed), else whether `first` arrived.
+    """
     chat_id, t = settings.counsellor_chat_id, staff(locales, settings)
     assert chat_id is not None
     name = t("counsellor-topic-urgent" if case.urgent else "counsellor-topic", alias=case.alias)
@@ -89,15 +96,18 @@ async def open_topic(bot: Bot, settings: Settings, locales: Locales, cases: Case
         # Misconfigured group (not a forum, bot not an admin): be honest, keep nothing.
         log.error("cannot create a topic in the counsellors' group: check COUNSELLOR_CHAT_ID")
         await cases.close(case.id, 0, keep_transcript=False)
-        return False
-    await cases.set_topic(case.id, topic.message_thread_id)
-    intro = View(t("counsellor-case-new", alias=case.alias, language=case.language),
-                 ([(t("counsellor-button-take"), TakeCb(case=case.id))],))
-    await bot.send_message(chat_id, intro.text, message_thread_id=topic.message_thread_id,
-                           reply_markup=intro.markup())
+        return None
+    thread = topic.message_thread_id
+    await cases.set_topic(case.id, thread)
+    left = [await notes.post_intro(bot, chat_id, t, case, thread)]
+    copied = await notes.carry_first(bot, chat_id, case, thread, first) if first else None
+    if copied is not None and first is not None:
+        left.append(copied)
+        await cases.record(case, "person", transcript_text(first))
+    await cases.note_forum(case.id, *left)
     if case.urgent:
-        await bot.send_message(chat_id, t("counsellor-urgent-announce", alias=case.alias))
-    return True
+        await notes.announce(bot, chat_id, t, cases, case)
+    return copied is not None
 
 
 def transcript_text(message: Message) -> str:
@@ -106,17 +116,22 @@ def transcript_text(message: Message) -> str:
 
 
 async def copy_to_topic(bot: Bot, settings: Settings, locales: Locales, risk: RiskDetector,
-                        case: CaseInfo, message: Message) -> None:
-    """Copy a person's message into the topic; flag risk words for the counsellor."""
+                        case: CaseInfo, message: Message) -> list[int]:
+    """Copy a person's message into the topic; flag risk words for the counsellor.
+
+    Returns the ids of what it left in the forum (retention deletes them with the case).
+    """
     chat_id = settings.counsellor_chat_id
     assert chat_id is not None and case.topic_id is not None
-    await bot.copy_message(chat_id, message.chat.id, message.message_id,
-                           message_thread_id=case.topic_id)
+    copied = await bot.copy_message(chat_id, message.chat.id, message.message_id,
+                                    message_thread_id=case.topic_id)
     text = message.text or message.caption
     match = risk.detect(text) if text else None
     if match is not None:
         note = staff(locales, settings)("counsellor-risk-flag", category=str(match.category))
-        await bot.send_message(chat_id, note, message_thread_id=case.topic_id)
+        flag = await bot.send_message(chat_id, note, message_thread_id=case.topic_id)
+        return [copied.message_id, flag.message_id]
+    return [copied.message_id]
 
 
 def _too_long(message: Message) -> bool:
@@ -159,17 +174,26 @@ async def take_case(callback: CallbackQuery, callback_data: TakeCb, bot: Bot, ca
     if case is None or not await cases.take(case.id, callback.from_user.id):
         callback_answer.text, callback_answer.show_alert = t("counsellor-already-taken"), True
         return
-    if isinstance(callback.message, Message):
-        name = escape(callback.from_user.full_name)
-        await callback.message.edit_text(t("counsellor-case-taken", alias=case.alias, name=name))
+    intro = callback.message if isinstance(callback.message, Message) else None
+    await notes.mark_taken(bot, settings.counsellor_chat_id or 0, t, case,
+                           escape(callback.from_user.full_name), intro)
     person = locales.get(case.language)
     await send_sensitive(bot, case.chat_id, View(person("counsellor-joined")), person,
                          await people.notify_mode(case.person_key), ReadCb(kind=JOINED))
     log.info("case %s taken", case.alias)
 
 
+async def _mode(cases: Cases, people: People, case: CaseInfo, clock: Clock) -> str:
+    """Live (no neutral first line) while she is writing; after a silence, her setting."""
+    since = clock() - timedelta(minutes=notes.LIVE_MINUTES)
+    if await cases.wrote_since(case.id, "person", since):
+        return LIVE
+    return await people.notify_mode(case.person_key)
+
+
 async def counsellor_reply(message: Message, bot: Bot, cases: Cases, locales: Locales,
-                           settings: Settings, people: People, vault: Vault) -> None:
+                           settings: Settings, people: People, vault: Vault,
+                           clock: Clock) -> None:
     """Relay a counsellor's message in a case topic to the person."""
     case = await cases.by_topic(message.message_thread_id or 0)
     if case is None or case.status == "closed" or message.from_user is None:
@@ -184,7 +208,8 @@ async def counsellor_reply(message: Message, bot: Bot, cases: Cases, locales: Lo
         return
     # Recorded first: a fully neutral notification's Read button names the line by its id.
     line = await cases.record(case, "counsellor", transcript_text(message))
-    mode = await people.notify_mode(case.person_key)
+    await cases.note_forum(case.id, message.message_id)
+    mode = await _mode(cases, people, case, clock)
     read = line_read(vault, line, None if message.text is not None else message.message_id)
     try:
         await send_to_person(bot, locales.get(case.language), case, message, mode, read)
@@ -217,14 +242,22 @@ def closer(rating_view: RatingView) -> Callable[..., object]:
         if case is None or case.status == "closed" or message.from_user is None:
             await message.answer(t("counsellor-no-case-here"))
             return
-        await cases.close(case.id, message.from_user.id, settings.case_retention_days > 0)
+        days = settings.case_retention_days
+        queued = await cases.close(case.id, message.from_user.id, days > 0, message.chat.id)
+        if queued is None:  # a second /close raced this one
+            return
         await _end_person_state(bot, fsm_storage, case.chat_id)
         person = locales.get(case.language)
-        await send_sensitive(bot, case.chat_id, rating_view(person, case.id), person,
+        await send_sensitive(bot, case.chat_id, rating_view(person, case.id, days), person,
                              await people.notify_mode(case.person_key),
                              ReadCb(kind=CLOSED, ref=str(case.id)))
-        await message.answer(t("counsellor-case-closed", alias=case.alias))
-        await bot.close_forum_topic(message.chat.id, case.topic_id or 0)
+        if queued:  # zero retention: the topic goes now (retried by the cleanup job if not)
+            await retention.clean(bot, cases.cleanups, queued)
+            await bot.send_message(message.chat.id, t("counsellor-case-closed-deleted",
+                                                      alias=case.alias))
+        else:
+            await message.answer(t("counsellor-case-closed", alias=case.alias, days=days))
+            await bot.close_forum_topic(message.chat.id, case.topic_id or 0)
         log.info("case %s closed", case.alias)
     return close_case
 

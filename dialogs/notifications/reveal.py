@@ -66,7 +66,8 @@ async def revealed(data: ReadCb, t: Translator, profile: Profile, cases: Cases,
         return await _line(cases, t, profile, source[0])
     if data.kind == CLOSED and ref.isdigit():
         case = await cases.get(int(ref))
-        return rating_view(t, case.id) if case and case.person_key == profile.key else None
+        mine = case is not None and case.person_key == profile.key
+        return rating_view(t, int(ref), settings.case_retention_days) if mine else None
     if data.kind == JOINED:
         return View(t("counsellor-joined"))
     if data.kind == WAITING:

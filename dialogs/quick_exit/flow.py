@@ -44,10 +44,11 @@ def quick_exit_row(t: Translator) -> Row:
     return [*menu_row(t), hide_button(t)]
 
 
-def auto_clean_row(t: Translator, on: bool, screen: str = "s", urgent: bool = False) -> Row:
+def auto_clean_row(t: Translator, on: bool, screen: str = "s", urgent: bool = False,
+                   lang: str = "") -> Row:
     """The 'Clean up after me' switch; tapping it flips the setting."""
     label = t("hide-autoclean-on" if on else "hide-autoclean-off")
-    return [(label, AutoCleanCb(on=not on, screen=screen, urgent=urgent))]
+    return [(label, AutoCleanCb(on=not on, screen=screen, urgent=urgent, lang=lang))]
 
 
 @dataclass(frozen=True)

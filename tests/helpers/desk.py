@@ -14,10 +14,12 @@ from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.dialog_client import DialogClient, dialog_client
 from tests.helpers.harness import Harness, running_bot
 
-__all__ = ["FORUM_ID", "TAKE", "Desk", "desk", "desk_dialog", "rows"]
+__all__ = ["FORUM_ID", "FRESH", "SHARE", "TAKE", "Desk", "desk", "desk_dialog", "rows"]
 
 FORUM_ID = -1001234567890
 TAKE = "🙋 Take this case"
+SHARE = "✅ Yes, start and pass on what I wrote"
+FRESH = "Start without what I wrote"
 
 
 @dataclass
@@ -38,12 +40,13 @@ class Desk:
         """Do something and return the bot's next message to the person."""
         return await self.sokh.act(self.sokh.chat(self.person), action)
 
-    async def open_case(self, first: str = "my stepfather hurts me") -> SimMessage:
-        """Crisis reply → offer → consent → case; return the 'connected' screen."""
+    async def open_case(self, first: str = "my stepfather hurts me",
+                        choice: str = SHARE) -> SimMessage:
+        """Crisis reply → offer → consent (a new message) → case; return 'connected'."""
         crisis = await self.sokh.say(self.person, first)
         consent = await self.sokh.tap(self.person, crisis, "💬 Talk to a counsellor")
-        assert "will not see your name" in consent.text
-        connected = await self.sokh.tap(self.person, consent, "✅ Yes, start")
+        assert "never see your name" in consent.text and consent.message_id != crisis.message_id
+        connected = await self.sokh.tap(self.person, consent, choice)
         await self.sokh.settle()
         return connected
 
