@@ -24,18 +24,23 @@ from dialogs.screen import View
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-TRIES = 4  # a group refills one message every 3 s: four tries outlast any short burst
+# A group refills one message every 3 s; cases opened together wait their turn, up to a
+# minute (the whole bucket) before the call fails as it would have without waiting.
+PATIENCE_S = 60.0
 LIVE_MINUTES = 10  # see docs/counsellor.md, 'Neutral first line'
 
 
 async def patiently(call: Callable[[], Awaitable[T]]) -> T:
-    """Make a Bot API call, waiting out Telegram's 429 `retry_after` a few times."""
-    for _ in range(TRIES - 1):
+    """Make a Bot API call, waiting out Telegram's 429 `retry_after` for up to a minute."""
+    waited = 0.0
+    while True:
         try:
             return await call()
         except TelegramRetryAfter as error:
+            if waited + error.retry_after > PATIENCE_S:
+                raise
+            waited += error.retry_after
             await asyncio.sleep(error.retry_after)
-    return await call()
 
 
 def intro_view(t: Translator, case: CaseInfo, taken_by: str | None = None) -> View:

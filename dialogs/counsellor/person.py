@@ -14,6 +14,7 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.i18n import Locales, Translator
 from bot.content.store import Content
@@ -45,9 +46,12 @@ private = F.chat.type == ChatType.PRIVATE
 
 async def start_case(callback: CallbackQuery, callback_data: CaseCb, bot: Bot, state: FSMContext,
                      profile: Profile | None, cases: Cases, content: Content, t: Translator,
-                     settings: Settings, locales: Locales) -> None:
-    """Open an anonymous case (or resume the open one), carry her first message if she
-    agreed, and say what happens next."""
+                     settings: Settings, locales: Locales,
+                     callback_answer: CallbackAnswer) -> None:
+    """Open a case (or resume hers), carry her first message if she agreed, say what next."""
+    # Answered now: the forum's notes may wait for the group's flood limit.
+    callback_answer.disable()
+    await callback.answer()
     t = person_translator(locales, profile, t, callback_data.lang)
     if profile is None or settings.counsellor_chat_id is None:
         await show(callback, emergency_view(content, t, lead=t("counsellor-unavailable")))

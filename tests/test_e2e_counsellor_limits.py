@@ -1,0 +1,48 @@
+"""The way into a case and the forum's retention over real HTTP, with Telegram's flood limits
+enforced by the emulator (about 20 bot messages a minute into one group, 429 retry_after)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from simulator.state import SimMessage, SimUser
+from tests.helpers.desk import SHARE, Desk, desk, rows
+
+CASES = 8  # each opens with 3 group messages (note, her first message, announcement): 24 > 20
+
+
+async def _consent(d: Desk, n: int) -> tuple[SimUser, SimMessage]:
+    """A new person writes risk words and asks for a counsellor; return them and the consent."""
+    person = d.sokh.emu.add_user(first_name=f"P{n}", username=f"p{n}", language_code="en")
+    crisis = await d.sokh.say(person, f"my stepfather hurts me, this is girl {n}")
+    return person, await d.sokh.tap(person, crisis, "💬 Talk to a counsellor")
+
+
+async def _wait_for(d: Desk, done: Callable[[], bool], timeout: float = 40.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "the forum did not get every note in time"
+        await d.sokh.emu.wait_changed(0.2)
+
+
+async def test_cases_opened_at_once_lose_no_note_under_the_group_limit(db_url: str) -> None:
+    async with desk(db_url, limits=True) as d:
+        consents = [await _consent(d, n) for n in range(CASES)]
+        for person, consent in consents:  # all at once: the group's bucket runs dry
+            d.sokh.emu.click(person, consent, SHARE)
+        forum = d.forum
+
+        def texts() -> list[str]:
+            return [m.text or "" for m in forum.messages.values() if not m.deleted]
+
+        await _wait_for(d, lambda: sum("this is girl" in t for t in texts()) == CASES
+                        and sum("Urgent case" in t for t in texts()) == CASES)
+        await d.sokh.settle()
+        assert d.sokh.emu.limit_violations > 0, "the group limit was really reached"
+        for n in range(CASES):
+            assert texts().count(f"my stepfather hurts me, this is girl {n}") == 1
+        connected = [d.sokh.emu.last_bot_message(d.sokh.chat(p)) for p, _ in consents]
+        assert all(m is not None and "reached the counsellors" in (m.text or "")
+                   for m in connected), "each was told her message arrived, none an error"
+        assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(CASES,)]
