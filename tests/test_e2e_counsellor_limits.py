@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from simulator.state import SimMessage, SimUser
-from tests.helpers.desk import SHARE, Desk, desk, rows
+from tests.helpers.desk import SHARE, TAKE, Desk, desk, rows
 
 CASES = 8  # each opens with 3 group messages (note, her first message, announcement): 24 > 20
 
@@ -46,3 +46,21 @@ async def test_cases_opened_at_once_lose_no_note_under_the_group_limit(db_url: s
         assert all(m is not None and "reached the counsellors" in (m.text or "")
                    for m in connected), "each was told her message arrived, none an error"
         assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(CASES,)]
+
+
+async def test_zero_retention_deletes_the_topic_over_http(db_url: str) -> None:
+    async with desk(db_url, limits=True, case_retention_days=0) as d:
+        emu = d.sokh.emu
+        await d.open_case("my stepfather hurts me, help")
+        thread = d.topic_id()
+        await d.forum_message(lambda: emu.send_text(d.person, "he is drunk again"))
+        await d.person_message(lambda: emu.click(d.vanna, d.intro(), TAKE))
+        closing = await d.person_message(
+            lambda: emu.send_text(d.vanna, "/close", d.forum, thread_id=thread))
+        assert "being deleted now" in closing.text
+        await _wait_for(d, lambda: thread not in d.forum.topics)
+        await d.sokh.settle()
+        words = [m.text or "" for m in emu.chat_messages(d.forum)]
+        assert not any("drunk" in w or "stepfather" in w for w in words)
+        assert any("its topic was deleted" in w for w in words)
+        assert await rows(d.sokh, "SELECT count(*) FROM forum_cleanup") == [(0,)]

@@ -178,8 +178,9 @@ async def take_case(callback: CallbackQuery, callback_data: TakeCb, bot: Bot, ca
     await notes.mark_taken(bot, settings.counsellor_chat_id or 0, t, case,
                            escape(callback.from_user.full_name), intro)
     person = locales.get(case.language)
-    await send_sensitive(bot, case.chat_id, View(person("counsellor-joined")), person,
-                         await people.notify_mode(case.person_key), ReadCb(kind=JOINED))
+    mode = await people.notify_mode(case.person_key)
+    await notes.patiently(lambda: send_sensitive(
+        bot, case.chat_id, View(person("counsellor-joined")), person, mode, ReadCb(kind=JOINED)))
     log.info("case %s taken", case.alias)
 
 
@@ -248,15 +249,17 @@ def closer(rating_view: RatingView) -> Callable[..., object]:
             return
         await _end_person_state(bot, fsm_storage, case.chat_id)
         person = locales.get(case.language)
-        await send_sensitive(bot, case.chat_id, rating_view(person, case.id, days), person,
-                             await people.notify_mode(case.person_key),
-                             ReadCb(kind=CLOSED, ref=str(case.id)))
+        mode = await people.notify_mode(case.person_key)
+        await notes.patiently(lambda: send_sensitive(
+            bot, case.chat_id, rating_view(person, case.id, days), person, mode,
+            ReadCb(kind=CLOSED, ref=str(case.id))))
         if queued:  # zero retention: the topic goes now (retried by the cleanup job if not)
             await retention.clean(bot, cases.cleanups, queued)
-            await bot.send_message(message.chat.id, t("counsellor-case-closed-deleted",
-                                                      alias=case.alias))
+            await notes.patiently(lambda: bot.send_message(
+                message.chat.id, t("counsellor-case-closed-deleted", alias=case.alias)))
         else:
-            await message.answer(t("counsellor-case-closed", alias=case.alias, days=days))
+            await notes.patiently(lambda: message.answer(
+                t("counsellor-case-closed", alias=case.alias, days=days)))
             await bot.close_forum_topic(message.chat.id, case.topic_id or 0)
         log.info("case %s closed", case.alias)
     return close_case
