@@ -29,6 +29,7 @@ from bot.content.i18n import Locales
 from bot.content.store import ContentStore
 from bot.language.commands import TypedCommands
 from bot.language.risk import RiskDetector
+from bot.pipeline.buttons import ButtonGuard
 from bot.pipeline.fsm_keys import PseudonymousKeyBuilder
 from bot.pipeline.inline_filters import run_sync_filters_inline
 from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
@@ -58,6 +59,7 @@ from bot.storage.unanswered import Unanswered
 from bot.storage.vault import Vault
 from dialogs import (
     browse,
+    buttons,
     crisis,
     errors,
     fallback,
@@ -83,6 +85,7 @@ from dialogs.travel import nudges as travel_nudges
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_S = 20.0
+REFUSED = "common-button-refused"
 
 
 @dataclass
@@ -151,6 +154,8 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     throttle = ThrottleMiddleware(_limiter(services), services.settings.flood_limit, services.vault)
     dispatcher.message.outer_middleware(throttle)
     dispatcher.callback_query.outer_middleware(throttle)
+    # After the throttle: a flood of forged taps is dropped before any rule reads the database.
+    dispatcher.callback_query.outer_middleware(ButtonGuard(buttons.rules(), REFUSED))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.errors.register(errors.on_error)
     # Order matters: crisis triage first, so risk words get the emergency numbers before

@@ -85,6 +85,7 @@ class SessionAction(StrEnum):
     WEEKS = "weeks"
     PIN = "pin"
     REM = "rem"
+    QUIT = "quit"
 
 
 class LanguageCb(CallbackData, prefix="l"):

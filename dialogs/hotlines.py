@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from aiogram import F, Router
+from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -91,7 +92,8 @@ async def call_card(
 def create_router() -> Router:
     """The help flow's handlers, in the order they are tried."""
     router = Router(name="help")
-    router.message.register(help_command, Command("help"))
+    # In a group, /help is the group's own (dialogs/groups/membership.py).
+    router.message.register(help_command, F.chat.type == ChatType.PRIVATE, Command("help"))
     router.callback_query.register(help_button, MenuCb.filter(F.to == Screen.HELP))
     router.callback_query.register(call_card, CallCb.filter())
     return router

@@ -53,8 +53,8 @@ class AttendanceForm(StatesGroup):
     split = State()
 
 
-TRAINER_FORMS = frozenset(form.__full_group_name__
-                          for form in (SessionForm, MoveForm, EditForm, AttendanceForm))
+TRAINER_STATES = (SessionForm, MoveForm, EditForm, AttendanceForm)
+TRAINER_FORMS = frozenset(form.__full_group_name__ for form in TRAINER_STATES)
 PRIVATE_TRAINER_COMMANDS = ("/session",)
 
 

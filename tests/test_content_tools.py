@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
@@ -12,6 +13,7 @@ import pytest
 from bot.content.tool.cli import add_content_commands
 from bot.content.tool.diff import diff_content, files_for, format_diff
 from bot.content.tool.flatten import flatten, unflatten
+from bot.content.tool.review import export_review, import_review
 from bot.content.tool.source import read_content
 from bot.content.tool.spreadsheet import export_xlsx, import_xlsx
 from bot.content.tool.yamlout import plain
@@ -184,3 +186,59 @@ def test_cli_verbs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "parenting: 3 items" in out and "nothing to change" in out
     assert "content test-1 -> test-1: 0 change(s)" in out
     assert "services.yaml:" in out and "check the number again" in out
+
+
+def fill_review(book: Path, decisions: dict[str, tuple[str, str, str]]) -> list[str]:
+    """Write decision, corrected text and reviewer on the rows whose key contains a given part."""
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook.worksheets[0]
+    keys = []
+    for row in sheet.iter_rows(min_row=2):
+        keys.append(str(row[0].value))
+        for end, (decision, corrected, reviewer) in decisions.items():
+            if end in str(row[0].value):
+                row[5].value, row[6].value, row[7].value = decision, corrected, reviewer
+    workbook.save(book)
+    return keys
+
+
+def test_a_review_round_trip_marks_reviewed_things_and_applies_fixes(tmp_path: Path) -> None:
+    folder = copy_of(BASE, tmp_path)
+    book = tmp_path / "review.xlsx"
+    assert run("review", "export", str(book), "--folder", str(folder)) == 0
+    keys = fill_review(book, {
+        "items=parenting.calm.pause/text": ("fix", "សម្រាក ១០ វិនាទីសិន។", "Sophea"),
+        "services=chc-1280/": ("ok", "", "Sophea"),
+    })
+    assert "parenting.yaml:topics=calm/items=parenting.calm.pause/text" in keys
+    assert import_review(book, folder, date(2026, 12, 6)).problems == []
+    pack = read_content(FolderFiles(folder)).packs[0].pack
+    assert pack is not None
+    pause = pack.topics[1].items[0]
+    assert pause.text.km == "សម្រាក ១០ វិនាទីសិន។" and pause.review == "reviewed"
+    assert pause.reviewed["km"].by == "Sophea" and pause.reviewed["km"].on == date(2026, 12, 6)
+    again = tmp_path / "again.xlsx"
+    export_review(folder, again, "km")
+    left = fill_review(again, {})
+    assert not any("parenting.calm.pause" in k or "chc-1280" in k for k in left)
+    half = tmp_path / "half.xlsx"
+    export_review(folder, half, "km")
+    fill_review(half, {"services=thai-1300/name": ("ok", "", "Sophea")})
+    assert any("decide every text" in p for p in import_review(half, folder, date(2026, 12, 6)).problems)
+
+
+def test_a_review_with_a_bad_row_changes_nothing(tmp_path: Path) -> None:
+    folder = copy_of(BASE, tmp_path)
+    before = snapshot(folder)
+    book = tmp_path / "review.xlsx"
+    export_review(folder, book, "km")
+    fill_review(book, {
+        "items=parenting.calm.pause/text": ("fix", "Latin only", "Sophea"),
+        "services=chc-1280/": ("ok", "", ""),
+    })
+    problems = import_review(book, folder, date(2026, 12, 6)).problems
+    assert snapshot(folder) == before
+    assert any("reviewer's name" in p for p in problems)
+    fill_review(book, {"services=chc-1280/": ("ok", "", "Sophea")})
+    problems = import_review(book, folder, date(2026, 12, 6)).problems
+    assert snapshot(folder) == before and any("no Khmer script" in p for p in problems)

@@ -29,17 +29,18 @@ def client(w: GroupWorld) -> DialogClient:
 
 
 async def schedule_weekly(w: GroupWorld, weeks: str = "4 weeks",
-                          pin: tuple[float, float] | None = None) -> SimMessage:
+                          pin: tuple[float, float] | None = None, title: str = "Kind words",
+                          place: str = "Pagoda hall") -> SimMessage:
     """The admin schedules 'Kind words' on Wednesday 2 December at 18:00, weekly."""
     asked = await w.in_group(w.admin, "/session")
     assert "What is it called?" in asked.text
-    topics = await w.in_group(w.admin, "Kind words", reply_to=asked)
+    topics = await w.in_group(w.admin, title, reply_to=asked)
     assert "Which parenting topic?" in topics.text
     days = await w.tap(w.admin, topics, w.sokh.emu.buttons(topics)[0], expect="Which day?")
     when = await w.tap(w.admin, days, "02/12", expect="What time")
     where = await w.in_group(w.admin, "18:00", reply_to=when)
     assert "Where?" in where.text
-    pin_asked = await w.in_group(w.admin, "Pagoda hall", reply_to=where)
+    pin_asked = await w.in_group(w.admin, place, reply_to=where)
     assert "map pin" in pin_asked.text
     if pin is None:
         repeat = await w.tap(w.admin, pin_asked, "Skip")
@@ -197,3 +198,43 @@ def test_ids_built_by_the_session_list_and_edit_exist(locales: Locales) -> None:
     built |= {f"sessions-edit-ask-{field}" for field in ("title", "place")}
     for language in LANGUAGES:
         assert built <= locales.message_ids(language)
+
+
+async def test_the_form_can_be_left_at_every_step(world: GroupWorld) -> None:
+    w = world
+    asked = await w.in_group(w.admin, "/session")
+    topics = await w.in_group(w.admin, "Kind words", reply_to=asked)
+    assert "✖️ Cancel" in w.sokh.emu.buttons(topics)
+    left = await w.tap(w.admin, topics, "✖️ Cancel", expect="Cancelled")
+    assert "Nothing was saved" in left.text
+    asked = await w.in_group(w.admin, "/session")
+    await w.in_group(w.admin, "Kind words", reply_to=asked)
+    stopped = await w.in_group(w.admin, "/cancel", label="Cancelled")
+    assert "Nothing was saved" in stopped.text
+    assert await query(w, "SELECT id FROM group_sessions") == []
+    nothing = await w.in_group(w.admin, "/cancel")
+    assert "nothing to cancel" in nothing.text
+
+
+async def test_a_reminder_time_already_past_is_refused_and_the_saved_ones_are_listed(
+        world: GroupWorld) -> None:
+    w = world  # noon on 1 December: a session at 11:00 tomorrow has no "24 h before" left
+    asked = await w.in_group(w.admin, "/session")
+    topics = await w.in_group(w.admin, "Kind words", reply_to=asked)
+    days = await w.tap(w.admin, topics, w.sokh.emu.buttons(topics)[0], expect="Which day?")
+    when = await w.tap(w.admin, days, "02/12", expect="What time")
+    where = await w.in_group(w.admin, "11:00", reply_to=when)
+    pin = await w.in_group(w.admin, "Pagoda hall", reply_to=where)
+    repeat = await w.tap(w.admin, pin, "Skip")
+    reminders = await w.tap(w.admin, repeat, "Once")
+    refused = await client(w).press(w.admin, reminders, "24 h and 1 h before")
+    assert "already passed" in refused.get("text", "") and refused.get("show_alert")
+    assert await query(w, "SELECT id FROM group_sessions") == []
+    saved = await w.tap(w.admin, reminders, "1 h before")
+    assert "Session scheduled" in saved.text and "⏰ Reminders: 1 h before" in saved.text
+
+
+async def test_help_in_a_group_shows_its_commands_and_the_child_line(world: GroupWorld) -> None:
+    helped = await world.in_group(world.dara, "/help")
+    assert "/session" in helped.text and "/sessions" in helped.text
+    assert "1280" in helped.text and "117" not in helped.text

@@ -32,6 +32,16 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class ReviewMark(Frozen):
+    """Who reviewed one language's texts of a thing, and when (`content review import`)."""
+
+    by: str = Field(min_length=1, max_length=80)
+    on: date
+
+
+Reviews = dict[Literal["en", "km"], ReviewMark]
+
+
 class Text(Frozen):
     """The same text in both languages; scripts and limits are checked by the content tool."""
 
@@ -58,6 +68,7 @@ class Item(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=120)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     sources: Sources = Field(min_length=1)
     ages: tuple[Age, ...] = ()
     text: Text
@@ -69,6 +80,7 @@ class Topic(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     title: Text
     destination: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
     services: tuple[str, ...] = ()
@@ -92,6 +104,7 @@ class Service(Frozen):
     emergency: bool = False
     confidence: Literal["confirmed", "single-source"]
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     sources: Sources = Field(min_length=1)
     last_verified: date
     keywords: Keywords | None = None
@@ -103,6 +116,7 @@ class Quiz(Frozen):
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     topic: str
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     sources: Sources = Field(min_length=1)
     question: Text
     options: tuple[Text, ...] = Field(min_length=2, max_length=4)
@@ -122,6 +136,7 @@ class CourseWeek(Frozen):
 
     week: int = Field(ge=1)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     title: Text
     items: tuple[str, ...] = Field(min_length=1)
 
@@ -131,6 +146,7 @@ class Category(Frozen):
 
     id: str = Field(pattern=ID_PATTERN, max_length=SHORT_ID)
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     title: Text
     note: Text | None = None
     sources: Sources = ()
@@ -141,6 +157,7 @@ class Province(Frozen):
 
     id: str = Field(pattern=r"^kh-[0-9]{1,2}$")
     review: Review
+    reviewed: Reviews = Field(default_factory=dict)
     name: Text
 
 

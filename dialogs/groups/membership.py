@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Chat, ChatMemberUpdated, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.i18n import LANGUAGES, Locales, Translator
+from bot.content.store import Content
 from bot.storage.groups import ACTIVE, PAUSED, GroupStore
 from bot.storage.models import Group
 from bot.storage.profile_cache import TTLCache
@@ -148,6 +149,17 @@ async def name_trainer(
     await message.reply(t("groups-trainer-added", name=escape(target.first_name)))
 
 
+async def group_help(message: Message, groups: GroupStore, content: Content,
+                     locales: Locales, t: Translator) -> None:
+    """/help in a group: the group's commands, and one line with the national child line."""
+    t = group_t(await known_group(message.chat, groups), locales, t)
+    lines = [t("groups-intro")]
+    national = content.services(emergency_only=True)[:1]
+    lines += [t("groups-help-hotline", name=s.name.get(t.language), phone=s.phone)
+              for s in national]
+    await message.reply("\n\n".join(lines))
+
+
 async def migrated(message: Message, groups: GroupStore) -> None:
     """The group became a supergroup: its sessions follow it to the new chat id."""
     if message.migrate_to_chat_id is not None:
@@ -170,4 +182,5 @@ def create_router() -> Router:
     router.message.register(migrated, F.migrate_to_chat_id | F.migrate_from_chat_id)
     router.message.register(setup, groups_only, Command("setup"))
     router.message.register(name_trainer, groups_only, Command("trainer"))
+    router.message.register(group_help, groups_only, Command("help"))
     return router

@@ -7,9 +7,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.enums import ChatType
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ForceReply, Message, User
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.i18n import Locales, Translator
 from bot.content.store import Content
@@ -22,7 +24,7 @@ from bot.storage.vault import Vault
 from dialogs.callbacks import SessionAction, SessionCb
 from dialogs.groups.membership import Admins, group_t, groups_only, known_group, may_schedule
 from dialogs.screen import Row, View, reply, show
-from dialogs.states import SessionForm
+from dialogs.states import TRAINER_STATES, SessionForm
 from dialogs.text import escape
 
 WEEKS = (1, 4, 8, 12)
@@ -91,7 +93,8 @@ async def got_title(message: Message, state: FSMContext, content: Content,
         for topic in content.packs["parenting"].topics
     ]
     await state.set_state(SessionForm.topic)
-    await message.answer(t("sessions-ask-topic"), reply_markup=View("", tuple(rows)).markup())
+    markup = View("", (*rows, quit_row(t))).markup()
+    await message.answer(t("sessions-ask-topic"), reply_markup=markup)
 
 
 async def got_topic(
@@ -114,7 +117,7 @@ async def got_topic(
         for i in (0, 4)
     ]
     await state.set_state(SessionForm.day)
-    await show(callback, View(t("sessions-ask-day"), tuple(rows)))
+    await show(callback, View(t("sessions-ask-day"), (*rows, quit_row(t))))
 
 
 async def got_day(
@@ -155,7 +158,12 @@ def repeat_view(t: Translator) -> View:
         (t("sessions-weeks", weeks=n), SessionCb(action=SessionAction.WEEKS, value=str(n)))
         for n in WEEKS
     ]
-    return View(t("sessions-ask-repeat"), (row,))
+    return View(t("sessions-ask-repeat"), (row, quit_row(t)))
+
+
+def quit_row(t: Translator) -> Row:
+    """The way out of the form, under every step that has buttons."""
+    return [(t("sessions-button-quit"), SessionCb(action=SessionAction.QUIT))]
 
 
 def pin_of(message: Message) -> dict[str, float | None]:
@@ -180,7 +188,7 @@ async def got_place(message: Message, state: FSMContext, locales: Locales) -> No
         return
     await state.set_state(SessionForm.pin)
     skip = [(t("sessions-pin-skip"), SessionCb(action=SessionAction.PIN, value="skip"))]
-    await reply(message, View(t("sessions-ask-pin"), (skip,)))
+    await reply(message, View(t("sessions-ask-pin"), (skip, quit_row(t))))
 
 
 async def got_pin(message: Message, state: FSMContext, locales: Locales) -> None:
@@ -208,7 +216,7 @@ async def got_repeat(
         for key in REMINDERS
     ]
     await state.set_state(SessionForm.reminders)
-    await show(callback, View(t("sessions-ask-reminders"), tuple(rows)))
+    await show(callback, View(t("sessions-ask-reminders"), (*rows, quit_row(t))))
 
 
 async def got_reminders(
@@ -222,23 +230,25 @@ async def got_reminders(
     content: Content,
     locales: Locales,
     settings: Settings,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
 ) -> None:
     """Reminders chosen: save every date and announce the series to the group."""
     data = await state.get_data()
+    starts, before = datetime.fromisoformat(data["starts"]), REMINDERS[callback_data.value]
+    if before and starts - timedelta(minutes=max(before)) <= clock():
+        # Accepted, the first reminder would never be sent: say so and let them choose again.
+        callback_answer.text = locales.get(data["lang"])("sessions-reminder-passed")
+        callback_answer.show_alert = True
+        return
     await state.clear()
-    plan = Plan(
-        data["title"],
-        data["topic"],
-        datetime.fromisoformat(data["starts"]),
-        data["place"],
-        REMINDERS.get(callback_data.value, (1440, 60)),
-        data["weeks"],
-        data["lat"],
-        data["lon"],
-    )
+    plan = Plan(data["title"], data["topic"], starts, data["place"], before, data["weeks"],
+                data["lat"], data["lon"])
     rows = await group_sessions.add(data["group"], vault.person_key(callback.from_user.id), plan)
     t = locales.get(data["lang"])
     lines = [summary(row, content, t, settings.timezone) for row in rows]
+    which = t(f"sessions-reminders-{callback_data.value}")
+    lines.append(t("sessions-saved-reminders", which=which))
     view = View(t("sessions-saved", count=len(rows)) + "\n" + "\n".join(lines))
     await show(callback, view)
     group = await groups.by_id(data["group"])
@@ -252,10 +262,33 @@ async def announce(bot: Bot, group: Group | None, text: str) -> None:
         await bot.send_message(group.chat_id, text, message_thread_id=group.thread_id)
 
 
+async def quit_form(callback: CallbackQuery, state: FSMContext, locales: Locales) -> None:
+    """Cancel tapped: drop the form; nothing was saved."""
+    data = await state.get_data()
+    await state.clear()
+    await show(callback, View(locales.get(data.get("lang", "en"))("sessions-quit")))
+
+
+async def cancel_command(message: Message, state: FSMContext, t: Translator,
+                         groups: GroupStore, locales: Locales) -> None:
+    """/cancel in a group or during a trainer's form: stop whatever form is open."""
+    data = await state.get_data()
+    t = locales.get(data["lang"]) if "lang" in data else t
+    if message.chat.type != ChatType.PRIVATE and "lang" not in data:
+        t = group_t(await known_group(message.chat, groups), locales, t)
+    had_form = await state.get_state() is not None
+    await state.clear()
+    await message.reply(t("sessions-quit" if had_form else "sessions-nothing-to-cancel"))
+
+
 def create_router() -> Router:
     """The /session form; its steps only answer the person filling it in."""
     router = Router(name="sessions")
     router.message.register(start, groups_only, Command("session"))
+    router.message.register(cancel_command, Command("cancel"))
+    router.callback_query.register(
+        quit_form, StateFilter(*TRAINER_STATES), SessionCb.filter(F.action == SessionAction.QUIT)
+    )
     router.message.register(got_title, SessionForm.title, F.text)
     router.callback_query.register(
         got_topic, SessionForm.topic, SessionCb.filter(F.action == SessionAction.TOPIC)

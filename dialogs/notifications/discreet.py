@@ -32,6 +32,7 @@ WAITING = "w"  # no counsellor yet, with the hotlines
 CLOSED = "x"  # the case ended, rating buttons: ref is the case id
 TRAVEL = "v"  # a travel countdown message: ref is '<offset>.<destination>'
 MEDIA = "p"  # a counsellor's photo, voice…: ref is '<line>.<forum message id>.<signature>'
+KINDS = (LINE, JOINED, WAITING, CLOSED, TRAVEL, MEDIA)
 SIGNATURE_CHARS = 12  # 48 bits: guessing needs millions of flood-limited taps
 _LABELS = {DISCREET: "notify-button-discreet", NEUTRAL: "notify-button-neutral"}
 

@@ -7,3 +7,4 @@ common-source = Source: { $source }
 common-error = Sorry, something went wrong on our side. Please try again.
 common-language-name-km = ខ្មែរ
 common-language-name-en = English
+common-button-refused = This button does not work here any more.

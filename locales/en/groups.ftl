@@ -17,3 +17,4 @@ command-session = Schedule a session for this group
 command-sessions = Coming sessions: edit, move or cancel
 command-setup = Choose the group's language (admins)
 command-trainer = Reply to someone to make them a trainer (admins)
+groups-help-hotline = 🆘 A child in danger? Call { $name }: { $phone }

@@ -74,3 +74,10 @@ sessions-edited = { $count ->
     [1] ✏️ Changed:
    *[other] ✏️ Changed, { $count } dates:
 }
+
+# Leaving the form, and what the confirmation says about reminders.
+sessions-button-quit = ✖️ Cancel
+sessions-quit = ✖️ Cancelled. Nothing was saved.
+sessions-nothing-to-cancel = There is nothing to cancel.
+sessions-reminder-passed = That reminder time has already passed for the first session. Please choose a later one, or no reminders.
+sessions-saved-reminders = ⏰ Reminders: { $which }

@@ -74,3 +74,10 @@ sessions-edited = { $count ->
     [1] ✏️ បានកែ៖
    *[other] ✏️ បានកែ { $count } ថ្ងៃ៖
 }
+
+# ការចាកចេញពីទម្រង់ និងអ្វីដែលការបញ្ជាក់និយាយអំពីការរំលឹក។
+sessions-button-quit = ✖️ បោះបង់
+sessions-quit = ✖️ បានបោះបង់។ គ្មានអ្វីត្រូវបានរក្សាទុកទេ។
+sessions-nothing-to-cancel = គ្មានអ្វីត្រូវបោះបង់ទេ។
+sessions-reminder-passed = ម៉ោងរំលឹកនោះបានកន្លងផុតហើយសម្រាប់វគ្គដំបូង។ សូមជ្រើសរើសម៉ោងក្រោយ ឬគ្មានការរំលឹក។
+sessions-saved-reminders = ⏰ ការរំលឹក៖ { $which }

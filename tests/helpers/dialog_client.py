@@ -146,9 +146,10 @@ class DialogClient:
         await self.feed()
         return self.emu.callback_answer(query) or {}
 
-    async def click_raw(self, user: SimUser, message_id: int, data: str) -> str:
+    async def click_raw(self, user: SimUser, message_id: int, data: str,
+                        chat: SimChat | None = None) -> str:
         """Send a callback query with any data (stale or forged); return its query id."""
-        query = self.emu.click_raw(user, message_id, data)
+        query = self.emu.click_raw(user, message_id, data, chat)
         await self.feed()
         return query
 

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -100,9 +101,9 @@ async def group_world(db_url: str) -> AsyncIterator[GroupWorld]:
 
 
 @asynccontextmanager
-async def group_dialog(folder: Path) -> AsyncIterator[GroupWorld]:
-    """The dispatcher fed in-process on SQLite; the sender is driven by hand."""
+async def group_dialog(folder: Path, **overrides: Any) -> AsyncIterator[GroupWorld]:
+    """The dispatcher fed in-process (on SQLite unless told); the sender is driven by hand."""
     time = FakeTime()
-    async with dialog_client(folder, time) as sokh:
+    async with dialog_client(folder, time, **overrides) as sokh:
         yield _world(sokh, time)
     assert not sokh.emu.errors, [(r.method, r.description) for r in sokh.emu.errors]

@@ -1,4 +1,4 @@
-"""`python run_bot.py content <verb>`: validate, stats, diff, export and import."""
+"""`python run_bot.py content <verb>`: validate, stats, diff, export, import and review."""
 
 from __future__ import annotations
 
@@ -38,6 +38,15 @@ def add_content_commands(subparsers: argparse._SubParsersAction) -> None:  # typ
     export.add_argument("file", type=Path, help="the .xlsx file to write")
     load = _verb(subparsers, "import", "replace the content from a spreadsheet", run_import)
     load.add_argument("file", type=Path, help="the .xlsx file to read")
+    review = subparsers.add_parser("review", help="a review round by native speakers")
+    rounds = review.add_subparsers(required=True)
+    out = _verb(rounds, "export", "write texts awaiting review to a sheet", run_review_export)
+    out.add_argument("file", type=Path, help="the .xlsx file to write")
+    out.add_argument("--language", choices=("km", "en"), default="km")
+    back = _verb(rounds, "import", "apply a reviewed sheet (all or nothing)", run_review_import)
+    back.add_argument("file", type=Path, help="the reviewed .xlsx file")
+    back.add_argument("--today", type=date.fromisoformat, default=None,
+                      help="the review date to record (default: today)")
 
 
 def _verb(subparsers: argparse._SubParsersAction, name: str, summary: str,  # type: ignore[type-arg]
@@ -118,6 +127,29 @@ def run_import(args: argparse.Namespace) -> int:
     from bot.content.tool.spreadsheet import import_xlsx  # openpyxl only when needed
 
     result = import_xlsx(args.file, _folder(args))
+    for problem in result.problems:
+        print(problem)
+    if result.problems:
+        print(f"{len(result.problems)} problem(s): nothing was changed")
+        return 1
+    print(f"changed: {', '.join(result.changed)}" if result.changed else "nothing to change")
+    return 0
+
+
+def run_review_export(args: argparse.Namespace) -> int:
+    """Write the texts awaiting review in one language to FILE."""
+    from bot.content.tool.review import export_review  # openpyxl only when needed
+
+    count = export_review(_folder(args), args.file, args.language)
+    print(f"wrote {args.file}: {count} {args.language} text(s) awaiting review")
+    return 0
+
+
+def run_review_import(args: argparse.Namespace) -> int:
+    """Apply a reviewed sheet, or change nothing and list the problems."""
+    from bot.content.tool.review import import_review  # openpyxl only when needed
+
+    result = import_review(args.file, _folder(args), args.today or date.today())
     for problem in result.problems:
         print(problem)
     if result.problems:

@@ -17,7 +17,7 @@ import yaml
 
 from bot.content.tool.yamlout import plain
 
-__all__ = ["FlattenError", "Row", "decode", "encode", "flatten", "unflatten"]
+__all__ = ["FlattenError", "Row", "decode", "encode", "flatten", "is_keyed", "unflatten"]
 
 STEP = re.compile(r"([=#])([^=#]+)")
 PART = re.compile(r"^([^=#]+)((?:[=#][^=#/]+)*)$")
@@ -57,7 +57,8 @@ def _is_text(node: Any) -> bool:
         isinstance(v, str) for v in node.values())
 
 
-def _keyed(node: list[Any]) -> bool:
+def is_keyed(node: list[Any]) -> bool:
+    """Whether a list's elements are picked by their unique ids (`=id`) rather than `#index`."""
     ids = [child.get("id") if isinstance(child, dict) else None for child in node]
     return all(isinstance(i, str) and "/" not in i for i in ids) and len(set(ids)) == len(ids)
 
@@ -70,7 +71,7 @@ def flatten(node: Any, key: str = "") -> Iterator[Row]:
         for name, child in node.items():
             yield from flatten(child, f"{key}/{name}" if key else str(name))
     elif isinstance(node, list) and node and any(isinstance(c, dict | list) for c in node):
-        keyed = _keyed(node)
+        keyed = is_keyed(node)
         for index, child in enumerate(node):
             yield from flatten(child, f"{key}={child['id']}" if keyed else f"{key}#{index}")
     else:

@@ -23,7 +23,8 @@ from bot.content.tool.yamlout import dump_yaml, header_of, plain
 from bot.content.tool.yamlsrc import FolderFiles, parse_yaml
 from bot.runtime.sheets import as_text_cells
 
-__all__ = ["ImportResult", "export_xlsx", "import_xlsx"]
+__all__ = ["ImportResult", "as_yaml", "check_in_scratch", "export_xlsx", "import_xlsx",
+           "replace_changed"]
 
 COLUMNS = ("key", "en", "km", "value")
 WIDTHS = {"A": 45, "B": 70, "C": 70, "D": 40}
@@ -76,11 +77,11 @@ def import_xlsx(source: Path, folder: Path) -> ImportResult:
         result.problems.append(f"{source.name}: sheet {Path(name).stem!r} {where}")
     if result.problems:
         return result
-    new = {name: _as_yaml(folder / name, sheets[name].data) for name in wanted}
-    problems = _check_in_scratch(folder, new)
+    new = {name: as_yaml(folder / name, sheets[name].data) for name in wanted}
+    problems = check_in_scratch(folder, new)
     result.problems = [_where(source.name, sheets, p) for p in problems]
     if not result.problems:
-        result.changed = _replace_changed(folder, new)
+        result.changed = replace_changed(folder, new)
     return result
 
 
@@ -116,12 +117,14 @@ def _cell(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def _as_yaml(path: Path, data: dict[str, Any]) -> str:
+def as_yaml(path: Path, data: dict[str, Any]) -> str:
+    """The data as the YAML of `path`, keeping the file's header comment."""
     header = header_of(path.read_text(encoding="utf-8")) if path.is_file() else ""
     return dump_yaml(data, header)
 
 
-def _check_in_scratch(folder: Path, new: dict[str, str]) -> tuple[Problem, ...]:
+def check_in_scratch(folder: Path, new: dict[str, str]) -> tuple[Problem, ...]:
+    """Every rule's errors on a scratch copy of `folder` with the `new` file texts."""
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "content"
         shutil.copytree(folder, copy)
@@ -140,7 +143,8 @@ def _where(book: str, sheets: dict[str, _Sheet], problem: Problem) -> str:
     return f"{place}: {problem.item}: {field}{problem.message}"
 
 
-def _replace_changed(folder: Path, new: dict[str, str]) -> list[str]:
+def replace_changed(folder: Path, new: dict[str, str]) -> list[str]:
+    """Write the files whose data changed, each atomically; return their names."""
     changed = []
     for name, text in new.items():
         path = folder / name

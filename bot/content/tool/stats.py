@@ -21,6 +21,7 @@ class PackStats:
     name: str
     counts: Counter[str] = field(default_factory=Counter)
     review: Counter[str] = field(default_factory=Counter)
+    reviewed: Counter[str] = field(default_factory=Counter)  # things reviewed, per language
     languages: Counter[str] = field(default_factory=Counter)
     ages: Counter[str] = field(default_factory=Counter)
 
@@ -39,6 +40,7 @@ def pack_stats(pack: Pack) -> PackStats:
             stats.languages["en"] += bool(node.en.strip())
             stats.languages["km"] += bool(KHMER.search(node.km))
         status = getattr(node, "review", None)
+        stats.reviewed.update(getattr(node, "reviewed", {}).keys())
         if isinstance(status, str):
             stats.review[status] += 1
     return stats
@@ -54,11 +56,21 @@ def format_stats(version: str, every: list[PackStats]) -> str:
         lines.append(f"  texts: {texts}; en {stats.languages['en']}/{texts}, "
                      f"km in Khmer script {stats.languages['km']}/{texts}")
         lines.append("  review: " + ", ".join(f"{n} {s}" for s, n in sorted(stats.review.items())))
+        lines.append("  " + _reviewed_share(stats.reviewed, stats.review.total()))
         if stats.ages:
             lines.append("  tips per age: " + ", ".join(f"{a}: {stats.ages[a]}" for a in AGES))
     total = sum((s.review for s in every), Counter[str]())
     lines.append("total review: " + ", ".join(f"{n} {s}" for s, n in sorted(total.items())))
+    reviewed = sum((s.reviewed for s in every), Counter[str]())
+    lines.append("total " + _reviewed_share(reviewed, total.total()))
     return "\n".join(lines)
+
+
+def _reviewed_share(reviewed: Counter[str], things: int) -> str:
+    """'reviewed by a native speaker: km 3/187 (2%), en 0/187 (0%)'."""
+    shares = [f"{lang} {reviewed[lang]}/{things} ({reviewed[lang] / max(things, 1):.0%})"
+              for lang in ("km", "en")]
+    return "reviewed by a native speaker: " + ", ".join(shares)
 
 
 def format_feedback(counts: list[FeedbackCount] | None) -> str:
