@@ -69,7 +69,7 @@ def rules() -> dict[type[CallbackData], Rule]:
         LanguageCb: Rule(PRIVATE, _language), MenuCb: Rule(PRIVATE),
         TopicCb: Rule(PRIVATE, _topic), CallCb: Rule(PRIVATE, _service),
         QuizCb: Rule(PRIVATE, _quiz), ReferralCb: Rule(PRIVATE, _referral),
-        ForgetCb: Rule(PRIVATE), CaseCb: Rule(PRIVATE), RateCb: Rule(PRIVATE, _score),
+        ForgetCb: Rule(PRIVATE), CaseCb: Rule(PRIVATE, _case), RateCb: Rule(PRIVATE, _score),
         ReadCb: Rule(PRIVATE, _read, "notify-gone", alert=True), NotifyCb: Rule(PRIVATE, _notify),
         CourseCb: Rule(PRIVATE, _course), TravelCb: Rule(PRIVATE, _travel),
         HideCb: Rule(PRIVATE), AutoCleanCb: Rule(PRIVATE, _auto_clean),
@@ -116,8 +116,12 @@ async def _notify(button: NotifyCb, query: CallbackQuery, data: Data) -> bool:
     return button.mode in ("", *MODES)
 
 
+async def _case(button: CaseCb, query: CallbackQuery, data: Data) -> bool:
+    return button.lang in ("", *LANGUAGES)  # the crisis card's language, or none
+
+
 async def _auto_clean(button: AutoCleanCb, query: CallbackQuery, data: Data) -> bool:
-    return button.screen in SCREENS
+    return button.screen in SCREENS and button.lang in ("", *LANGUAGES)
 
 
 async def _course(button: CourseCb, query: CallbackQuery, data: Data) -> bool:

@@ -72,7 +72,8 @@ def crisis_services(content: Content, match: RiskMatch | None) -> tuple[Service,
     leading = [s for s in content.services() if wanted in s.categories] if wanted else []
     urgent = content.services(emergency_only=True)
     ordered = [*(s for s in leading if s.emergency), *(s for s in leading if not s.emergency)]
-    return tuple(dict.fromkeys([*ordered[:2], *urgent]))
+    # Deduplicated by id: services are not hashable (their review marks are a dict).
+    return tuple({s.id: s for s in [*ordered[:2], *urgent]}.values())
 
 
 @lru_cache(maxsize=128)
