@@ -28,8 +28,7 @@ from dialogs.screen import View, reply, show
 
 @dataclass(frozen=True)
 class Entry:
-    """How the person came in: urgent (from the crisis card), in which language, whether
-    a first message can be carried, and whether she asked for all the terms."""
+    """How she came in: urgent or not, her language, a first message to carry, all terms."""
 
     urgent: bool = False
     lang: str = ""
