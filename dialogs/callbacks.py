@@ -25,10 +25,13 @@ class Screen(StrEnum):
 
 
 class CaseAction(StrEnum):
-    """A person's way into a case: `consent` shows the terms, `start` opens it."""
+    """A person's way into a case: `consent` shows the terms, `start` opens it; in a case,
+    a shared location is sent only after `loc` (or kept with `noloc`)."""
 
     CONSENT = "consent"
     START = "start"
+    SEND_LOCATION = "loc"  # the person confirms a shared location may go to the counsellor
+    KEEP_LOCATION = "noloc"
 
 
 class CourseAction(StrEnum):
@@ -120,6 +123,7 @@ class CaseCb(CallbackData, prefix="ks"):
 
     action: CaseAction
     urgent: bool = False
+    ref: int = 0  # the person's message a location button is about
 
 
 class TakeCb(CallbackData, prefix="kt"):

@@ -152,7 +152,8 @@ async def test_open_case_stays_open_and_counsellors_see_a_note(db_url: str) -> N
         assert note.thread_id == max(forum.topics) and "still open" in (note.text or "")
         only_the_menu(sokh, sokh.chat(person))
         assert await rows(sokh, "SELECT status FROM cases") == [("waiting",)]
-        copied = sokh.emu.wait_for_bot_message(forum, 5.0, lambda m: m.text == "still there?")
+        copied = sokh.emu.wait_for_bot_message(  # paced: behind the topic's notes
+            forum, 15.0, lambda m: (m.text or "").endswith("\nstill there?"))
         sokh.emu.send_text(person, "still there?")
         assert (await copied).thread_id == note.thread_id, "the conversation goes on"
     assert not sokh.emu.errors, [(r.method, r.description) for r in sokh.emu.errors]

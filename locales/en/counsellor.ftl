@@ -43,3 +43,14 @@ counsellor-queue-line = { $urgent ->
 counsellor-queue-empty = No case is waiting.
 counsellor-person-gone = The person has blocked the bot or left, so this message was not delivered.
 counsellor-too-long = Not sent: that is too long for the person's phone. Please split it into shorter messages (at most { $most } characters, or { $most_caption } under a photo).
+
+## The relay (issue 14): what crosses, and how it shows
+counsellor-contact-refused = 🔒 Contact cards are not passed on to the counsellor: a card shows your phone number and your name, and counsellors must not see who you are. Please write what you want them to know instead. If you want someone to call you, say so in words, and share only what you are comfortable with.
+counsellor-location-confirm = 📍 Send this location to the counsellor? It can show where you are. Send it only if you want them to know.
+counsellor-button-send-location = 📍 Yes, send it
+counsellor-button-keep-location = 🔒 No, keep it private
+counsellor-location-sent = 📍 Your location is on its way to the counsellor.
+counsellor-location-kept = 🔒 Not sent: your location stays with you.
+counsellor-relay-case = Case { $alias }
+counsellor-relay-edited = Case { $alias } edited a message; it now reads:
+counsellor-relay-file = document

@@ -44,3 +44,14 @@ counsellor-queue-line = { $urgent ->
 counsellor-queue-empty = គ្មានករណីណាកំពុងរង់ចាំទេ។
 counsellor-person-gone = អ្នកប្រើបានបិទបូត ឬចាកចេញហើយ ដូច្នេះសារនេះមិនត្រូវបានផ្ញើទេ។
 counsellor-too-long = មិនបានផ្ញើទេ៖ សារនេះវែងពេកសម្រាប់ទូរស័ព្ទរបស់គេ។ សូមបំបែកវាជាសារខ្លីៗ (យ៉ាងច្រើន { $most } តួអក្សរ ឬ { $most_caption } នៅក្រោមរូបថត)។
+
+## ការបញ្ជូនសារ (issue 14) — review: draft (machine-written Khmer, not yet reviewed)
+counsellor-contact-refused = 🔒 កាតទំនាក់ទំនងមិនត្រូវបានបញ្ជូនទៅអ្នកប្រឹក្សាទេ៖ កាតនោះបង្ហាញលេខទូរស័ព្ទ និងឈ្មោះរបស់អ្នក ហើយអ្នកប្រឹក្សាមិនត្រូវដឹងថាអ្នកជានរណាទេ។ សូមសរសេរអ្វីដែលអ្នកចង់ឱ្យគេដឹងជំនួសវិញ។ ប្រសិនបើអ្នកចង់ឱ្យគេហៅមកអ្នក សូមប្រាប់ជាពាក្យ ហើយចែករំលែកតែអ្វីដែលអ្នកស្រួលចិត្តប៉ុណ្ណោះ។
+counsellor-location-confirm = 📍 ផ្ញើទីតាំងនេះទៅអ្នកប្រឹក្សាឬ? វាអាចបង្ហាញកន្លែងដែលអ្នកនៅ។ សូមផ្ញើតែពេលអ្នកចង់ឱ្យគេដឹងប៉ុណ្ណោះ។
+counsellor-button-send-location = 📍 បាទ/ចាស ផ្ញើ
+counsellor-button-keep-location = 🔒 ទេ រក្សាទុកជាឯកជន
+counsellor-location-sent = 📍 ទីតាំងរបស់អ្នកកំពុងផ្ញើទៅអ្នកប្រឹក្សា។
+counsellor-location-kept = 🔒 មិនបានផ្ញើទេ៖ ទីតាំងរបស់អ្នកនៅជាមួយអ្នក។
+counsellor-relay-case = ករណី { $alias }
+counsellor-relay-edited = ករណី { $alias } បានកែសារមួយ ឥឡូវវាសរសេរថា៖
+counsellor-relay-file = ឯកសារ

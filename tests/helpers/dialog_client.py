@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -24,10 +25,12 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile, Update
 from pydantic import SecretStr
 
+from bot.proactive.limits import OVERALL_PER_S, SendLimits
+from bot.proactive.relay import RelaySender
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot
-from bot.wiring import Services, build_dispatcher, build_services, start_trail
+from bot.wiring import Proactive, Services, build_dispatcher, build_services, start_trail
 from simulator.emulator import BotApiEmulator
 from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.harness import TEST_SECRET, TOKEN
@@ -97,13 +100,15 @@ class DialogClient:
     dispatcher: Dispatcher
     bot: Bot
     session: RecordingSession
+    relay: RelaySender
 
     def chat(self, user: SimUser) -> SimChat:
         """The private chat between a person and the bot."""
         return self.emu.private_chat(user)
 
     async def feed(self) -> None:
-        """Hand every pending update to the dispatcher, in order, each to its end."""
+        """Hand every pending update to the dispatcher, in order, each to its end; then let
+        the counsellor relay send what it queued (time jumps: no pacing waits here)."""
         queue = self.emu.queue
         while updates := queue.take(100):
             for raw in updates:
@@ -112,6 +117,8 @@ class DialogClient:
                 response = await self.dispatcher.feed_update(self.bot, update)
                 if isinstance(response, TelegramMethod):  # as polling does with such returns
                     await self.bot(response)
+        while await self.relay.run_once():
+            pass
 
     async def settle(self) -> None:
         """Handle every pending update (each is handled to its end)."""
@@ -198,8 +205,11 @@ async def dialog_client(folder: Path, clock: Clock = utc_now,
     session = RecordingSession(emu)
     bot.session = session
     start_trail(services, bot)  # as assemble's start-up hook does
+    jumps = itertools.count()
+    limits = SendLimits(OVERALL_PER_S, lambda: next(jumps) * 1000.0)
+    relay = Proactive(services).relay_sender(bot, limits)
     try:
-        yield DialogClient(emu, services, dispatcher, bot, session)
+        yield DialogClient(emu, services, dispatcher, bot, session, relay)
     finally:
         await services.quick_exit.trail.stop()
         await services.close()
