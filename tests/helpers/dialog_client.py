@@ -22,7 +22,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import InputFile, Update
+from aiogram.types import BufferedInputFile, InputFile, Update
 from pydantic import SecretStr
 
 from bot.proactive.limits import OVERALL_PER_S, SendLimits
@@ -32,6 +32,7 @@ from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot
 from bot.wiring import Proactive, Services, build_dispatcher, build_services, start_trail
 from simulator.emulator import BotApiEmulator
+from simulator.spec import FileUpload
 from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.harness import TEST_SECRET, TOKEN
 from tests.helpers.warm import files_parsed_once, migrated_sqlite
@@ -61,34 +62,43 @@ class RecordingSession(BaseSession):
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         """Record the call, run it on the emulated Telegram and parse the answer."""
-        name, params = method.__api_method__, self._params(bot, method)
+        name, (params, uploads) = method.__api_method__, self._params(bot, method)
         self.calls.append(RecordedCall(name, params))
-        status, body = await self.telegram.execute(name, params)
+        status, body = await self.telegram.execute(name, params, uploads)
         response = self.check_response(bot, method, status, self.json_dumps(body))
         return cast(TelegramType, response.result)
 
-    def _params(self, bot: Bot, method: TelegramMethod[TelegramType]) -> Json:
-        """The parameters as JSON, as they would travel over HTTP."""
+    def _params(self, bot: Bot,
+                method: TelegramMethod[TelegramType]) -> tuple[Json, dict[str, FileUpload]]:
+        """The parameters as JSON and the uploaded files, as they would travel over HTTP."""
         files: dict[str, InputFile] = {}
         params: Json = {}
         for key, raw in method.model_dump(exclude_none=True, warnings=False).items():
             value = self.prepare_value(raw, bot=bot, files=files, _dumps_json=False)
             if value is not None and value != "":
                 params[key] = value
-        if files:
-            raise NotImplementedError("the dialog client uploads no files")
-        return cast(Json, json.loads(self.json_dumps(params)))
+        uploads = {key: _upload(file) for key, file in files.items()}
+        return cast(Json, json.loads(self.json_dumps(params))), uploads
 
     async def stream_content(
         self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30,
         chunk_size: int = 65536, raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        """Downloads are not part of dialog tests."""
-        raise NotImplementedError("the dialog client downloads no files")
-        yield b""  # an async generator, as the base class declares
+        """A file the emulator holds, by the file id at the end of its download URL."""
+        stored = self.telegram.files.get(url.rsplit("/", 1)[-1])
+        if stored is None or stored.data is None:
+            raise FileNotFoundError("the emulator holds no bytes for this file")
+        yield stored.data
 
     async def close(self) -> None:
         """Nothing to close: no connection was opened."""
+
+
+def _upload(file: InputFile) -> FileUpload:
+    """An aiogram upload as the emulator receives one (only in-memory files are sent)."""
+    if not isinstance(file, BufferedInputFile):
+        raise NotImplementedError("the dialog client uploads in-memory files only")
+    return FileUpload(file.filename or "file", file.data)
 
 
 @dataclass
