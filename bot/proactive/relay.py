@@ -61,6 +61,8 @@ class RelayRow:
     language: str
     payload: dict[str, Any] = field(hash=False)
     attempts: int
+    campaign: str = ""  # the case and direction: rows in one are sent in `step` order
+    step: str = ""
 
     @property
     def urgent(self) -> bool:
@@ -68,19 +70,26 @@ class RelayRow:
         return bool(self.payload.get("urgent"))
 
 
-def relay_message(case_id: int, person_key: str, step: str, chat_id_enc: str,
-                  language: str, payload: dict[str, Any], now: datetime) -> NewMessage:
-    """An outbox row of the relay; (person, case, step) makes it queued at most once."""
-    return NewMessage(person_key, f"{RELAY}{case_id}", step, chat_id_enc, language, payload, now)
+def relay_message(case_id: int, person_key: str, direction: str, seq: int, what: str,
+                  chat_id_enc: str, language: str, payload: dict[str, Any],
+                  now: datetime) -> NewMessage:
+    """An outbox row of the relay, queued at most once, in order within its direction.
+
+    `seq` is the Telegram message id the row comes from: updates are handled concurrently,
+    so the order rows reach the table in is not the order they were written in.
+    """
+    return NewMessage(person_key, f"{RELAY}{case_id}:{direction}", f"{seq:012d}:{what}",
+                      chat_id_enc, language, payload, now)
 
 
 _COLUMNS = (OutboxRow.id, OutboxRow.campaign, OutboxRow.person_key, OutboxRow.chat_id_enc,
-            OutboxRow.language, OutboxRow.payload, OutboxRow.attempts)
+            OutboxRow.language, OutboxRow.payload, OutboxRow.attempts, OutboxRow.step)
 
 
 def _row(values: Sequence[Any]) -> RelayRow:
-    return RelayRow(values[0], int(str(values[1])[len(RELAY):]), values[2], values[3],
-                    values[4], json.loads(values[5]), values[6])
+    case_id = int(str(values[1])[len(RELAY):].partition(":")[0])
+    return RelayRow(values[0], case_id, values[2], values[3], values[4],
+                    json.loads(values[5]), values[6], values[1], values[7])
 
 
 class RelayQueue:
@@ -97,10 +106,10 @@ class RelayQueue:
         self.wake.set()
 
     async def heads(self, now: datetime, limit: int = 200) -> list[RelayRow]:
-        """The oldest unsent row of each case, if it is due (or its sender died)."""
+        """The first unsent row of each case and direction, if due (or its sender died)."""
         row, earlier = OutboxRow, aliased(OutboxRow)
         blocked = exists().where(earlier.person_key == row.person_key,
-                                 earlier.campaign == row.campaign, earlier.id < row.id,
+                                 earlier.campaign == row.campaign, earlier.step < row.step,
                                  earlier.status.in_((PENDING, SENDING)))
         due = or_(and_(row.status == PENDING, row.due_at <= now),
                   and_(row.status == SENDING, row.lease_until < now))
@@ -130,9 +139,9 @@ class RelayQueue:
     async def followers(self, head: RelayRow, now: datetime, limit: int = 20) -> list[RelayRow]:
         """The rows queued right after a held head; held too (no one else can take them)."""
         query = (select(*_COLUMNS).where(OutboxRow.person_key == head.person_key,
-                                         OutboxRow.campaign == f"{RELAY}{head.case_id}",
-                                         OutboxRow.id > head.id, OutboxRow.status == PENDING)
-                 .order_by(OutboxRow.id).limit(limit))
+                                         OutboxRow.campaign == head.campaign,
+                                         OutboxRow.step > head.step, OutboxRow.status == PENDING)
+                 .order_by(OutboxRow.step).limit(limit))
         async with self._sessions() as session:
             return [_row(values) for values in await session.execute(query)]
 
@@ -169,6 +178,9 @@ class RelayConfig:
     """Knobs; tests drive the monotonic clock and the sleep."""
 
     idle_s: float = 0.5
+    # A row waits this long before it may go, so a message handled a moment later than the
+    # one written after it (updates run concurrently) still takes its place in the order.
+    grace_s: float = 0.3
     exclusive: bool = True
     monotonic: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
@@ -208,7 +220,7 @@ class RelaySender:
     async def run_once(self) -> int:
         """Send one batch per free chat; return how many batches were sent or settled."""
         now = self.clock()
-        chosen = self._choose(await self.queue.heads(now))
+        chosen = self._choose(await self.queue.heads(now - timedelta(seconds=self.config.grace_s)))
         held = set(await self.queue.claim([row.id for _, row in chosen], now))
         batches = [(chat, row) for chat, row in chosen if row.id in held]
         await asyncio.gather(*(self._batch(chat, row, now) for chat, row in batches))

@@ -116,7 +116,8 @@ async def take_case(callback: CallbackQuery, callback_data: TakeCb, bot: Bot, ca
     if isinstance(callback.message, Message):
         name = escape(callback.from_user.full_name)
         await callback.message.edit_text(t("counsellor-case-taken", alias=case.alias, name=name))
-    await case_mail.to_person(case, "joined", {"k": "joined"})
+    seq = callback.message.message_id if callback.message else 0
+    await case_mail.to_person(case, seq, "joined", {"k": "joined"})
     log.info("case %s taken", case.alias)
 
 
@@ -141,7 +142,7 @@ async def counsellor_reply(message: Message, cases: Cases, locales: Locales,
                "msg": message.message_id, "kind": message.content_type}
     if words:
         payload["sealed"] = case_mail.seal(case, words)
-    await case_mail.to_person(case, f"out:{message.message_id}", payload)
+    await case_mail.to_person(case, message.message_id, "msg", payload)
 
 
 async def queue_command(message: Message, cases: Cases, locales: Locales, settings: Settings,
@@ -170,7 +171,7 @@ async def close_case(message: Message, bot: Bot, cases: Cases, locales: Locales,
     await cases.close(case.id, message.from_user.id, settings.case_retention_days > 0)
     await _end_person_state(bot, fsm_storage, case.chat_id)
     # Queued behind the counsellor's last messages, so the person reads them first.
-    await case_mail.to_person(case, "closed", {"k": "closed"})
+    await case_mail.to_person(case, message.message_id, "closed", {"k": "closed"})
     await message.answer(t("counsellor-case-closed", alias=case.alias))
     await bot.close_forum_topic(message.chat.id, case.topic_id or 0)
     log.info("case %s closed", case.alias)

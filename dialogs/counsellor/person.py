@@ -184,9 +184,8 @@ async def relay_edit(message: Message, case: CaseInfo | None, settings: Settings
     """An edited message goes to the topic as a note with its new words."""
     if case is None or (message.text is None and message.caption is None):
         return
-    step = f"edit:{message.message_id}:{message.edit_date or 0}"
     await case_mail.from_person(case, forum.forum_of(settings, case), message,
-                                _risk(risk, message), step)
+                                _risk(risk, message), edit=True)
 
 
 def location_view(t: Translator, message_id: int) -> View:
@@ -210,7 +209,7 @@ async def location_answer(callback: CallbackQuery, callback_data: CaseCb, bot: B
         payload = {"to": forum.forum_of(settings, case), "th": case.topic_id,
                    "alias": case.alias, "urgent": case.urgent, "k": "copy",
                    "kind": "location", "msg": callback_data.ref, "risk": ""}
-        await case_mail.put(case, f"in:{callback_data.ref}", payload)
+        await case_mail.put(case, "in", callback_data.ref, "msg", payload)
     key = "counsellor-location-sent" if send else "counsellor-location-kept"
     await show(callback, View(t(key)))
 

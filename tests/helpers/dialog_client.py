@@ -217,7 +217,7 @@ async def dialog_client(folder: Path, clock: Clock = utc_now,
     start_trail(services, bot)  # as assemble's start-up hook does
     jumps = itertools.count()
     limits = SendLimits(OVERALL_PER_S, lambda: next(jumps) * 1000.0)
-    relay = Proactive(services).relay_sender(bot, limits)
+    relay = Proactive(services).relay_sender(bot, limits, grace_s=0.0)
     try:
         yield DialogClient(emu, services, dispatcher, bot, session, relay)
     finally:
