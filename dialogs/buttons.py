@@ -152,7 +152,7 @@ async def _travel(button: TravelCb, query: CallbackQuery, data: Data) -> bool:
 
 async def _counsellors(button: TakeCb, query: CallbackQuery, data: Data) -> bool:
     settings: Settings = data["settings"]
-    return query.message is not None and query.message.chat.id == settings.counsellor_chat_id
+    return query.message is not None and query.message.chat.id in settings.counsellor_chats
 
 
 async def _group_language(button: GroupCb, query: CallbackQuery, data: Data) -> bool:

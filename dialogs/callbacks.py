@@ -27,12 +27,15 @@ class Screen(StrEnum):
 class CaseAction(StrEnum):
     """A person's way into a case.
 
-    `consent` shows the short terms, `more` all of them, `start` opens the case.
+    `consent` shows the short terms, `more` all of them, `start` opens the case; in a
+    case, a shared location is sent only after `loc` (or kept with `noloc`).
     """
 
     CONSENT = "consent"
     MORE = "more"
     START = "start"
+    SEND_LOCATION = "loc"  # the person confirms a shared location may go to the counsellor
+    KEEP_LOCATION = "noloc"
 
 
 class CourseAction(StrEnum):
@@ -132,6 +135,7 @@ class CaseCb(CallbackData, prefix="ks"):
     urgent: bool = False
     lang: str = ""
     share: bool = False
+    ref: int = 0  # the person's message a location button is about
 
 
 class TakeCb(CallbackData, prefix="kt"):

@@ -86,7 +86,7 @@ async def forget_confirmed(
         return
     try:
         await quick_exit.trail.flush()  # buffered ids must not outlive the erasure
-        conversations = await cases.retire_for(profile.key, settings.counsellor_chat_id)
+        conversations = await cases.retire_for(profile.key, _first(settings))
         erased = await people.forget(profile.key)
     except SQLAlchemyError:
         log.exception("could not erase a person")
@@ -96,6 +96,11 @@ async def forget_confirmed(
     await show(callback, View(_erased(t, erased, conversations), (menu_row(t),)))
     if conversations:  # the topics go now; the cleanup job retries what Telegram refuses
         await retention.clean(bot, cases.cleanups)
+
+
+def _first(settings: Settings) -> int | None:
+    """The group that holds cases opened before there were several (each case knows its own)."""
+    return settings.counsellor_chats[0] if settings.counsellor_chats else None
 
 
 def _erased(t: Translator, erased: dict[str, int], conversations: int) -> str:

@@ -115,4 +115,7 @@ async def test_risk_words_inside_a_case_are_flagged_to_the_counsellor(tmp_path: 
         note = await d.sokh.act(d.forum, lambda: emu.send_text(
             d.person, "he said he will kill me tonight"), lambda m: "Risk" in (m.text or ""))
         assert note.thread_id == thread and "Risk words in the last message" in note.text
-        assert "kill me" not in note.text, "the flag names a category, not the words"
+        # One message: the person's words in the quote, the bot's flag below it, outside.
+        quote, flag = note.text.split("\n")[1], note.text.split("\n")[-1]
+        assert quote == "he said he will kill me tonight" and "Risk words" in flag
+        assert "kill me" not in flag, "the flag names a category, not the words"

@@ -61,10 +61,12 @@ async def test_a_chosen_language_wins_over_the_script(tmp_path: Path) -> None:
 async def test_her_first_message_is_carried_into_the_case(tmp_path: Path) -> None:
     async with desk_dialog(tmp_path) as d:
         connected = await d.open_case(FIRST)
-        assert connected.text.startswith("✅ What you wrote has reached the counsellors")
+        assert connected.text.startswith("✅ What you wrote is passed on to the counsellors")
         intro, copy = topic_messages(d)[:2]
         assert TAKE in d.sokh.buttons(intro) and "/close" in intro.text
-        assert copy.text == FIRST
+        assert FIRST in (copy.text or "") and copy.text != FIRST, "under the case's own line"
+        [mine] = [m for m in d.sokh.emu.chat_messages(d.sokh.chat(d.person)) if m.text == FIRST]
+        assert mine.reactions == [{"type": "emoji", "emoji": "👌"}], "she sees it arrived"
         [(case_id,)] = await rows(d.sokh, "SELECT id FROM cases")
         assert await d.sokh.services.cases.transcript(case_id) == [("person", FIRST)]
         [(sealed,)] = await rows(d.sokh, "SELECT body_enc FROM case_messages")

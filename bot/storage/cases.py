@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,6 +20,7 @@ from bot.storage.vault import Vault
 WAITING, TAKEN, CLOSED = "waiting", "taken", "closed"
 # No 0/O, 1/I/L: aliases are read aloud and typed by counsellors.
 ALIAS_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+OPEN_TTL_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class CaseInfo:
     counsellor_id: int | None
     opened_at: datetime
     announce_id: int | None = None
+    forum_id: int | None = None
 
 
 def new_alias() -> str:
@@ -45,22 +49,54 @@ def new_alias() -> str:
 class Cases:
     """Stores cases under the person's key, with the transcript sealed by the vault."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], vault: Vault, clock: Clock):
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], vault: Vault, clock: Clock,
+                 monotonic: Callable[[], float] = time.monotonic):
         self._sessions, self._vault, self._clock = sessions, vault, clock
         self.cleanups = ForumCleanups(sessions, vault, clock)
+        # Whether a person is in an open case, read from the database and kept briefly: the
+        # relay asks on every private message. Another worker sees a change within OPEN_TTL_S.
+        self._open: dict[str, tuple[CaseInfo | None, float]] = {}
+        self._monotonic = monotonic
+
+    async def open_case(self, person_key: str) -> CaseInfo | None:
+        """The person's open case (cached for OPEN_TTL_S; this process's changes at once)."""
+        cached = self._open.get(person_key)
+        now = self._monotonic()
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        case = await self.active_for(person_key)
+        if len(self._open) > 50_000:
+            self._open.clear()
+        self._open[person_key] = (case, now + OPEN_TTL_S)
+        return case
+
+    def forget_open(self, person_key: str) -> None:
+        """Drop the cached answer for a person (their case opened, changed or closed)."""
+        self._open.pop(person_key, None)
+
+    async def least_loaded(self, forums: Sequence[int]) -> int:
+        """The counsellors' group with the fewest open cases (the first on a tie)."""
+        query = (select(Case.forum_id, func.count()).where(Case.status != CLOSED)
+                 .group_by(Case.forum_id))
+        async with self._sessions() as session:
+            load = {forum: int(n) for forum, n in await session.execute(query)}
+        return min(forums, key=lambda forum: (load.get(forum, 0), forums.index(forum)))
 
     def _info(self, row: Case) -> CaseInfo:
         chat_id = self._vault.decrypt_chat_id(row.chat_id_enc, row.person_key)
         return CaseInfo(row.id, row.alias, row.person_key, chat_id, row.language, row.status,
                         row.urgent, row.topic_id, row.counsellor_id, row.opened_at,
-                        row.announce_id)
+                        row.announce_id, row.forum_id)
 
-    async def open(self, person_key: str, chat_id: int, language: str, urgent: bool) -> CaseInfo:
+    async def open(self, person_key: str, chat_id: int, language: str, urgent: bool,
+                   forum_id: int | None = None) -> CaseInfo:
         """Open a waiting case with a fresh alias (retried on the rare collision)."""
+        self.forget_open(person_key)
         for _ in range(5):
             row = Case(alias=new_alias(), person_key=person_key, language=language,
                        chat_id_enc=self._vault.encrypt_chat_id(chat_id, person_key),
-                       status=WAITING, urgent=urgent, opened_at=self._clock())
+                       status=WAITING, urgent=urgent, opened_at=self._clock(),
+                       forum_id=forum_id)
             try:
                 async with self._sessions.begin() as session:
                     session.add(row)
@@ -72,6 +108,7 @@ class Cases:
     async def set_topic(self, case_id: int, topic_id: int) -> None:
         """Remember the forum topic that holds the case."""
         await self._update(case_id, topic_id=topic_id)
+        self._open.clear()  # the cached case has no topic yet
 
     async def set_announce(self, case_id: int, message_id: int) -> None:
         """Remember the 'urgent case waiting' note in General, to edit it when taken."""
@@ -88,9 +125,11 @@ class Cases:
             row = await session.get(Case, case_id)
         return self._info(row) if row else None
 
-    async def by_topic(self, topic_id: int) -> CaseInfo | None:
-        """The case a forum topic belongs to."""
-        return await self._first(select(Case).where(Case.topic_id == topic_id))
+    async def by_topic(self, forum_id: int, topic_id: int) -> CaseInfo | None:
+        """The case a topic of a counsellors' group belongs to (older cases have no group)."""
+        here = or_(Case.forum_id == forum_id, Case.forum_id.is_(None))
+        return await self._first(select(Case).where(Case.topic_id == topic_id, here)
+                                 .order_by(Case.forum_id.is_(None)))
 
     async def active_for(self, person_key: str) -> CaseInfo | None:
         """The person's case that is waiting or taken, if any."""
@@ -131,6 +170,7 @@ class Cases:
             alias = result.scalar_one_or_none()
             if alias is None:
                 return None
+            self._open.clear()  # the person's next message is no longer relayed
             session.add(CaseAudit(case_alias=alias, action="close",
                                   counsellor_id=counsellor_id, at=now))
             if keep_transcript:
@@ -164,6 +204,10 @@ class Cases:
                                              CaseMessage.sent_at >= since).limit(1)
         async with self._sessions() as session:
             return (await session.scalar(query)) is not None
+
+    async def wrote_lately(self, case_id: int, sender: str, minutes: int) -> bool:
+        """Whether `sender` wrote in the case within the last `minutes` (by this clock)."""
+        return await self.wrote_since(case_id, sender, self._clock() - timedelta(minutes=minutes))
 
     async def line(self, line_id: int, person_key: str, sender: str) -> str | None:
         """One decrypted transcript line, only if it belongs to this person (else None)."""

@@ -56,8 +56,12 @@ class ForumCleanups:
 
     async def queue(self, session: AsyncSession, cases: list[Case],
                     chat_id: int | None) -> list[int]:
-        """In the caller's transaction: queue each case's topic and drop its id rows."""
-        if chat_id is None or not cases:
+        """In the caller's transaction: queue each case's topic and drop its id rows.
+
+        A case names its own group; `chat_id` is for cases from before there were several.
+        """
+        cases = [c for c in cases if c.forum_id is not None or chat_id is not None]
+        if not cases:
             return []
         ids = [case.id for case in cases]
         query = select(CaseForumMessage).where(CaseForumMessage.case_id.in_(ids))
@@ -69,13 +73,15 @@ class ForumCleanups:
         await session.flush()
         return [row.id for row in queued]
 
-    def _row(self, case: Case, chat_id: int, rows: list[CaseForumMessage]) -> ForumCleanup:
+    def _row(self, case: Case, chat_id: int | None, rows: list[CaseForumMessage]) -> ForumCleanup:
         message_ids = [int(self._vault.decrypt(r.message_id_enc, _forum_context(case.id)))
                        for r in rows]
         if case.announce_id is not None:
             message_ids.append(case.announce_id)  # in General, outside the topic
         sealed = self._vault.encrypt(json.dumps(message_ids).encode(), b"forum-cleanup")
-        return ForumCleanup(chat_id=chat_id, topic_id=case.topic_id, ids_enc=sealed,
+        group = case.forum_id if case.forum_id is not None else chat_id
+        assert group is not None  # filtered in queue()
+        return ForumCleanup(chat_id=group, topic_id=case.topic_id, ids_enc=sealed,
                             attempts=0, next_try_at=self._clock())
 
     async def due(self, limit: int = 20, only: list[int] | None = None) -> list[Cleanup]:

@@ -173,6 +173,8 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(10), index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     topic_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # Which counsellors' group holds the topic (COUNSELLOR_CHAT_ID may name several).
+    forum_id: Mapped[int | None] = mapped_column(BigInteger)
     counsellor_id: Mapped[int | None] = mapped_column(BigInteger)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -94,7 +94,7 @@ def _cb(action: CaseAction, entry: Entry, share: bool = False) -> CaseCb:
 def entry_view(content: Content, t: Translator, settings: Settings, now: datetime,
                entry: Entry = Entry()) -> View:
     """The consent screen, or hotlines and an honest sentence when no counsellors are set."""
-    if settings.counsellor_chat_id is None:
+    if not settings.counsellor_chats:
         return emergency_view(content, t, lead=t("counsellor-unavailable"))
     return consent_view(content, t, settings, now, entry)
 

@@ -47,7 +47,8 @@ async def tell_waiting(bot: Bot, cases: Cases, locales: Locales, content: Conten
 async def purge_cases(cases: Cases, settings: Settings) -> int:
     """Delete cases and transcripts closed longer ago than the retention period; their
     forum topics are queued for `clean_forum`."""
-    purged = await cases.purge(settings.case_retention_days, settings.counsellor_chat_id)
+    purged = await cases.purge(settings.case_retention_days,
+                               settings.counsellor_chats[0] if settings.counsellor_chats else None)
     if purged:
         log.info("purged %d closed case(s) past retention", purged)
     return purged

@@ -1,9 +1,8 @@
 """The bot's notes in the counsellors' forum: the topic's first note (how to take, reply and
-close), the urgent announcement in General, both updated when someone takes the case, and
-the person's first message carried in from triage.
+close) and the urgent announcement in General, both updated when someone takes the case.
 
-These few sends happen as a case opens, inside a handler: a 429 is waited out
-(`retry_after`) rather than turned into an error for the person.
+The notes are queued with the case's messages (dialogs/counsellor/relay.py); the few direct
+sends left in handlers (closing notes) wait out a 429's `retry_after` instead of failing.
 """
 
 from __future__ import annotations
@@ -14,11 +13,11 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramRetryAfter
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.types import Message
 
 from bot.content.i18n import Translator
-from bot.storage.cases import CaseInfo, Cases
+from bot.storage.cases import CaseInfo
 from dialogs.callbacks import TakeCb
 from dialogs.screen import View
 
@@ -50,38 +49,6 @@ def intro_view(t: Translator, case: CaseInfo, taken_by: str | None = None) -> Vi
         return View(f"{t('counsellor-case-taken', alias=case.alias, name=taken_by)}\n\n{how}")
     head = t("counsellor-case-new", alias=case.alias, language=case.language)
     return View(f"{head}\n\n{how}", ([(t("counsellor-button-take"), TakeCb(case=case.id))],))
-
-
-async def post_intro(bot: Bot, chat_id: int, t: Translator, case: CaseInfo,
-                     topic_id: int) -> int:
-    """Send the topic's first note with the Take button; return its message id."""
-    intro = intro_view(t, case)
-    sent = await patiently(lambda: bot.send_message(
-        chat_id, intro.text, message_thread_id=topic_id, reply_markup=intro.markup()))
-    return sent.message_id
-
-
-async def announce(bot: Bot, chat_id: int, t: Translator, cases: Cases, case: CaseInfo) -> None:
-    """Tell General an urgent case is waiting; keep the note's id to update it when taken."""
-    sent = await patiently(lambda: bot.send_message(
-        chat_id, t("counsellor-urgent-announce", alias=case.alias)))
-    await cases.set_announce(case.id, sent.message_id)
-
-
-async def carry_first(bot: Bot, chat_id: int, case: CaseInfo, topic_id: int,
-                      first: Message) -> int | None:
-    """Copy the message that triggered triage into the topic; return the copy's id.
-
-    None when it is gone (she hid the chat) or refused.
-    """
-    try:
-        copied = await patiently(lambda: bot.copy_message(
-            chat_id, first.chat.id, first.message_id, message_thread_id=topic_id))
-    except TelegramBadRequest as error:
-        log.warning("case %s: the first message could not be carried (%s)", case.alias,
-                    error.message)
-        return None
-    return copied.message_id
 
 
 async def mark_taken(bot: Bot, chat_id: int, t: Translator, case: CaseInfo, name: str,

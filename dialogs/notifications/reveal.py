@@ -52,8 +52,9 @@ async def read(callback: CallbackQuery, callback_data: ReadCb, bot: Bot, t: Tran
         return
     await show(callback, view)
     source = media_source(vault, callback_data.ref) if callback_data.kind == MEDIA else None
-    if source is not None and settings.counsellor_chat_id is not None:
-        await _copy_media(bot, callback.from_user.id, settings.counsellor_chat_id, source[1])
+    if source is not None and settings.counsellor_chats:
+        # The first group: with several, the media's own group is not in its Read button yet.
+        await _copy_media(bot, callback.from_user.id, settings.counsellor_chats[0], source[1])
 
 
 async def revealed(data: ReadCb, t: Translator, profile: Profile, cases: Cases,

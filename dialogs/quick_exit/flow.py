@@ -110,11 +110,12 @@ class QuickExit:
 
     async def _tell_counsellors(self, bot: Bot, person_key: str) -> None:
         """The case stays open; its topic only learns that the screen was cleared."""
-        chat_id = self.settings.counsellor_chat_id
+        chats = self.settings.counsellor_chats
         try:
-            case = await self.cases.active_for(person_key) if chat_id else None
-            if case is None or case.topic_id is None or chat_id is None:
+            case = await self.cases.active_for(person_key) if chats else None
+            if case is None or case.topic_id is None:
                 return
+            chat_id = case.forum_id if case.forum_id is not None else chats[0]
             staff = self.locales.get(self.settings.counsellor_language)
             note = staff("hide-case-note", alias=case.alias)
             await bot.send_message(chat_id, note, message_thread_id=case.topic_id)

@@ -26,7 +26,7 @@ counsellor-button-agree = ✅ Yes, start
 counsellor-button-agree-share = ✅ Yes, start and pass on what I wrote
 counsellor-button-agree-fresh = Start without what I wrote
 counsellor-button-more = ℹ️ More: who reads, what is kept, hours
-counsellor-first-arrived = ✅ What you wrote has reached the counsellors. You do not need to write it again.
+counsellor-first-arrived = ✅ What you wrote is passed on to the counsellors: you do not need to write it again. A 👌 on it shows they have it.
 counsellor-connected = <b>You are in the queue as case { $alias }.</b>
     Write your message here; photos and voice notes work too. A counsellor usually answers within { $minutes } minutes during opening hours. If you are in danger now, call { $numbers }.
 counsellor-joined = 💬 A counsellor has joined your conversation and is reading your messages.
@@ -64,3 +64,14 @@ counsellor-queue-line = { $urgent ->
 counsellor-queue-empty = No case is waiting.
 counsellor-person-gone = The person has blocked the bot or left, so this message was not delivered.
 counsellor-too-long = Not sent: that is too long for the person's phone. Please split it into shorter messages (at most { $most } characters, or { $most_caption } under a photo).
+
+## The relay (issue 14): what crosses, and how it shows
+counsellor-contact-refused = 🔒 Contact cards are not passed on to the counsellor: a card shows your phone number and your name, and counsellors must not see who you are. Please write what you want them to know instead. If you want someone to call you, say so in words, and share only what you are comfortable with.
+counsellor-location-confirm = 📍 Send this location to the counsellor? It can show where you are. Send it only if you want them to know.
+counsellor-button-send-location = 📍 Yes, send it
+counsellor-button-keep-location = 🔒 No, keep it private
+counsellor-location-sent = 📍 Your location is on its way to the counsellor.
+counsellor-location-kept = 🔒 Not sent: your location stays with you.
+counsellor-relay-case = Case { $alias }
+counsellor-relay-edited = Case { $alias } edited a message; it now reads:
+counsellor-relay-file = document
