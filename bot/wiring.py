@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -42,10 +43,12 @@ from bot.proactive.group_reminders import CAMPAIGN as GROUP_CAMPAIGN
 from bot.proactive.group_reminders import GroupReminders
 from bot.proactive.jobs import Job, add_jobs, create_scheduler, every, warn_stale_services
 from bot.proactive.leader import Leader, lock_for
+from bot.proactive.limits import OVERALL_PER_S, PAID_PER_S, SendLimits
 from bot.proactive.nudges import Nudges
 from bot.proactive.outbox import Outbox
 from bot.proactive.quiet import QuietHours
 from bot.proactive.rate_share import RateShare
+from bot.proactive.relay import RelayConfig, RelayQueue, RelaySender
 from bot.proactive.render import Renderers
 from bot.proactive.sender import Sender, SenderConfig
 from bot.runtime.clock import Clock, utc_now
@@ -83,7 +86,8 @@ from dialogs import (
 )
 from dialogs.callbacks import HideCb
 from dialogs.counsellor import person
-from dialogs.counsellor.jobs import purge_cases, tell_waiting
+from dialogs.counsellor.jobs import clean_forum, purge_cases, tell_waiting
+from dialogs.counsellor.relay import CaseMail, CaseRelay
 from dialogs.course import flow as course
 from dialogs.course import nudges as course_nudges
 from dialogs.groups import membership, rsvp, session_form, session_list, session_private
@@ -119,14 +123,22 @@ class Services:
     outbox: Outbox = field(init=False)
     flood_gate: FloodGate = field(init=False)
     metrics: Metrics = field(init=False)
+    relay: RelayQueue = field(init=False)
+    case_mail: CaseMail = field(init=False)
 
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
         self.schedules, self.outbox = Schedules(sessions), Outbox(sessions)
         # Dropped messages still enter the trail, so quick exit can delete them.
         self.flood_gate = FloodGate(self.settings.flood_limit, self.settings.flood_window_s,
-                                    self.quick_exit.trail.note)
+                                    self.quick_exit.trail.note, exempt=self._in_case)
         self.metrics = Metrics(dropped=lambda: self.flood_gate.dropped)
+        self.relay = RelayQueue(sessions, self.outbox, self.clock)
+        self.case_mail = CaseMail(self.relay, self.vault, self.clock)
+
+    def _in_case(self, user_id: int) -> bool:
+        # Before parsing, without waiting: what this process last saw of the person's case.
+        return self.cases.seemed_open(self.vault.person_key(user_id))
 
     async def close(self) -> None:
         """Release the database pool and the Redis connection."""
@@ -186,7 +198,8 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     incoming = IncomingTrail(services.quick_exit.trail)
     for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
         observer.outer_middleware(incoming)
-    throttle = ThrottleMiddleware(limiter, services.settings.flood_limit, services.vault)
+    throttle = ThrottleMiddleware(limiter, services.settings.flood_limit, services.vault,
+                                  partial(_in_case, services))
     dispatcher.message.outer_middleware(throttle)
     dispatcher.callback_query.outer_middleware(throttle)
     # After the throttle: a flood of forged taps is dropped before any rule reads the database.
@@ -195,7 +208,10 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     dispatcher.errors.register(errors.on_error)
     # Order matters: crisis triage first, so risk words get the emergency numbers before
     # anything else; then the feature flows; the fallback last, because it catches everything.
-    dispatcher.include_routers(crisis.create_router(), _flows_router(), fallback.create_router())
+    # A person in an open case comes before even that: the counsellor reads along, and the
+    # relay flags risk words in the topic (docs/counsellor.md).
+    dispatcher.include_routers(person.create_relay_router(), crisis.create_router(),
+                               _flows_router(), fallback.create_router())
     run_sync_filters_inline(dispatcher)
     return dispatcher, in_flight
 
@@ -216,7 +232,17 @@ def _handler_data(services: Services) -> dict[str, Any]:
         # Read under a message sent veiled after a hide renders its outbox row again.
         "renderers": renderers(services.content, services.locales, services.settings.timezone),
         "ticks": Ticks(sessions),
+        "case_mail": services.case_mail,
     }
+
+
+async def _in_case(services: Services, user_id: int) -> bool:
+    """Whether a person is in an open case: their messages are queued, never dropped."""
+    key = services.vault.person_key(user_id)
+    try:
+        return await asyncio.wait_for(services.cases.open_case(key), 1.0) is not None
+    except (SQLAlchemyError, OSError, TimeoutError):
+        return False
 
 
 def _flows_router() -> Router:
@@ -274,16 +300,31 @@ class Proactive:
         self.quiet = QuietHours(settings.quiet_start_hour, settings.quiet_end_hour,
                                 settings.timezone)
         self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._share: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        # One budget for both senders: Telegram's 30 a second is for the whole bot.
+        rate = PAID_PER_S if settings.allow_paid_broadcast else OVERALL_PER_S
+        self.limits = SendLimits(rate, time.monotonic)
 
     def sender(self, bot: Bot, **overrides: Any) -> Sender:
         """A sender on this bot; SQLite has one sender, PostgreSQL may have several."""
         s = self.services
         sole = s.engine.dialect.name == "sqlite"
         options = {"paid": s.settings.allow_paid_broadcast, "exclusive": sole, **overrides}
-        return Sender(bot, s.outbox, s.people, s.vault, self.renderers.render, s.clock,
-                      self.quiet, SenderConfig(**options))
+        sender = Sender(bot, s.outbox, s.people, s.vault, self.renderers.render, s.clock,
+                        self.quiet, SenderConfig(**options))
+        if "monotonic" not in overrides:  # tests that drive time keep their own limits
+            sender.limits = self.limits
+        return sender
+
+    def relay_sender(self, bot: Bot, limits: SendLimits | None = None,
+                     **overrides: Any) -> RelaySender:
+        """The counsellor relay's sender (no quiet hours: someone is waiting for an answer)."""
+        s = self.services
+        deliver = CaseRelay(s.vault, s.locales, s.settings, s.people, s.cases,
+                            person.rating_view)
+        options = {"exclusive": s.engine.dialect.name == "sqlite", **overrides}
+        return RelaySender(bot, s.relay, s.vault, deliver, s.clock, limits or self.limits,
+                           RelayConfig(**options))
 
     async def enqueue(self) -> int:
         """The periodic job: due schedules become outbox rows."""
@@ -294,19 +335,19 @@ class Proactive:
             return 0
 
     def start_sender(self, bot: Bot) -> None:
-        """Send from the outbox in this process; with Redis, within this sender's share."""
+        """Send from the outbox and the relay queue; with Redis, within this sender's share."""
         sender = self.sender(bot)
-        self._task = asyncio.create_task(sender.run(self._stop))
+        self._tasks = [asyncio.create_task(sender.run(self._stop)),
+                       asyncio.create_task(self.relay_sender(bot).run(self._stop))]
         if self.services.redis is not None:
             share = RateShare(self.services.redis, sender.limits)
-            self._share = asyncio.create_task(share.run(self._stop))
+            self._tasks.append(asyncio.create_task(share.run(self._stop)))
 
     async def stop(self) -> None:
         """Let the sender finish its batch and stop."""
         self._stop.set()
-        for task in (self._task, self._share):
-            if task is not None:
-                await task
+        for task in self._tasks:
+            await task
 
 
 def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
@@ -324,6 +365,7 @@ def jobs(services: Services, bot: Bot, proactive: Proactive) -> tuple[Job, ...]:
             (bot, s.cases, s.locales, s.content, s.settings, s.people)),
         Job("cases-purge", purge_cases, every(hours=1), (s.cases, s.settings)),
         Job("seen-updates-purge", seen_updates(s).purge, every(hours=1), (KEEP,)),
+        Job("cases-forum-cleanup", clean_forum, every(minutes=1), (bot, s.cases)),
     )
 
 

@@ -76,7 +76,7 @@ def rules() -> dict[type[CallbackData], Rule]:
         TopicCb: Rule(PRIVATE, _topic), CallCb: Rule(PRIVATE, _service),
         QuizCb: Rule(PRIVATE, _quiz), ReferralCb: Rule(PRIVATE, _referral),
         AboutCb: Rule(PRIVATE, _about), PlaceCb: Rule(PRIVATE, _place),
-        ForgetCb: Rule(PRIVATE), CaseCb: Rule(PRIVATE), RateCb: Rule(PRIVATE, _score),
+        ForgetCb: Rule(PRIVATE), CaseCb: Rule(PRIVATE, _case), RateCb: Rule(PRIVATE, _score),
         ReadCb: Rule(PRIVATE, _read, "notify-gone", alert=True), NotifyCb: Rule(PRIVATE, _notify),
         CourseCb: Rule(PRIVATE, _course), TravelCb: Rule(PRIVATE, _travel),
         HideCb: Rule(PRIVATE), AutoCleanCb: Rule(PRIVATE, _auto_clean),
@@ -147,8 +147,12 @@ async def _notify(button: NotifyCb, query: CallbackQuery, data: Data) -> bool:
     return button.mode in ("", *MODES)
 
 
+async def _case(button: CaseCb, query: CallbackQuery, data: Data) -> bool:
+    return button.lang in ("", *LANGUAGES)  # the crisis card's language, or none
+
+
 async def _auto_clean(button: AutoCleanCb, query: CallbackQuery, data: Data) -> bool:
-    return button.screen in SCREENS
+    return button.screen in SCREENS and button.lang in ("", *LANGUAGES)
 
 
 async def _course(button: CourseCb, query: CallbackQuery, data: Data) -> bool:
@@ -179,7 +183,7 @@ async def _travel(button: TravelCb, query: CallbackQuery, data: Data) -> bool:
 
 async def _counsellors(button: TakeCb, query: CallbackQuery, data: Data) -> bool:
     settings: Settings = data["settings"]
-    return query.message is not None and query.message.chat.id == settings.counsellor_chat_id
+    return query.message is not None and query.message.chat.id in settings.counsellor_chats
 
 
 async def _group_language(button: GroupCb, query: CallbackQuery, data: Data) -> bool:

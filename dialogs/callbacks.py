@@ -25,10 +25,17 @@ class Screen(StrEnum):
 
 
 class CaseAction(StrEnum):
-    """A person's way into a case: `consent` shows the terms, `start` opens it."""
+    """A person's way into a case.
+
+    `consent` shows the short terms, `more` all of them, `start` opens the case; in a
+    case, a shared location is sent only after `loc` (or kept with `noloc`).
+    """
 
     CONSENT = "consent"
+    MORE = "more"
     START = "start"
+    SEND_LOCATION = "loc"  # the person confirms a shared location may go to the counsellor
+    KEEP_LOCATION = "noloc"
 
 
 class CourseAction(StrEnum):
@@ -155,10 +162,18 @@ class ForgetCb(CallbackData, prefix="f"):
 
 
 class CaseCb(CallbackData, prefix="ks"):
-    """The counsellor path for a person."""
+    """The counsellor path for a person.
+
+    `lang` is the language the crisis card was written in (used while none is chosen);
+    `share` carries the message that triggered triage into the case (the one the
+    consent screen replies to: Telegram names it, the button cannot).
+    """
 
     action: CaseAction
     urgent: bool = False
+    lang: str = ""
+    share: bool = False
+    ref: int = 0  # the person's message a location button is about
 
 
 class TakeCb(CallbackData, prefix="kt"):
@@ -266,6 +281,7 @@ class AutoCleanCb(CallbackData, prefix="xa"):
     on: bool
     screen: str = "s"
     urgent: bool = False
+    lang: str = ""
 
 
 class ChecklistCb(CallbackData, prefix="ck"):

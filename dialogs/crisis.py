@@ -14,7 +14,7 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
-from aiogram.types import Message, TelegramObject, Update
+from aiogram.types import Message, ReplyParameters, TelegramObject, Update
 
 from bot.content.i18n import Locales, Translator
 from bot.content.model import Service
@@ -23,7 +23,7 @@ from bot.language import Romaniser, is_romanised
 from bot.language.risk import RiskCategory, RiskDetector, RiskMatch
 from dialogs.callbacks import CaseAction, CaseCb
 from dialogs.hotlines import numbers_view
-from dialogs.screen import View, reply
+from dialogs.screen import View
 from dialogs.states import CaseStates
 
 log = logging.getLogger(__name__)
@@ -72,14 +72,17 @@ def crisis_services(content: Content, match: RiskMatch | None) -> tuple[Service,
     leading = [s for s in content.services() if wanted in s.categories] if wanted else []
     urgent = content.services(emergency_only=True)
     ordered = [*(s for s in leading if s.emergency), *(s for s in leading if not s.emergency)]
-    return tuple(dict.fromkeys([*ordered[:2], *urgent]))
+    # Deduplicated by id: services are not hashable (their review marks are a dict).
+    return tuple({s.id: s for s in [*ordered[:2], *urgent]}.values())
 
 
 @lru_cache(maxsize=128)
 def crisis_view(content: Content, t: Translator, match: RiskMatch | None = None) -> View:
     """Fitting words, the numbers for this risk, then the offer of a counsellor."""
     numbers = numbers_view(crisis_services(content, match), t, lead=t(lead_id(match)))
-    offer = [(t("crisis-button-counsellor"), CaseCb(action=CaseAction.CONSENT, urgent=True))]
+    # The card's language rides along: the consent should not switch to another one.
+    offer = [(t("crisis-button-counsellor"),
+              CaseCb(action=CaseAction.CONSENT, urgent=True, lang=t.language))]
     return View(numbers.text, (*numbers.rows[:-1], offer, numbers.rows[-1]))
 
 
@@ -118,7 +121,11 @@ async def crisis_reply(
 ) -> None:
     """Send the emergency numbers and the offer of a counsellor, first of all."""
     t = locales.get(written_language(risk_text, risk.romaniser))
-    await reply(message, crisis_view(content, t, risk_match))
+    view = crisis_view(content, t, risk_match)
+    # A reply to her message: if she asks for a counsellor, Telegram names that message
+    # in the tap, so it can be carried into the case without being stored anywhere first.
+    await message.answer(view.text, reply_markup=view.markup(), reply_parameters=ReplyParameters(
+        message_id=message.message_id, allow_sending_without_reply=True))
     # Category and rule only: never the words that matched.
     log.info("crisis reply sent (%s, rule %s)", risk_match.category, risk_match.term_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage
@@ -15,9 +15,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.content.i18n import Translator
 from bot.pipeline.resilient_storage import ResilientStorage
 from bot.pipeline.throttle import Limiter
+from bot.runtime.settings import Settings
+from bot.storage.cases import Cases
 from bot.storage.people import People, Profile
 from bot.storage.vault import Vault
 from dialogs.callbacks import AutoCleanCb, CourseAction, CourseCb, ForgetCb, MenuCb, Screen
+from dialogs.counsellor import retention
 from dialogs.menu import main_menu, menu_row
 from dialogs.notifications import discreet
 from dialogs.quick_exit.flow import QuickExit, auto_clean_row, toggle_auto_clean
@@ -78,26 +81,41 @@ async def forget_cancelled(callback: CallbackQuery, t: Translator, quick_exit: Q
 
 
 async def forget_confirmed(
-    callback: CallbackQuery, t: Translator, people: People, profile: Profile | None,
-    quick_exit: QuickExit, vault: Vault, state: FSMContext, fsm_storage: BaseStorage,
-    flood_limiter: Limiter,
+    callback: CallbackQuery, bot: Bot, t: Translator, people: People, profile: Profile | None,
+    quick_exit: QuickExit, vault: Vault, cases: Cases, settings: Settings, state: FSMContext,
+    fsm_storage: BaseStorage, flood_limiter: Limiter,
 ) -> None:
-    """Erase the person and say what was erased."""
+    """Erase the person, her counsellor conversations and their forum topics; say what."""
     if profile is None:
         await show(callback, main_menu(t, t("settings-storage-down")))
         return
     try:
         await quick_exit.trail.flush()  # buffered ids must not outlive the erasure
+        conversations = await cases.retire_for(profile.key, _first(settings))
         erased = await people.forget(profile.key, vault.role_key(callback.from_user.id))
     except SQLAlchemyError:
         log.exception("could not erase a person")
         await show(callback, main_menu(t, t("settings-storage-down")))
         return
     await _forget_shared_state(callback, profile.key, state, fsm_storage, flood_limiter)
+    await show(callback, View(_erased(t, erased, conversations), (menu_row(t),)))
+    if conversations:  # the topics go now; the cleanup job retries what Telegram refuses
+        await retention.clean(bot, cases.cleanups)
+
+
+def _first(settings: Settings) -> int | None:
+    """The group that holds cases opened before there were several (each case knows its own)."""
+    return settings.counsellor_chats[0] if settings.counsellor_chats else None
+
+
+def _erased(t: Translator, erased: dict[str, int], conversations: int) -> str:
+    """What /forget erased, in words: records, and counsellor conversations and their copies."""
+    if not erased["people"] and not conversations:
+        return t("settings-forget-nothing")
     others = sum(count for table, count in erased.items() if table != "people")
-    done = t("settings-forget-done", records=others) if erased["people"] \
-        else t("settings-forget-nothing")
-    await show(callback, View(done, (menu_row(t),)))
+    done = t("settings-forget-done", records=others + conversations)
+    return f"{done}\n\n{t('settings-forget-cases', cases=conversations)}" if conversations \
+        else done
 
 
 async def _forget_shared_state(callback: CallbackQuery, person_key: str, state: FSMContext,

@@ -101,8 +101,9 @@ class UserActions(EmulatorState):
         return self.user_message(user, chat, "text", text=text, entities=auto_entities(text),
                                  thread_id=thread_id, reply_to=reply_to)
 
-    def _file(self, kind: str, name: str | None = None, mime: str | None = None) -> StoredFile:
-        stored = StoredFile(self.unique("AgAD"), self.unique("u"), kind, None, name, mime)
+    def _file(self, kind: str, name: str | None = None, mime: str | None = None,
+              data: bytes | None = None) -> StoredFile:
+        stored = StoredFile(self.unique("AgAD"), self.unique("u"), kind, data, name, mime)
         self.files[stored.file_id] = stored
         return stored
 
@@ -116,12 +117,15 @@ class UserActions(EmulatorState):
         return self.user_message(user, chat, "sticker", content={"sticker": body})
 
     def send_photo(self, user: SimUser, chat: SimChat | None = None,
-                   caption: str | None = None) -> Json:
-        """Send a photo, optionally with a caption."""
+                   caption: str | None = None, media_group_id: str | None = None) -> Json:
+        """Send a photo, optionally with a caption, or as one of an album (media group)."""
         f = self._file("photo", "photo.jpg", "image/jpeg")
         sizes = [{"file_id": f.file_id, "file_unique_id": f.file_unique_id, "width": w,
                   "height": w * 3 // 4} for w in (90, 320, 800)]
-        return self.user_message(user, chat, "photo", content={"photo": sizes}, text=caption)
+        content: Json = {"photo": sizes}
+        if media_group_id is not None:
+            content["media_group_id"] = media_group_id
+        return self.user_message(user, chat, "photo", content=content, text=caption)
 
     def send_voice(self, user: SimUser, chat: SimChat | None = None, duration: int = 3) -> Json:
         """Send a voice note."""
@@ -133,7 +137,8 @@ class UserActions(EmulatorState):
     def send_document(self, user: SimUser, chat: SimChat | None = None,
                       file_name: str = "notes.pdf") -> Json:
         """Send a document."""
-        f = self._file("document", file_name, "application/pdf")
+        # Real bytes, so a bot can download it (getFile) and upload it again.
+        f = self._file("document", file_name, "application/pdf", b"%PDF-1.4 simulated\n")
         body = {"file_id": f.file_id, "file_unique_id": f.file_unique_id,
                 "file_name": file_name, "mime_type": "application/pdf"}
         return self.user_message(user, chat, "document", content={"document": body})

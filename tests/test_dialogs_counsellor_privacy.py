@@ -64,7 +64,8 @@ async def test_forget_erases_the_case_and_its_transcript(tmp_path: Path) -> None
         await d.open_case()
         await d.forum_message(lambda: d.sokh.emu.send_text(d.person, PHRASE))
         await d.sokh.settle()
-        assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(1,)]
+        # The message that opened the case, carried in with her consent, and this one.
+        assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(2,)]
         confirm = await d.sokh.say(d.person, "/forget")
         done = await d.sokh.tap(d.person, confirm, "Yes, erase")
         assert "Done" in done.text
@@ -78,7 +79,8 @@ async def test_zero_retention_deletes_the_transcript_at_close(tmp_path: Path) ->
         emu, thread = d.sokh.emu, d.topic_id()
         await d.forum_message(lambda: emu.send_text(d.person, PHRASE))
         await d.sokh.settle()
-        assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(1,)]
+        # The message that opened the case, carried in with her consent, and this one.
+        assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(2,)]
         await d.person_message(lambda: emu.click(d.vanna, d.intro(), TAKE))
         await d.person_message(lambda: emu.send_text(d.vanna, "/close", d.forum, thread_id=thread))
         assert await rows(d.sokh, "SELECT count(*) FROM case_messages") == [(0,)]

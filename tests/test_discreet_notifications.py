@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from simulator.state import SimMessage, SimUser
 from tests.helpers.course import DialogCourse
-from tests.helpers.desk import TAKE, Desk, desk_dialog, rows
+from tests.helpers.desk import FRESH, TAKE, Desk, desk_dialog, rows
 from tests.helpers.dialog_client import DialogClient
 from tests.helpers.harness import Harness
 
@@ -47,7 +47,7 @@ async def refused(sokh: DialogClient | Harness, user: SimUser, message_id: int,
 
 async def test_a_counsellor_reply_starts_with_the_neutral_line(tmp_path: Path) -> None:
     async with desk_dialog(tmp_path) as d:
-        await d.open_case()
+        await d.open_case(choice=FRESH)  # she has not written in the case: not live
         joined = await d.person_message(lambda: d.sokh.emu.click(d.vanna, d.intro(), TAKE))
         assert joined.text.startswith(f"{NEUTRAL}\n\n") and "counsellor has joined" in joined.text
         reply = await counsellor_says(d, LISTEN)
@@ -60,7 +60,7 @@ async def test_fully_neutral_shows_only_the_line_and_read_edits_it_in_place(tmp_
         emu = d.sokh.emu
         chosen = await choose(d.sokh, d.person, "Fully neutral")
         assert "✅ Fully neutral" in emu.buttons(chosen) and NEUTRAL in chosen.text
-        await d.open_case()
+        await d.open_case(choice=FRESH)  # she has not written in the case: not live
         joined = await d.person_message(lambda: emu.click(d.vanna, d.intro(), TAKE))
         assert (joined.text, emu.buttons(joined)) == (NEUTRAL, [READ])
         note = await counsellor_says(d, LISTEN)
@@ -83,7 +83,7 @@ async def test_fully_neutral_media_wait_behind_read_and_the_tap_copies_them(tmp_
     async with desk_dialog(tmp_path) as d:
         emu = d.sokh.emu
         await choose(d.sokh, d.person, "Fully neutral")
-        await d.open_case()
+        await d.open_case(choice=FRESH)  # she has not written in the case: not live
         await d.person_message(lambda: emu.click(d.vanna, d.intro(), TAKE))
         sizes = [{"file_id": "p1", "file_unique_id": "p1u", "width": 90, "height": 60}]
         note = await d.person_message(lambda: emu.user_message(
@@ -105,7 +105,7 @@ async def test_a_forged_or_stale_read_is_refused_kindly(tmp_path: Path) -> None:
     async with desk_dialog(tmp_path, case_retention_days=0) as d:
         emu = d.sokh.emu
         await choose(d.sokh, d.person, "Fully neutral")
-        await d.open_case()
+        await d.open_case(choice=FRESH)  # she has not written in the case: not live
         await d.person_message(lambda: emu.click(d.vanna, d.intro(), TAKE))
         note = await counsellor_says(d, LISTEN)
         [(line,)] = await rows(d.sokh, "SELECT id FROM case_messages WHERE sender = 'counsellor'")

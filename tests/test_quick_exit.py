@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from bot.storage.vault import Vault
 from simulator.state import SimChat, SimMessage, SimUser
+from tests.helpers.desk import FRESH
 from tests.helpers.dialog_client import DialogClient, dialog_client
 from tests.helpers.harness import TEST_SALT, TEST_SECRET, Harness, lose_sqlite_database, running_bot
 
@@ -143,7 +144,7 @@ async def test_open_case_stays_open_and_counsellors_see_a_note(db_url: str) -> N
         crisis = await sokh.say(person, "my stepfather hurts me")
         consent = await sokh.tap(person, crisis, "💬 Talk to a counsellor")
         assert HIDE in sokh.emu.buttons(consent)
-        connected = await sokh.tap(person, consent, "✅ Yes, start")
+        connected = await sokh.tap(person, consent, FRESH)
         assert HIDE in sokh.emu.buttons(connected)
         await sokh.emu.wait_idle()
         noted = asyncio.ensure_future(  # a task: the waiter must exist before the tap
@@ -153,7 +154,8 @@ async def test_open_case_stays_open_and_counsellors_see_a_note(db_url: str) -> N
         assert note.thread_id == max(forum.topics) and "still open" in (note.text or "")
         only_the_menu(sokh, sokh.chat(person))
         assert await rows(sokh, "SELECT status FROM cases") == [("waiting",)]
-        copied = sokh.emu.wait_for_bot_message(forum, 5.0, lambda m: m.text == "still there?")
+        copied = sokh.emu.wait_for_bot_message(  # paced: behind the topic's notes
+            forum, 15.0, lambda m: (m.text or "").endswith("\nstill there?"))
         sokh.emu.send_text(person, "still there?")
         assert (await copied).thread_id == note.thread_id, "the conversation goes on"
     assert not sokh.emu.errors, [(r.method, r.description) for r in sokh.emu.errors]

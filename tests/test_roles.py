@@ -97,4 +97,4 @@ async def test_a_sender_process_takes_no_updates(tmp_path: Path) -> None:
         emu.send_text(emu.add_user(language_code="en"), "/help")
         await asyncio.sleep(0.5)
         assert not emu.calls("getUpdates") and not emu.calls("sendMessage")
-        assert sokh.app.proactive._task is not None  # its sender runs
+        assert sokh.app.proactive._tasks  # its senders run

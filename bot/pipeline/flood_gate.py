@@ -24,6 +24,9 @@ __all__ = ["FloodGate", "NoteDropped", "SkipBareUpdates"]
 Json = dict[str, Any]
 # Told a dropped message's chat and id, so quick exit can still delete it (docs/quick-exit.md).
 NoteDropped = Callable[[int, int], None]
+# Whether a sender's updates pass whatever their count (a person in an open counsellor case:
+# nothing they write may be lost; the relay keeps Telegram's limits itself).
+Exempt = Callable[[int], bool]
 # Past this many people tracked, those idle for a window are forgotten.
 MAX_TRACKED = 50_000
 
@@ -32,9 +35,10 @@ class FloodGate:
     """Sliding-window counts per sender of private updates, on raw update dicts."""
 
     def __init__(self, limit: int, window_s: float, note_dropped: NoteDropped | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 exempt: Exempt | None = None) -> None:
         self._limit, self._window = limit, window_s
-        self._note_dropped = note_dropped
+        self._note_dropped, self._exempt = note_dropped, exempt
         self._monotonic = monotonic
         self._events: dict[int, deque[float]] = {}
         self.dropped = 0
@@ -45,6 +49,8 @@ class FloodGate:
         if sender is None:
             return True
         if self._count(sender) <= self._limit + 1:
+            return True
+        if self._exempt is not None and self._exempt(sender):
             return True
         self.dropped += 1
         message = update.get("message")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from aiogram import BaseMiddleware
@@ -88,30 +89,56 @@ class RedisLimiter:
         return int(total)
 
 
+Exempt = Callable[[int], Awaitable[bool]]
+ALBUMS_KEPT = 10_000
+
+
 class ThrottleMiddleware(BaseMiddleware):
     """Drops a private chat's updates over the limit, telling the person once per window.
 
     Most of a flood never gets here: the FloodGate drops it unparsed. This middleware tells
     the person, and holds the limit across processes when the limiter is Redis.
+    An album (a media group: one update per photo) counts once. Messages of a person for
+    whom `exempt` is true (in an open counsellor case) are never dropped: the relay queues
+    them and keeps Telegram's limits itself.
     """
 
-    def __init__(self, limiter: Limiter, limit: int, vault: Vault) -> None:
+    def __init__(self, limiter: Limiter, limit: int, vault: Vault,
+                 exempt: Exempt | None = None) -> None:
         self._limiter, self._limit, self._vault = limiter, limit, vault
         self.dropped = 0  # counted, not logged: a log line each was a cost of the flood
+        self._exempt = exempt
+        self._albums: OrderedDict[str, None] = OrderedDict()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
         if user is None or chat is None or chat.type != ChatType.PRIVATE:
             return await handler(event, data)
+        if self._album_seen(event):
+            return await handler(event, data)
         seen = await self._limiter.count(self._vault.person_key(user.id))
         if seen <= self._limit:
+            return await handler(event, data)
+        if isinstance(event, Message) and self._exempt and await self._exempt(user.id):
             return await handler(event, data)
         self.dropped += 1
         if seen == self._limit + 1:
             log.info("flood: a person went over the limit; their updates are dropped a while")
             await _tell(event, data["t"]("fallback-too-fast"))
         return None
+
+    def _album_seen(self, event: TelegramObject) -> bool:
+        """True for the second and later photos of an album (the first one was counted)."""
+        album = event.media_group_id if isinstance(event, Message) else None
+        if album is None:
+            return False
+        if album in self._albums:
+            return True
+        self._albums[album] = None
+        if len(self._albums) > ALBUMS_KEPT:
+            self._albums.popitem(last=False)
+        return False
 
 
 async def _tell(event: TelegramObject, text: str) -> None:

@@ -60,6 +60,12 @@ class SendLimits:
         """Hold every send for `seconds` (Telegram said 429 retry_after)."""
         self.overall.next_at = max(self.overall.next_at, self.monotonic() + seconds)
 
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Hold one chat for `seconds` (a 429 about that chat's own limit)."""
+        interval = PRIVATE_INTERVAL_S if chat_id > 0 else GROUP_INTERVAL_S
+        chat = self._chats.setdefault(chat_id, Slots(interval))
+        chat.next_at = max(chat.next_at, self.monotonic() + seconds)
+
     def _forget_idle(self, now: float) -> None:
         idle = [c for c, s in self._chats.items() if s.next_at < now - FORGET_AFTER_S]
         for chat_id in idle:

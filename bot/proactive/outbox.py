@@ -16,6 +16,9 @@ from bot.storage.groups import PAUSED
 from bot.storage.models import Delivery, Group, OutboxRow, TrailState
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+# The counsellor relay's rows (campaign `relay:<case id>`) have their own ordered sender
+# (bot/proactive/relay.py); the general sender leaves them alone.
+RELAY = "relay:"
 # A claimed row whose sender died is claimed again once its lease ends.
 DEFAULT_LEASE = timedelta(seconds=120)
 _COLUMNS = (OutboxRow.id, OutboxRow.person_key, OutboxRow.campaign, OutboxRow.step,
@@ -102,7 +105,8 @@ class Outbox:
         due = or_(and_(OutboxRow.status == PENDING, OutboxRow.due_at <= now),
                   and_(OutboxRow.status == SENDING, OutboxRow.lease_until < now))
         # SQLite ignores FOR UPDATE; there its single writer makes UPDATE ... RETURNING atomic.
-        pick = (select(OutboxRow.id).where(due).order_by(OutboxRow.due_at, OutboxRow.id)
+        mine = ~OutboxRow.campaign.startswith(RELAY)
+        pick = (select(OutboxRow.id).where(due, mine).order_by(OutboxRow.due_at, OutboxRow.id)
                 .limit(limit).with_for_update(skip_locked=True))
         claim = (update(OutboxRow).where(OutboxRow.id.in_(pick.scalar_subquery()))
                  .values(status=SENDING, lease_until=now + self._lease).returning(*_COLUMNS)
@@ -155,6 +159,8 @@ class Outbox:
         query = update(OutboxRow).where(OutboxRow.person_key == person_key, waiting)
         if campaign is not None:
             query = query.where(OutboxRow.campaign == campaign)
+        else:  # what a person wrote to a counsellor still reaches the counsellor
+            query = query.where(~OutboxRow.campaign.startswith(RELAY))
         async with self._sessions.begin() as session:
             await session.execute(query.values(status=CANCELLED, lease_until=None))
 
@@ -168,7 +174,8 @@ class Outbox:
 
     async def recover(self) -> None:
         """Release every claimed row: only for a sole sender starting up (SQLite)."""
-        query = update(OutboxRow).where(OutboxRow.status == SENDING)
+        query = update(OutboxRow).where(OutboxRow.status == SENDING,
+                                        ~OutboxRow.campaign.startswith(RELAY))
         async with self._sessions.begin() as session:
             await session.execute(query.values(status=PENDING, lease_until=None))
 

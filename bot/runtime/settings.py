@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Telegram takes 1-256 characters of A-Za-z0-9_- as a webhook secret; fewer than 32 is guessable.
@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1:8443"
-    counsellor_chat_id: int | None = None
+    # One counsellors' forum supergroup, or several comma-separated (docs/counsellor.md).
+    counsellor_chat_id: Annotated[int | tuple[int, ...] | None, NoDecode] = None
     # Counsellor path (docs/counsellor.md): hours in SOKH_TIMEZONE, waiting rule, retention.
     counsellor_language: str = "km"
     counsellor_open_hour: int = Field(default=8, ge=0, le=24)
@@ -58,6 +59,21 @@ class Settings(BaseSettings):
     flood_window_s: float = Field(default=2.0, gt=0)
     # Quick exit (docs/quick-exit.md): minutes of silence before 'Clean up after me' runs.
     auto_clean_minutes: int = Field(default=15, ge=1)
+
+    @field_validator("counsellor_chat_id", mode="before")
+    @classmethod
+    def _chat_ids(cls, value: Any) -> Any:
+        """'-100…1, -100…2' names several groups; one stays a plain id."""
+        if not isinstance(value, str):
+            return value
+        ids = tuple(int(part) for part in value.split(",") if part.strip())
+        return None if not ids else ids[0] if len(ids) == 1 else ids
+
+    @property
+    def counsellor_chats(self) -> tuple[int, ...]:
+        """Every counsellors' group, in the order given (empty when unset)."""
+        value = self.counsellor_chat_id
+        return () if value is None else (value,) if isinstance(value, int) else value
 
     @field_validator("sokh_timezone")
     @classmethod

@@ -177,12 +177,16 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(10), index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     topic_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # Which counsellors' group holds the topic (COUNSELLOR_CHAT_ID may name several).
+    forum_id: Mapped[int | None] = mapped_column(BigInteger)
     counsellor_id: Mapped[int | None] = mapped_column(BigInteger)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     waiting_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rating: Mapped[int | None] = mapped_column(Integer)
+    # The 'urgent case waiting' note in the forum's General topic, edited when taken.
+    announce_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class CaseMessage(Base):
@@ -197,6 +201,35 @@ class CaseMessage(Base):
     sender: Mapped[str] = mapped_column(String(10))
     body_enc: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaseForumMessage(Base):
+    """A message the case left in the counsellors' forum, by its id (encrypted).
+
+    Kept so the copies can be deleted one by one where deleting the whole topic fails.
+    """
+
+    __tablename__ = "case_forum_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    message_id_enc: Mapped[str] = mapped_column(Text)
+
+
+class ForumCleanup(Base):
+    """A purged case's forum topic still to delete; no person key, so /forget leaves it.
+
+    `ids_enc` holds the case's forum message ids, encrypted; `next_try_at` backs off.
+    """
+
+    __tablename__ = "forum_cleanup"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    topic_id: Mapped[int | None] = mapped_column(BigInteger)
+    ids_enc: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class CaseAudit(Base):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from dataclasses import replace
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatMemberStatus
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
@@ -21,33 +21,22 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.i18n import Locales, Translator
-from bot.language.risk import RiskDetector
 from bot.runtime.clock import Clock
 from bot.runtime.settings import Settings
 from bot.storage.cases import TAKEN, CaseInfo, Cases
-from bot.storage.people import People
-from bot.storage.vault import Vault
-from dialogs.callbacks import ReadCb, TakeCb
-from dialogs.notifications.discreet import (
-    CLOSED,
-    JOINED,
-    NEUTRAL,
-    line_read,
-    present,
-    send_sensitive,
-)
-from dialogs.screen import View
+from dialogs.callbacks import TakeCb
+from dialogs.counsellor import notes, retention
+from dialogs.counsellor.relay import CaseMail, counsellor_view
 from dialogs.text import escape
+
+__all__ = ["counsellor_view"]  # reveal.py shows a counsellor's line the same way
 
 log = logging.getLogger(__name__)
 MEMBER_CACHE_S = 60.0
 ACTIVE = {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
-# Media whose copy can carry the 'Counsellor:' line as a caption.
 # Telegram allows 4096 characters of text and 1024 of caption; the neutral first line and
 # 'Counsellor:' take up to ~60 in either language, so counsellors get this much.
 RELAY_TEXT_MAX, RELAY_CAPTION_MAX = 4000, 950
-CAPTIONED = {"photo", "voice", "video", "document", "audio", "animation"}
-RatingView = Callable[[Translator, int], View]
 
 
 class Counsellors(Filter):
@@ -58,7 +47,7 @@ class Counsellors(Filter):
 
     async def __call__(self, event: Message | CallbackQuery, bot: Bot, settings: Settings) -> bool:
         chat = event.chat if isinstance(event, Message) else getattr(event.message, "chat", None)
-        if chat is None or chat.id != settings.counsellor_chat_id or event.from_user is None:
+        if chat is None or chat.id not in settings.counsellor_chats or event.from_user is None:
             return False
         return await self._is_member(bot, chat.id, event.from_user.id)
 
@@ -77,11 +66,21 @@ def staff(locales: Locales, settings: Settings) -> Translator:
     return locales.get(settings.counsellor_language)
 
 
+def forum_of(settings: Settings, case: CaseInfo) -> int:
+    """The counsellors' group that holds a case (the first one for cases from before)."""
+    return case.forum_id if case.forum_id is not None else settings.counsellor_chats[0]
+
+
 async def open_topic(bot: Bot, settings: Settings, locales: Locales, cases: Cases,
-                     case: CaseInfo) -> bool:
-    """Create the case's topic with a Take button; announce urgent cases in General."""
-    chat_id, t = settings.counsellor_chat_id, staff(locales, settings)
-    assert chat_id is not None
+                     case_mail: CaseMail, case: CaseInfo,
+                     first: Message | None = None) -> tuple[CaseInfo, bool] | None:
+    """Create the case's topic; queue its how-to note with Take, her first message if she
+    agreed, and an urgent case's note in General.
+
+    Returns None when the group refused (the case is closed), else the case with its topic
+    and whether `first` was passed on.
+    """
+    chat_id, t = forum_of(settings, case), staff(locales, settings)
     name = t("counsellor-topic-urgent" if case.urgent else "counsellor-topic", alias=case.alias)
     try:
         topic = await bot.create_forum_topic(chat_id, name)
@@ -89,40 +88,22 @@ async def open_topic(bot: Bot, settings: Settings, locales: Locales, cases: Case
         # Misconfigured group (not a forum, bot not an admin): be honest, keep nothing.
         log.error("cannot create a topic in the counsellors' group: check COUNSELLOR_CHAT_ID")
         await cases.close(case.id, 0, keep_transcript=False)
-        return False
+        return None
     await cases.set_topic(case.id, topic.message_thread_id)
-    intro = View(t("counsellor-case-new", alias=case.alias, language=case.language),
-                 ([(t("counsellor-button-take"), TakeCb(case=case.id))],))
-    await bot.send_message(chat_id, intro.text, message_thread_id=topic.message_thread_id,
-                           reply_markup=intro.markup())
+    case = replace(case, topic_id=topic.message_thread_id)
+    await case_mail.note(case, chat_id, "intro", notes.intro_view(t, case).text, take=True)
+    if first is not None:  # queued like any of her messages: it gets the 👌 when delivered
+        await cases.record(case, "person", transcript_text(first))
+        await case_mail.from_person(case, chat_id, first, None)
     if case.urgent:
-        await bot.send_message(chat_id, t("counsellor-urgent-announce", alias=case.alias))
-    return True
+        announce = t("counsellor-urgent-announce", alias=case.alias)
+        await case_mail.note(case, chat_id, "announce", announce, thread=False)
+    return case, first is not None
 
 
 def transcript_text(message: Message) -> str:
     """What the transcript keeps of a message: its text, or the kind of media."""
     return message.text or message.caption or f"[{message.content_type}]"
-
-
-async def copy_to_topic(bot: Bot, settings: Settings, locales: Locales, risk: RiskDetector,
-                        case: CaseInfo, message: Message) -> None:
-    """Copy a person's message into the topic; flag risk words for the counsellor."""
-    chat_id = settings.counsellor_chat_id
-    assert chat_id is not None and case.topic_id is not None
-    if message.contact is not None:
-        # A contact card carries a name, a phone number and a Telegram id, which the consent
-        # screen promises counsellors never see: only its arrival is told.
-        note = staff(locales, settings)("counsellor-contact-withheld")
-        await bot.send_message(chat_id, note, message_thread_id=case.topic_id)
-        return
-    await bot.copy_message(chat_id, message.chat.id, message.message_id,
-                           message_thread_id=case.topic_id)
-    text = message.text or message.caption
-    match = risk.detect(text) if text else None
-    if match is not None:
-        note = staff(locales, settings)("counsellor-risk-flag", category=str(match.category))
-        await bot.send_message(chat_id, note, message_thread_id=case.topic_id)
 
 
 def _too_long(message: Message) -> bool:
@@ -132,52 +113,27 @@ def _too_long(message: Message) -> bool:
     return len(message.caption or "") > RELAY_CAPTION_MAX
 
 
-def counsellor_view(t: Translator, text: str) -> View:
-    """A counsellor's words as the person sees them: 'Counsellor:' and never a name."""
-    return View(f"{t('counsellor-prefix')} {escape(text)}")
-
-
-async def send_to_person(bot: Bot, t: Translator, case: CaseInfo, message: Message,
-                         mode: str, read: ReadCb) -> None:
-    """Re-send a counsellor's message as 'Counsellor:' without their name, discreetly."""
-    if message.text is not None or mode == NEUTRAL:
-        # Fully neutral media wait behind Read too: the tap copies them (notifications/reveal.py).
-        view = counsellor_view(t, transcript_text(message))
-        await send_sensitive(bot, case.chat_id, view, t, mode, read)
-        return
-    # Discreet media: the caption (or the line before a sticker) starts with the neutral line.
-    prefix = present(View(t("counsellor-prefix")), t, mode, None).text
-    if message.content_type in CAPTIONED:
-        caption = f"{prefix} {escape(message.caption or '')}".strip()
-        await bot.copy_message(case.chat_id, message.chat.id, message.message_id,
-                               caption=caption)
-        return
-    await bot.send_message(case.chat_id, prefix)
-    await bot.copy_message(case.chat_id, message.chat.id, message.message_id)
-
-
 async def take_case(callback: CallbackQuery, callback_data: TakeCb, bot: Bot, cases: Cases,
                     locales: Locales, settings: Settings, callback_answer: CallbackAnswer,
-                    people: People) -> None:
+                    case_mail: CaseMail) -> None:
     """Give the case to this counsellor; a second counsellor is told it is taken."""
     t = staff(locales, settings)
     case = await cases.get(callback_data.case)
     if case is None or not await cases.take(case.id, callback.from_user.id):
         callback_answer.text, callback_answer.show_alert = t("counsellor-already-taken"), True
         return
-    if isinstance(callback.message, Message):
-        name = escape(callback.from_user.full_name)
-        await callback.message.edit_text(t("counsellor-case-taken", alias=case.alias, name=name))
-    person = locales.get(case.language)
-    await send_sensitive(bot, case.chat_id, View(person("counsellor-joined")), person,
-                         await people.notify_mode(case.person_key), ReadCb(kind=JOINED))
+    intro = callback.message if isinstance(callback.message, Message) else None
+    await notes.mark_taken(bot, forum_of(settings, case), t, case,
+                           escape(callback.from_user.full_name), intro)
+    seq = callback.message.message_id if callback.message else 0
+    await case_mail.to_person(case, seq, "joined", {"k": "joined"})
     log.info("case %s taken", case.alias)
 
 
-async def counsellor_reply(message: Message, bot: Bot, cases: Cases, locales: Locales,
-                           settings: Settings, people: People, vault: Vault) -> None:
-    """Relay a counsellor's message in a case topic to the person."""
-    case = await cases.by_topic(message.message_thread_id or 0)
+async def counsellor_reply(message: Message, cases: Cases, locales: Locales,
+                           settings: Settings, case_mail: CaseMail) -> None:
+    """Queue a counsellor's message in a case topic for the person, in order."""
+    case = await cases.by_topic(message.chat.id, message.message_thread_id or 0)
     if case is None or case.status == "closed" or message.from_user is None:
         return
     t = staff(locales, settings)
@@ -190,12 +146,13 @@ async def counsellor_reply(message: Message, bot: Bot, cases: Cases, locales: Lo
         return
     # Recorded first: a fully neutral notification's Read button names the line by its id.
     line = await cases.record(case, "counsellor", transcript_text(message))
-    mode = await people.notify_mode(case.person_key)
-    read = line_read(vault, line, None if message.text is not None else message.message_id)
-    try:
-        await send_to_person(bot, locales.get(case.language), case, message, mode, read)
-    except TelegramForbiddenError:
-        await message.reply(t("counsellor-person-gone"))
+    await cases.note_forum(case.id, message.message_id)  # retention deletes it with the case
+    words = message.text if message.text is not None else message.caption
+    payload = {"k": "reply", "forum": message.chat.id, "th": case.topic_id, "line": line,
+               "msg": message.message_id, "kind": message.content_type}
+    if words:
+        payload["sealed"] = case_mail.seal(case, words)
+    await case_mail.to_person(case, message.message_id, "msg", payload)
 
 
 async def queue_command(message: Message, cases: Cases, locales: Locales, settings: Settings,
@@ -204,7 +161,7 @@ async def queue_command(message: Message, cases: Cases, locales: Locales, settin
     t, now = staff(locales, settings), clock()
     lines = [t("counsellor-queue-line", alias=c.alias, urgent=str(c.urgent).lower(),
                minutes=int((now - c.opened_at).total_seconds() // 60))
-             for c in await cases.waiting()]
+             for c in await cases.waiting() if forum_of(settings, c) == message.chat.id]
     await message.answer("\n".join([t("counsellor-queue-title"), *lines]) if lines
                          else t("counsellor-queue-empty"))
 
@@ -213,26 +170,30 @@ async def not_a_counsellor(callback: CallbackQuery) -> None:
     """Someone outside the counsellors' group: change nothing, say nothing."""
 
 
-def closer(rating_view: RatingView) -> Callable[..., object]:
-    """The /close handler, given the person's closing screen (from the person's side)."""
-    async def close_case(message: Message, bot: Bot, cases: Cases, locales: Locales,
-                         settings: Settings, fsm_storage: BaseStorage, people: People) -> None:
-        """End the case: tell both sides, close the topic, offer the person a rating."""
-        t = staff(locales, settings)
-        case = await cases.by_topic(message.message_thread_id or 0)
-        if case is None or case.status == "closed" or message.from_user is None:
-            await message.answer(t("counsellor-no-case-here"))
-            return
-        await cases.close(case.id, message.from_user.id, settings.case_retention_days > 0)
-        await _end_person_state(bot, fsm_storage, case.chat_id)
-        person = locales.get(case.language)
-        await send_sensitive(bot, case.chat_id, rating_view(person, case.id), person,
-                             await people.notify_mode(case.person_key),
-                             ReadCb(kind=CLOSED, ref=str(case.id)))
-        await message.answer(t("counsellor-case-closed", alias=case.alias))
+async def close_case(message: Message, bot: Bot, cases: Cases, locales: Locales,
+                     settings: Settings, fsm_storage: BaseStorage, case_mail: CaseMail) -> None:
+    """End the case: tell both sides, close the topic, offer the person a rating."""
+    t = staff(locales, settings)
+    case = await cases.by_topic(message.chat.id, message.message_thread_id or 0)
+    if case is None or case.status == "closed" or message.from_user is None:
+        await message.answer(t("counsellor-no-case-here"))
+        return
+    days = settings.case_retention_days
+    queued = await cases.close(case.id, message.from_user.id, days > 0, message.chat.id)
+    if queued is None:  # a second /close raced this one
+        return
+    await _end_person_state(bot, fsm_storage, case.chat_id)
+    # Queued behind the counsellor's last messages, so the person reads them first.
+    await case_mail.to_person(case, message.message_id, "closed", {"k": "closed"})
+    if queued:  # zero retention: the topic goes now (retried by the cleanup job if not)
+        await retention.clean(bot, cases.cleanups, queued)
+        await notes.patiently(lambda: bot.send_message(
+            message.chat.id, t("counsellor-case-closed-deleted", alias=case.alias)))
+    else:
+        await notes.patiently(lambda: message.answer(
+            t("counsellor-case-closed", alias=case.alias, days=days)))
         await bot.close_forum_topic(message.chat.id, case.topic_id or 0)
-        log.info("case %s closed", case.alias)
-    return close_case
+    log.info("case %s closed", case.alias)
 
 
 async def _end_person_state(bot: Bot, storage: BaseStorage, chat_id: int) -> None:
@@ -241,14 +202,14 @@ async def _end_person_state(bot: Bot, storage: BaseStorage, chat_id: int) -> Non
     await FSMContext(storage=storage, key=key).clear()
 
 
-def create_router(rating_view: RatingView) -> Router:
+def create_router() -> Router:
     """The forum side: every handler behind the counsellors' membership check."""
     router = Router(name="cases")
     members = Counsellors()
     router.callback_query.register(take_case, TakeCb.filter(), members)
     router.callback_query.register(not_a_counsellor, TakeCb.filter())
     router.message.register(queue_command, Command("queue"), members)
-    router.message.register(closer(rating_view), Command("close"), members)
+    router.message.register(close_case, Command("close"), members)
     router.message.register(counsellor_reply, F.message_thread_id, ~F.text.startswith("/"),
                             members)
     return router

@@ -1,4 +1,5 @@
-"""Periodic counsellor-path jobs: tell people no one has taken their case yet; purge old cases."""
+"""Periodic counsellor-path jobs: tell people no one has taken their case yet; purge old
+cases and delete their forum topics."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.runtime.settings import Settings
 from bot.storage.cases import Cases
 from bot.storage.people import People
 from dialogs.callbacks import ReadCb
+from dialogs.counsellor import retention
 from dialogs.hotlines import emergency_view
 from dialogs.notifications.discreet import WAITING, send_sensitive
 from dialogs.screen import View
@@ -43,8 +45,15 @@ async def tell_waiting(bot: Bot, cases: Cases, locales: Locales, content: Conten
 
 
 async def purge_cases(cases: Cases, settings: Settings) -> int:
-    """Delete cases and transcripts closed longer ago than the retention period."""
-    purged = await cases.purge(settings.case_retention_days)
+    """Delete cases and transcripts closed longer ago than the retention period; their
+    forum topics are queued for `clean_forum`."""
+    purged = await cases.purge(settings.case_retention_days,
+                               settings.counsellor_chats[0] if settings.counsellor_chats else None)
     if purged:
         log.info("purged %d closed case(s) past retention", purged)
     return purged
+
+
+async def clean_forum(bot: Bot, cases: Cases) -> int:
+    """Delete the forum topics of purged cases that are due (first tries and retries)."""
+    return await retention.clean(bot, cases.cleanups)

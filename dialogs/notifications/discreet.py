@@ -24,6 +24,9 @@ from dialogs.screen import View, show
 
 DISCREET, NEUTRAL = DEFAULT_NOTIFY, NEUTRAL_NOTIFY
 MODES = (DISCREET, NEUTRAL)
+# Not a setting: a counsellor's message in a live conversation (the person wrote moments
+# ago, so she is looking at the chat) is shown as it is (docs/counsellor.md).
+LIVE = "live"
 # What a Read button re-renders; its `ref` is an id, never text (content comes back by id).
 LINE = "c"  # a counsellor's message: ref is its encrypted transcript line
 JOINED = "j"  # 'a counsellor has joined'
@@ -43,6 +46,8 @@ def present(view: View, t: Translator, mode: str, read: ReadCb | None) -> View:
     Without `read` (media, which cannot be hidden behind an edit) 'neutral' falls back to
     'discreet'.
     """
+    if mode == LIVE:
+        return view
     neutral = t("notify-neutral")
     if mode == NEUTRAL and read is not None:
         return View(neutral, ([(t("notify-button-read"), read)],))

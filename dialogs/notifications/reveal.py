@@ -60,8 +60,9 @@ async def read(callback: CallbackQuery, callback_data: ReadCb, bot: Bot, t: Tran
         return
     await show(callback, view)
     source = media_source(vault, callback_data.ref) if callback_data.kind == MEDIA else None
-    if source is not None and settings.counsellor_chat_id is not None:
-        await _copy_media(bot, callback.from_user.id, settings.counsellor_chat_id, source[1])
+    if source is not None and settings.counsellor_chats:
+        # The first group: with several, the media's own group is not in its Read button yet.
+        await _copy_media(bot, callback.from_user.id, settings.counsellor_chats[0], source[1])
 
 
 async def revealed(data: ReadCb, t: Translator, profile: Profile, cases: Cases,
@@ -74,7 +75,8 @@ async def revealed(data: ReadCb, t: Translator, profile: Profile, cases: Cases,
         return await _line(cases, t, profile, source[0])
     if data.kind == CLOSED and ref.isdigit():
         case = await cases.get(int(ref))
-        return rating_view(t, case.id) if case and case.person_key == profile.key else None
+        mine = case is not None and case.person_key == profile.key
+        return rating_view(t, int(ref), settings.case_retention_days) if mine else None
     if data.kind == JOINED:
         return View(t("counsellor-joined"))
     if data.kind == WAITING:

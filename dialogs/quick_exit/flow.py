@@ -61,10 +61,11 @@ def quick_exit_row(t: Translator) -> Row:
     return [*menu_row(t), hide_button(t)]
 
 
-def auto_clean_row(t: Translator, on: bool, screen: str = "s", urgent: bool = False) -> Row:
+def auto_clean_row(t: Translator, on: bool, screen: str = "s", urgent: bool = False,
+                   lang: str = "") -> Row:
     """The 'Clean up after me' switch; tapping it flips the setting."""
     label = t("hide-autoclean-on" if on else "hide-autoclean-off")
-    return [(label, AutoCleanCb(on=not on, screen=screen, urgent=urgent))]
+    return [(label, AutoCleanCb(on=not on, screen=screen, urgent=urgent, lang=lang))]
 
 
 @dataclass(frozen=True)
@@ -148,11 +149,12 @@ class QuickExit:
 
     async def _tell_counsellors(self, bot: Bot, person_key: str) -> None:
         """The case stays open; its topic only learns that the screen was cleared."""
-        chat_id = self.settings.counsellor_chat_id
+        chats = self.settings.counsellor_chats
         try:
-            case = await self.cases.active_for(person_key) if chat_id else None
-            if case is None or case.topic_id is None or chat_id is None:
+            case = await self.cases.active_for(person_key) if chats else None
+            if case is None or case.topic_id is None:
                 return
+            chat_id = case.forum_id if case.forum_id is not None else chats[0]
             staff = self.locales.get(self.settings.counsellor_language)
             note = staff("hide-case-note", alias=case.alias)
             await bot.send_message(chat_id, note, message_thread_id=case.topic_id)

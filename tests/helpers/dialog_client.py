@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -22,15 +23,18 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import InputFile, Update
+from aiogram.types import BufferedInputFile, InputFile, Update
 from pydantic import SecretStr
 
+from bot.proactive.limits import OVERALL_PER_S, SendLimits
+from bot.proactive.relay import RelaySender
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot
-from bot.wiring import Services, build_dispatcher, build_services, start_trail
+from bot.wiring import Proactive, Services, build_dispatcher, build_services, start_trail
 from simulator.emulator import BotApiEmulator
 from simulator.faults import ConnectionDropped
+from simulator.spec import FileUpload
 from simulator.state import SimChat, SimMessage, SimUser
 from tests.helpers.harness import TEST_SALT, TEST_SECRET, TOKEN
 from tests.helpers.warm import files_parsed_once, migrated_sqlite
@@ -60,37 +64,46 @@ class RecordingSession(BaseSession):
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         """Record the call, run it on the emulated Telegram and parse the answer."""
-        name, params = method.__api_method__, self._params(bot, method)
+        name, (params, uploads) = method.__api_method__, self._params(bot, method)
         self.calls.append(RecordedCall(name, params))
         try:
-            status, body = await self.telegram.execute(name, params)
+            status, body = await self.telegram.execute(name, params, uploads)
         except ConnectionDropped:
             raise TelegramNetworkError(method, "connection dropped") from None
         response = self.check_response(bot, method, status, self.json_dumps(body))
         return cast(TelegramType, response.result)
 
-    def _params(self, bot: Bot, method: TelegramMethod[TelegramType]) -> Json:
-        """The parameters as JSON, as they would travel over HTTP."""
+    def _params(self, bot: Bot,
+                method: TelegramMethod[TelegramType]) -> tuple[Json, dict[str, FileUpload]]:
+        """The parameters as JSON and the uploaded files, as they would travel over HTTP."""
         files: dict[str, InputFile] = {}
         params: Json = {}
         for key, raw in method.model_dump(exclude_none=True, warnings=False).items():
             value = self.prepare_value(raw, bot=bot, files=files, _dumps_json=False)
             if value is not None and value != "":
                 params[key] = value
-        if files:
-            raise NotImplementedError("the dialog client uploads no files")
-        return cast(Json, json.loads(self.json_dumps(params)))
+        uploads = {key: _upload(file) for key, file in files.items()}
+        return cast(Json, json.loads(self.json_dumps(params))), uploads
 
     async def stream_content(
         self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30,
         chunk_size: int = 65536, raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        """Downloads are not part of dialog tests."""
-        raise NotImplementedError("the dialog client downloads no files")
-        yield b""  # an async generator, as the base class declares
+        """A file the emulator holds, by the file id at the end of its download URL."""
+        stored = self.telegram.files.get(url.rsplit("/", 1)[-1])
+        if stored is None or stored.data is None:
+            raise FileNotFoundError("the emulator holds no bytes for this file")
+        yield stored.data
 
     async def close(self) -> None:
         """Nothing to close: no connection was opened."""
+
+
+def _upload(file: InputFile) -> FileUpload:
+    """An aiogram upload as the emulator receives one (only in-memory files are sent)."""
+    if not isinstance(file, BufferedInputFile):
+        raise NotImplementedError("the dialog client uploads in-memory files only")
+    return FileUpload(file.filename or "file", file.data)
 
 
 @dataclass
@@ -102,13 +115,15 @@ class DialogClient:
     dispatcher: Dispatcher
     bot: Bot
     session: RecordingSession
+    relay: RelaySender
 
     def chat(self, user: SimUser) -> SimChat:
         """The private chat between a person and the bot."""
         return self.emu.private_chat(user)
 
     async def feed(self) -> None:
-        """Hand every pending update to the dispatcher, in order, each to its end."""
+        """Hand every pending update to the dispatcher, in order, each to its end; then let
+        the counsellor relay send what it queued (time jumps: no pacing waits here)."""
         queue = self.emu.queue
         while updates := queue.take(100):
             for raw in updates:
@@ -117,6 +132,8 @@ class DialogClient:
                 response = await self.dispatcher.feed_update(self.bot, update)
                 if isinstance(response, TelegramMethod):  # as polling does with such returns
                     await self.bot(response)
+        while await self.relay.run_once():
+            pass
 
     async def settle(self) -> None:
         """Handle every pending update (each is handled to its end)."""
@@ -205,8 +222,11 @@ async def dialog_client(folder: Path, clock: Clock = utc_now,
     session = RecordingSession(emu)
     bot.session = session
     start_trail(services, bot)  # as assemble's start-up hook does
+    jumps = itertools.count()
+    limits = SendLimits(OVERALL_PER_S, lambda: next(jumps) * 1000.0)
+    relay = Proactive(services).relay_sender(bot, limits, grace_s=0.0)
     try:
-        yield DialogClient(emu, services, dispatcher, bot, session)
+        yield DialogClient(emu, services, dispatcher, bot, session, relay)
     finally:
         await services.quick_exit.trail.stop()
         await services.close()
