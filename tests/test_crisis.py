@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.content.i18n import Locales
+from bot.content.i18n import Locales, local_digits
 from bot.content.store import ContentStore
 from bot.language.risk import RiskCategory, RiskDetector, RiskMatch
 from bot.runtime.settings import REPO_ROOT, Settings
@@ -52,7 +52,7 @@ def test_consent_is_three_lines_and_says_what_the_retention_setting_does(
         assert t("counsellor-button-more") not in _labels(full)
         for text in (short.text, full.text):
             # The number of days the purge job uses is the number the person reads.
-            assert (f" {days} " in text) == (days > 0), (days, text)
+            assert (f" {local_digits(str(days), language)} " in text) == (days > 0), (days, text)
     en = locales.get("en")
     kept = consent_view(content, en, Settings(case_retention_days=30), now, Entry()).text
     assert "until 30 days after" in kept and "counsellors' chat" in kept

@@ -26,8 +26,8 @@ async def test_purge_and_forget_queue_topics_with_their_ids_sealed(db_url: str,
     people, cases = People(sessions, vault, clock), Cases(sessions, vault, clock)
     old, other = await people.touch(7001, 7001), await people.touch(7002, 7002)
     opened = []
-    for profile, topic in ((old, 11), (other, 22)):
-        case = await cases.open(profile.key, 7001, "en", urgent=True)
+    for profile, chat, topic in ((old, 7001, 11), (other, 7002, 22)):
+        case = await cases.open(profile.key, chat, "en", urgent=True)
         opened.append(case.id)
         await cases.set_topic(case.id, topic)
         await cases.set_announce(case.id, topic + 1000)

@@ -39,7 +39,11 @@ def backoff(attempts: int) -> timedelta:
     return min(later, LAST_RETRY)
 
 
-def _forum_context(case_id: int) -> bytes:
+CLEANUP_CONTEXT = b"forum-cleanup"  # what sealed the ids of a topic queued for deletion
+
+
+def forum_context(case_id: int) -> bytes:
+    """What seals the id of one message a case left in its forum topic."""
     return f"forum:{case_id}".encode()
 
 
@@ -51,7 +55,7 @@ class ForumCleanups:
 
     def sealed_id(self, case_id: int, message_id: int) -> CaseForumMessage:
         """A forum message id of a case, as stored: encrypted and bound to the case."""
-        token = self._vault.encrypt(str(message_id).encode(), _forum_context(case_id))
+        token = self._vault.encrypt(str(message_id).encode(), forum_context(case_id))
         return CaseForumMessage(case_id=case_id, message_id_enc=token)
 
     async def queue(self, session: AsyncSession, cases: list[Case],
@@ -74,11 +78,11 @@ class ForumCleanups:
         return [row.id for row in queued]
 
     def _row(self, case: Case, chat_id: int | None, rows: list[CaseForumMessage]) -> ForumCleanup:
-        message_ids = [int(self._vault.decrypt(r.message_id_enc, _forum_context(case.id)))
+        message_ids = [int(self._vault.decrypt(r.message_id_enc, forum_context(case.id)))
                        for r in rows]
         if case.announce_id is not None:
             message_ids.append(case.announce_id)  # in General, outside the topic
-        sealed = self._vault.encrypt(json.dumps(message_ids).encode(), b"forum-cleanup")
+        sealed = self._vault.encrypt(json.dumps(message_ids).encode(), CLEANUP_CONTEXT)
         group = case.forum_id if case.forum_id is not None else chat_id
         assert group is not None  # filtered in queue()
         return ForumCleanup(chat_id=group, topic_id=case.topic_id, ids_enc=sealed,
@@ -94,7 +98,7 @@ class ForumCleanups:
         return [self._cleanup(row) for row in rows]
 
     def _cleanup(self, row: ForumCleanup) -> Cleanup:
-        ids = json.loads(self._vault.decrypt(row.ids_enc, b"forum-cleanup"))
+        ids = json.loads(self._vault.decrypt(row.ids_enc, CLEANUP_CONTEXT))
         return Cleanup(row.id, row.chat_id, row.topic_id, tuple(ids), row.attempts)
 
     async def done(self, cleanup_id: int) -> None:
@@ -106,7 +110,7 @@ class ForumCleanups:
         """Keep what is left to delete and try again later; return when."""
         attempts = cleanup.attempts + 1
         later = self._clock() + backoff(attempts)
-        sealed = self._vault.encrypt(json.dumps(list(remaining)).encode(), b"forum-cleanup")
+        sealed = self._vault.encrypt(json.dumps(list(remaining)).encode(), CLEANUP_CONTEXT)
         async with self._sessions.begin() as session:
             await session.execute(update(ForumCleanup).where(ForumCleanup.id == cleanup.id)
                                   .values(attempts=attempts, next_try_at=later, ids_enc=sealed))

@@ -17,12 +17,15 @@ from sqlalchemy import Column, ColumnElement, Table, delete, exists, insert, or_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.runtime.settings import Settings
+from bot.storage.forum_cleanup import CLEANUP_CONTEXT, forum_context
 from bot.storage.group_sessions import trainer_context
 from bot.storage.models import (
     Case,
+    CaseForumMessage,
     CaseMessage,
     ChecklistTick,
     Delivery,
+    ForumCleanup,
     GroupSession,
     GroupTrainer,
     OutboxRow,
@@ -111,6 +114,10 @@ STANDALONE = (
     Spec(_table(GroupSession), "trainer_key", ROLE,
          (Sealed("trainer_id_enc", lambda r: trainer_context(r["trainer_key"])),)),
     Spec(_table(SessionRsvp), "person_key", ROLE),
+    # Forum message ids of cases, and of topics queued for deletion: sealed, no pseudonym.
+    Spec(_table(CaseForumMessage), None,
+         sealed=(Sealed("message_id_enc", lambda r: forum_context(r["case_id"])),)),
+    Spec(_table(ForumCleanup), None, sealed=(Sealed("ids_enc", lambda r: CLEANUP_CONTEXT),)),
 )
 
 
