@@ -170,3 +170,17 @@ async def test_new_cases_go_to_the_least_loaded_group(tmp_path: Path) -> None:
         back = await d.sokh.act(d.sokh.chat(late), lambda: d.sokh.emu.send_text(
             d.rith, "I am here", other, thread_id=max(other.topics)))
         assert (back.text or "").endswith("Counsellor: I am here")
+
+
+async def test_the_open_case_is_read_from_the_database_not_the_fsm(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path) as d:
+        await _in_case(d)
+        storage = d.sokh.dispatcher.fsm.storage
+        await storage.close()  # as after a restart, on another worker, or with Redis down
+        d.sokh.dispatcher.fsm.storage = type(storage)()  # type: ignore[call-arg]
+        relayed = await d.forum_message(lambda: d.sokh.emu.send_text(d.person, "still me"))
+        assert (relayed.text or "").endswith("\nstill me")
+        crisis = await d.forum_message(
+            lambda: d.sokh.emu.send_text(d.person, "my stepfather hurts me"))
+        assert "Risk words" in (crisis.text or ""), "in a case, the counsellor reads along"
+        assert not [t for t in d.sokh.texts(d.person) if "buttons best" in t]

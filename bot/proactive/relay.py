@@ -187,7 +187,11 @@ class RelayConfig:
 
 
 class RelaySender:
-    """Sends each case's head in order, one chat's messages within its Telegram limit."""
+    """Sends each case's head in order, one chat's messages within its Telegram limit.
+
+    Into a group: up to 19 in any minute, in bursts (its own limit is 20 a minute); a 429
+    holds that chat for retry_after.
+    """
 
     def __init__(self, bot: Bot, queue: RelayQueue, vault: Vault, deliver: Deliver,
                  clock: Clock, limits: SendLimits, config: RelayConfig | None = None) -> None:
@@ -231,7 +235,7 @@ class RelaySender:
         chosen: dict[int, RelayRow] = {}
         for row in sorted(heads, key=lambda r: (not r.urgent, r.id)):
             chat = self.target(row)
-            if chat not in chosen and self.limits.chat_wait(chat) <= 0:
+            if chat not in chosen and self.limits.burst_wait(chat) <= 0:
                 chosen[chat] = row
         return list(chosen.items())
 
@@ -244,7 +248,7 @@ class RelaySender:
 
     async def _batch(self, chat: int, head: RelayRow, now: datetime) -> None:
         rows = [head, *await self._merged(head, now)]
-        await self.config.sleep(max(0.0, self.limits.reserve(chat)))
+        await self.config.sleep(max(0.0, self.limits.reserve_burst(chat)))
         await self._send(chat, rows)
 
     async def _merged(self, head: RelayRow, now: datetime) -> list[RelayRow]:
