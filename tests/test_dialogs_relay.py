@@ -177,7 +177,7 @@ async def test_the_open_case_is_read_from_the_database_not_the_fsm(tmp_path: Pat
         await _in_case(d)
         storage = d.sokh.dispatcher.fsm.storage
         await storage.close()  # as after a restart, on another worker, or with Redis down
-        d.sokh.dispatcher.fsm.storage = type(storage)()  # type: ignore[call-arg]
+        d.sokh.dispatcher.fsm.storage = type(storage)()
         relayed = await d.forum_message(lambda: d.sokh.emu.send_text(d.person, "still me"))
         assert (relayed.text or "").endswith("\nstill me")
         crisis = await d.forum_message(
