@@ -3,8 +3,9 @@
 `make bench` calls relay_metrics(); `python -m bench.relay` prints the figures as JSON.
 The bot runs as its own process (as deployed) against an emulator that answers 429 past
 about 20 messages a minute into one group, 30 a second overall and about 1 a second per
-private chat. Each active case writes one message every 20 s (random phase); the delay is
-from the person's message to its quote in the counsellors' topic.
+private chat. Each active case writes one message every 20 s (random phase), four each,
+after the cases were opened and their opening notes have left the groups' minute (steady
+state); the delay is from the person's message to its quote in the counsellors' topic.
 
 - `relay.delivered_ratio`: messages that reached the forum / messages written, every run.
 - `relay.capacity_cases_1` / `_3`: the most cases at once whose p95 delay stays under 10 s,
@@ -31,7 +32,7 @@ from simulator import BotApiEmulator, SimUser
 from simulator.state import SimChat
 from tests.helpers.harness import TEST_SECRET, TOKEN
 
-EVERY_S, MESSAGES_EACH, TARGET_P95_S, GIVE_UP_S = 20.0, 3, 10.0, 90.0
+EVERY_S, MESSAGES_EACH, TARGET_P95_S, GIVE_UP_S, SETTLE_S = 20.0, 4, 10.0, 90.0, 60.0
 FORUMS = (-1009000000001, -1009000000002, -1009000000003)
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,6 +123,8 @@ async def _load(cases: int, groups: int) -> Run:
                 await asyncio.gather(*(_open_case(emu, p) for p in people))
                 while _intros(forums) < cases:  # each topic's first note, paced, before load
                     await asyncio.sleep(0.2)
+                # Steady state: the opening notes leave the groups' minute before the load.
+                await asyncio.sleep(SETTLE_S)
                 await asyncio.gather(*(_person(emu, forums, p, run) for p in people))
                 run.violations = emu.limit_violations
             finally:
