@@ -109,8 +109,8 @@ async def start_case(callback: CallbackQuery, callback_data: CaseCb, bot: Bot, s
     case = await cases.active_for(profile.key)
     if case is None:
         chat_id = callback.message.chat.id if callback.message else callback.from_user.id
-        group = await cases.least_loaded(settings.counsellor_chats)
-        case = await cases.open(profile.key, chat_id, t.language, callback_data.urgent, group)
+        case = await cases.open_in(settings.counsellor_chats, profile.key, chat_id, t.language,
+                                   callback_data.urgent)
         case = await forum.open_topic(bot, settings, locales, cases, case_mail, case)
         if case is None:
             await show(callback, emergency_view(content, t, lead=t("counsellor-unavailable")))
