@@ -43,7 +43,8 @@ from bot.proactive.limits import OVERALL_PER_S, PAID_PER_S, SendLimits
 from bot.proactive.nudges import Nudges
 from bot.proactive.outbox import Outbox
 from bot.proactive.quiet import QuietHours
-from bot.proactive.relay import RelayConfig, RelayQueue, RelaySender
+from bot.proactive.relay import RelayConfig, RelaySender
+from bot.proactive.relay_queue import RelayQueue
 from bot.proactive.render import Renderers
 from bot.proactive.sender import Sender, SenderConfig
 from bot.runtime.clock import Clock, utc_now
@@ -74,7 +75,8 @@ from dialogs import (
 from dialogs.callbacks import HideCb
 from dialogs.counsellor import person
 from dialogs.counsellor.jobs import purge_cases, tell_waiting
-from dialogs.counsellor.relay import CaseMail, CaseRelay
+from dialogs.counsellor.mail import CaseMail
+from dialogs.counsellor.relay import CaseRelay
 from dialogs.course import flow as course
 from dialogs.course import nudges as course_nudges
 from dialogs.groups import membership, rsvp, session_form, session_list, session_private

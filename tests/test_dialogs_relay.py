@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.proactive.relay import RelayRow
+from bot.proactive.relay_queue import RelayRow
 from simulator.state import SimMessage
 from tests.helpers.desk import FORUM_ID, Desk, desk_dialog, rows
 

@@ -29,7 +29,7 @@ from bot.storage.people import Profile
 from bot.storage.vault import Vault
 from dialogs.callbacks import AutoCleanCb, CaseAction, CaseCb, MenuCb, RateCb, Screen
 from dialogs.counsellor import forum
-from dialogs.counsellor.relay import CaseMail
+from dialogs.counsellor.mail import CaseMail
 from dialogs.hotlines import emergency_view
 from dialogs.menu import main_menu
 from dialogs.quick_exit.flow import QuickExit, auto_clean_row, quick_exit_row, toggle_auto_clean
