@@ -1,18 +1,18 @@
-"""The counsellor relay's queue: durable, ordered per case, paced per chat, urgent first.
+"""The counsellor relay's sender: ordered per case, paced per chat, urgent first.
 
-Relay rows live in the outbox table under the campaign `relay:<case id>`, so a crash, a
-restart or `kill -9` loses nothing that was queued. Only the oldest waiting row of a case
-(its head) may be sent, which keeps each case in order even across 429s and retries; the
-general outbox sender leaves these rows alone. Consecutive texts of one case are merged
-into one message when they fit, so a burst costs one of a group's 20 messages a minute.
-What a row becomes on Telegram is the flow's business (`Deliver`, from dialogs/).
+Relay rows live in the outbox table (relay_queue.py), so a crash, a restart or `kill -9`
+loses nothing that was queued. Only the first unsent row of a case and direction (its
+head) may be sent, which keeps each case in order even across 429s and retries.
+Consecutive texts of one case are merged into one message when they fit, so a burst costs
+one of a group's 20 messages a minute. What a row becomes on Telegram is the flow's
+business (`Deliver`, from dialogs/).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -34,26 +34,27 @@ MERGE_CHARS = 3000  # merged texts stay well inside 4096 with the alias and note
 MAX_BACKOFF_S = 60.0
 
 
-class Deliver:
+class Deliver(ABC):
     """What the flow does with a batch of one case's rows (sends them; may raise)."""
 
+    @abstractmethod
     async def __call__(self, bot: Bot, rows: list[RelayRow]) -> None:
-        raise NotImplementedError
+        """Send one batch; raise what Telegram said, for the sender to settle."""
 
+    @abstractmethod
     async def refused(self, bot: Bot, rows: list[RelayRow]) -> None:
-        """The person blocked the bot (403); the flow may tell the counsellor."""
+        """The person blocked the bot (403): the flow may tell the counsellor."""
 
 
 @dataclass
 class RelayConfig:
-    """Knobs; tests drive the monotonic clock and the sleep."""
+    """Knobs; tests drive the sleep (the pace comes from the SendLimits given)."""
 
     idle_s: float = 0.5
     # A row waits this long before it may go, so a message handled a moment later than the
     # one written after it (updates run concurrently) still takes its place in the order.
     grace_s: float = 0.3
     exclusive: bool = True
-    monotonic: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
