@@ -48,7 +48,8 @@ from bot.proactive.nudges import Nudges
 from bot.proactive.outbox import Outbox
 from bot.proactive.quiet import QuietHours
 from bot.proactive.rate_share import RateShare
-from bot.proactive.relay import RelayConfig, RelayQueue, RelaySender
+from bot.proactive.relay import RelayConfig, RelaySender
+from bot.proactive.relay_queue import RelayQueue
 from bot.proactive.render import Renderers
 from bot.proactive.sender import Sender, SenderConfig
 from bot.runtime.clock import Clock, utc_now
@@ -87,7 +88,8 @@ from dialogs import (
 from dialogs.callbacks import HideCb
 from dialogs.counsellor import person
 from dialogs.counsellor.jobs import clean_forum, purge_cases, tell_waiting
-from dialogs.counsellor.relay import CaseMail, CaseRelay
+from dialogs.counsellor.mail import CaseMail
+from dialogs.counsellor.relay import CaseRelay
 from dialogs.course import flow as course
 from dialogs.course import nudges as course_nudges
 from dialogs.groups import membership, rsvp, session_form, session_list, session_private

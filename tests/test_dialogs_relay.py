@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.proactive.relay_queue import RelayRow
 from simulator.state import SimMessage
-from tests.helpers.desk import Desk, desk_dialog, rows
+from tests.helpers.desk import FORUM_ID, Desk, desk_dialog, rows
 
 
 def _forum_texts(d: Desk) -> list[str]:
@@ -170,3 +171,30 @@ async def test_new_cases_go_to_the_least_loaded_group(tmp_path: Path) -> None:
         back = await d.sokh.act(d.sokh.chat(late), lambda: d.sokh.emu.send_text(
             d.rith, "I am here", other, thread_id=max(other.topics)))
         assert (back.text or "").endswith("Counsellor: I am here")
+
+
+async def test_the_open_case_is_read_from_the_database_not_the_fsm(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path) as d:
+        await _in_case(d)
+        storage = d.sokh.dispatcher.fsm.storage
+        await storage.close()  # as after a restart, on another worker, or with Redis down
+        d.sokh.dispatcher.fsm.storage = type(storage)()
+        relayed = await d.forum_message(lambda: d.sokh.emu.send_text(d.person, "still me"))
+        assert (relayed.text or "").endswith("\nstill me")
+        crisis = await d.forum_message(
+            lambda: d.sokh.emu.send_text(d.person, "my stepfather hurts me"))
+        assert "Risk words" in (crisis.text or ""), "in a case, the counsellor reads along"
+        assert not [t for t in d.sokh.texts(d.person) if "buttons best" in t]
+
+
+async def test_urgent_cases_go_first_and_each_group_takes_its_own_turn(tmp_path: Path) -> None:
+    async with desk_dialog(tmp_path) as d:
+        other = -1009999999999
+        heads = [RelayRow(1, 1, "a", None, "en", {"to": FORUM_ID}, 0),
+                 RelayRow(2, 2, "b", None, "en", {"to": FORUM_ID, "urgent": True}, 0),
+                 RelayRow(3, 3, "c", None, "en", {"to": FORUM_ID}, 0),
+                 RelayRow(4, 4, "d", None, "en", {"to": other}, 0)]
+        chosen = dict(d.sokh.relay._choose(heads))
+        assert {chat: row.id for chat, row in chosen.items()} == {FORUM_ID: 2, other: 4}
+        chosen = dict(d.sokh.relay._choose([h for h in heads if h.id != 2]))
+        assert chosen[FORUM_ID].id == 1, "then the oldest"

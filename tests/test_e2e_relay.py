@@ -152,3 +152,26 @@ async def test_a_case_goes_on_in_both_directions_after_the_bot_is_stopped(
                         show=lambda: counsellor_lines(emu, person))
         assert not [m for m in emu.chat_messages(emu.private_chat(person))
                     if "buttons best" in (m.text or "") or "went wrong" in (m.text or "")]
+
+
+async def test_a_429_is_waited_out_and_nothing_is_lost_or_reordered(db_url: str) -> None:
+    async with limited(db_url) as sokh:
+        emu = sokh.emu
+        vanna = emu.add_user(first_name="Vanna", language_code="en")
+        forum = emu.add_group("Counsellors", is_forum=True, admins=[vanna], chat_id=FORUM_ID)
+        person = emu.add_user(first_name="Chanthou", language_code="en")
+        await open_case(emu, person)
+        thread = max(forum.topics)
+        await until(lambda: intro(emu, forum, thread) is not None, 30)
+        # Other bots' traffic, say: the group's minute is used up, Telegram answers 429.
+        emu.limiter.chats[forum.id].tokens = 0
+        emu.send_text(person, "first")
+        await until(lambda: emu.limit_violations > 0, 30)
+        emu.send_photo(person, caption="second")
+        emu.send_text(person, "third")
+        await until(lambda: quoted(forum, thread) == ["first", "second", "third"], 60,
+                    show=lambda: quoted(forum, thread))
+        retried = [r for r in emu.errors if r.error_code == 429]
+        assert retried and all(r.method in ("sendMessage", "copyMessage") for r in retried)
+        assert not [m for m in emu.chat_messages(emu.private_chat(person))
+                    if "went wrong" in (m.text or "")]

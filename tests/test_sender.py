@@ -289,3 +289,18 @@ async def test_a_broken_row_fails_alone(db_url: str, vault: Vault) -> None:
         assert await rig.sender().run_once() == 2
         assert await rig.statuses() == {"sent": 1, "failed": 1}
         assert sent_to(rig, dara) == ["nudge a"]
+
+
+def test_the_relay_may_burst_into_a_group_within_twenty_a_minute() -> None:
+    fake = FakeTime()
+    limits = SendLimits(29.0, fake.monotonic)
+    start = fake.mono
+    for _ in range(19):
+        assert limits.burst_wait(-100) == 0.0
+        fake.mono += max(0.0, limits.reserve_burst(-100))
+    assert fake.mono - start < 1.0, "a burst, paced only by the overall 29 a second"
+    assert limits.burst_wait(-100) == pytest.approx(60.0 - (fake.mono - start), abs=0.01)
+    fake.mono = start + 60.0
+    assert limits.burst_wait(-100) == 0.0, "the oldest of the minute has dropped out"
+    limits.hold(-100, 7)
+    assert limits.burst_wait(-100) == pytest.approx(7.0), "a 429 holds the group"

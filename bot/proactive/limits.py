@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -10,6 +11,9 @@ OVERALL_PER_S = 29.0
 PAID_PER_S = 1000.0
 PRIVATE_INTERVAL_S = 1.0
 GROUP_INTERVAL_S = 3.0  # 20 per minute
+# Telegram's group limit is 20 a minute, not one every 3 s: the relay may send a burst, as
+# long as no 60 s hold more than this (one kept for the forum's direct answers).
+GROUP_BURST, GROUP_SPAN_S = 19, 60.0
 # Chats idle longer than this need no memory of their last slot.
 FORGET_AFTER_S = 60.0
 
@@ -35,6 +39,7 @@ class SendLimits:
     overall_per_s: float = OVERALL_PER_S
     monotonic: Callable[[], float] = field(default=lambda: 0.0)
     _chats: dict[int, Slots] = field(default_factory=dict)
+    _windows: dict[int, deque[float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.overall = Slots(1.0 / self.overall_per_s)
@@ -59,6 +64,25 @@ class SendLimits:
     def pause(self, seconds: float) -> None:
         """Hold every send for `seconds` (Telegram said 429 retry_after)."""
         self.overall.next_at = max(self.overall.next_at, self.monotonic() + seconds)
+
+    def burst_wait(self, chat_id: int) -> float:
+        """Seconds until a group may take one more message of its 20 a minute (bursts
+        allowed), or a held chat may again; a private chat's wait as chat_wait."""
+        if chat_id > 0:
+            return self.chat_wait(chat_id)
+        now, sent = self.monotonic(), self._windows.setdefault(chat_id, deque())
+        while sent and sent[0] <= now - GROUP_SPAN_S:
+            sent.popleft()
+        full = sent[0] + GROUP_SPAN_S - now if len(sent) >= GROUP_BURST else 0.0
+        return max(full, self.chat_wait(chat_id))
+
+    def reserve_burst(self, chat_id: int) -> float:
+        """Take an overall slot and count it in the group's minute; return seconds to wait."""
+        if chat_id > 0:
+            return self.reserve(chat_id)
+        wait = self.overall.take(self.monotonic()) - self.monotonic()
+        self._windows.setdefault(chat_id, deque()).append(self.monotonic() + max(0.0, wait))
+        return wait
 
     def hold(self, chat_id: int, seconds: float) -> None:
         """Hold one chat for `seconds` (a 429 about that chat's own limit)."""

@@ -1,193 +1,69 @@
-"""The counsellor relay's queue: durable, ordered per case, paced per chat, urgent first.
+"""The counsellor relay's sender: ordered per case, paced per chat, urgent first.
 
-Relay rows live in the outbox table under the campaign `relay:<case id>`, so a crash, a
-restart or `kill -9` loses nothing that was queued. Only the oldest waiting row of a case
-(its head) may be sent, which keeps each case in order even across 429s and retries; the
-general outbox sender leaves these rows alone. Consecutive texts of one case are merged
-into one message when they fit, so a burst costs one of a group's 20 messages a minute.
-What a row becomes on Telegram is the flow's business (`Deliver`, from dialogs/).
+Relay rows live in the outbox table (relay_queue.py), so a crash, a restart or `kill -9`
+loses nothing that was queued. Only the first unsent row of a case and direction (its
+head) may be sent, which keeps each case in order even across 429s and retries.
+Consecutive texts of one case are merged into one message when they fit, so a burst costs
+one of a group's 20 messages a minute. What a row becomes on Telegram is the flow's
+business (`Deliver`, from dialogs/).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import time
-from collections.abc import Awaitable, Callable, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramRetryAfter,
-)
-from sqlalchemy import and_, exists, or_, select, update
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from bot.proactive.limits import SendLimits
-from bot.proactive.outbox import (
-    PENDING,
-    RELAY,
-    SENDING,
-    SENT,
-    NewMessage,
-    Outbox,
-)
+from bot.proactive.relay_queue import RelayQueue, RelayRow
 from bot.runtime.clock import Clock
-from bot.storage.models import OutboxRow
 from bot.storage.vault import Vault
 
+__all__ = ["Deliver", "RelayConfig", "RelaySender"]
+
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
 MERGE_CHARS = 3000  # merged texts stay well inside 4096 with the alias and notes around them
 MAX_BACKOFF_S = 60.0
 
 
-@dataclass(frozen=True)
-class RelayRow:
-    """One queued relay message as the sender holds it."""
-
-    id: int
-    case_id: int
-    person_key: str
-    chat_id_enc: str | None
-    language: str
-    payload: dict[str, Any] = field(hash=False)
-    attempts: int
-    campaign: str = ""  # the case and direction: rows in one are sent in `step` order
-    step: str = ""
-
-    @property
-    def urgent(self) -> bool:
-        """Whether the case came from crisis triage (sent before the others)."""
-        return bool(self.payload.get("urgent"))
-
-
-def relay_message(case_id: int, person_key: str, direction: str, seq: int, what: str,
-                  chat_id_enc: str, language: str, payload: dict[str, Any],
-                  now: datetime) -> NewMessage:
-    """An outbox row of the relay, queued at most once, in order within its direction.
-
-    `seq` is the Telegram message id the row comes from: updates are handled concurrently,
-    so the order rows reach the table in is not the order they were written in.
-    """
-    return NewMessage(person_key, f"{RELAY}{case_id}:{direction}", f"{seq:012d}:{what}",
-                      chat_id_enc, language, payload, now)
-
-
-_COLUMNS = (OutboxRow.id, OutboxRow.campaign, OutboxRow.person_key, OutboxRow.chat_id_enc,
-            OutboxRow.language, OutboxRow.payload, OutboxRow.attempts, OutboxRow.step)
-
-
-def _row(values: Sequence[Any]) -> RelayRow:
-    case_id = int(str(values[1])[len(RELAY):].partition(":")[0])
-    return RelayRow(values[0], case_id, values[2], values[3], values[4],
-                    json.loads(values[5]), values[6], values[1], values[7])
-
-
-class RelayQueue:
-    """The relay's rows: put, find each case's head, claim, settle."""
-
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], outbox: Outbox,
-                 clock: Clock) -> None:
-        self._sessions, self._outbox, self._clock = sessions, outbox, clock
-        self.wake = asyncio.Event()  # a sender in this process starts at once
-
-    async def put(self, messages: Sequence[NewMessage]) -> None:
-        """Queue relay messages durably (a duplicate of a queued one is ignored)."""
-        await self._outbox.enqueue(messages)
-        self.wake.set()
-
-    async def heads(self, now: datetime, limit: int = 200) -> list[RelayRow]:
-        """The first unsent row of each case and direction, if due (or its sender died)."""
-        row, earlier = OutboxRow, aliased(OutboxRow)
-        blocked = exists().where(earlier.person_key == row.person_key,
-                                 earlier.campaign == row.campaign, earlier.step < row.step,
-                                 earlier.status.in_((PENDING, SENDING)))
-        due = or_(and_(row.status == PENDING, row.due_at <= now),
-                  and_(row.status == SENDING, row.lease_until < now))
-        query = (select(*_COLUMNS).where(row.campaign.startswith(RELAY), due, ~blocked)
-                 .order_by(row.id).limit(limit))
-        async with self._sessions() as session:
-            return [_row(values) for values in await session.execute(query)]
-
-    async def recover(self) -> None:
-        """Release every held relay row: only for a sole sender starting up (SQLite)."""
-        query = (update(OutboxRow).where(OutboxRow.campaign.startswith(RELAY),
-                                         OutboxRow.status == SENDING)
-                 .values(status=PENDING, lease_until=None))
-        async with self._sessions.begin() as session:
-            await session.execute(query)
-
-    async def claim(self, ids: Sequence[int], now: datetime) -> list[int]:
-        """Take these rows if still free; return those this sender now holds."""
-        free = or_(OutboxRow.status == PENDING,
-                   and_(OutboxRow.status == SENDING, OutboxRow.lease_until < now))
-        query = (update(OutboxRow).where(OutboxRow.id.in_(list(ids)), free)
-                 .values(status=SENDING, lease_until=now + LEASE).returning(OutboxRow.id)
-                 .execution_options(synchronize_session=False))
-        async with self._sessions.begin() as session:
-            return [int(i) for i in (await session.execute(query)).scalars()]
-
-    async def followers(self, head: RelayRow, now: datetime, limit: int = 20) -> list[RelayRow]:
-        """The rows queued right after a held head; held too (no one else can take them)."""
-        query = (select(*_COLUMNS).where(OutboxRow.person_key == head.person_key,
-                                         OutboxRow.campaign == head.campaign,
-                                         OutboxRow.step > head.step, OutboxRow.status == PENDING)
-                 .order_by(OutboxRow.step).limit(limit))
-        async with self._sessions() as session:
-            return [_row(values) for values in await session.execute(query)]
-
-    async def done(self, ids: Sequence[int]) -> None:
-        """Sent: keep the row for its key, drop the sealed words."""
-        query = (update(OutboxRow).where(OutboxRow.id.in_(list(ids)))
-                 .values(status=SENT, sent_at=self._clock(), lease_until=None, payload="{}")
-                 .execution_options(synchronize_session=False))
-        async with self._sessions.begin() as session:
-            await session.execute(query)
-
-    async def again(self, ids: Sequence[int], seconds: float, error: str, count: bool) -> None:
-        """Back in the queue, first of its case, after `seconds`."""
-        due = self._clock() + timedelta(seconds=seconds)
-        await self._outbox.retry(ids, due, error, count=count)
-
-    async def fail(self, ids: Sequence[int], error: str) -> None:
-        """Give up on rows Telegram refuses for good, so the case's next ones can go."""
-        await self._outbox.fail(ids, error)
-
-
-class Deliver:
+class Deliver(ABC):
     """What the flow does with a batch of one case's rows (sends them; may raise)."""
 
+    @abstractmethod
     async def __call__(self, bot: Bot, rows: list[RelayRow]) -> None:
-        raise NotImplementedError
+        """Send one batch; raise what Telegram said, for the sender to settle."""
 
+    @abstractmethod
     async def refused(self, bot: Bot, rows: list[RelayRow]) -> None:
-        """The person blocked the bot (403); the flow may tell the counsellor."""
+        """The person blocked the bot (403): the flow may tell the counsellor."""
 
 
 @dataclass
 class RelayConfig:
-    """Knobs; tests drive the monotonic clock and the sleep."""
+    """Knobs; tests drive the sleep (the pace comes from the SendLimits given)."""
 
     idle_s: float = 0.5
     # A row waits this long before it may go, so a message handled a moment later than the
     # one written after it (updates run concurrently) still takes its place in the order.
     grace_s: float = 0.3
     exclusive: bool = True
-    monotonic: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
 class RelaySender:
-    """Sends each case's head in order, one chat's messages within its Telegram limit."""
+    """Sends each case's head in order, one chat's messages within its Telegram limit.
+
+    Into a group: up to 19 in any minute, in bursts (its own limit is 20 a minute); a 429
+    holds that chat for retry_after.
+    """
 
     def __init__(self, bot: Bot, queue: RelayQueue, vault: Vault, deliver: Deliver,
                  clock: Clock, limits: SendLimits, config: RelayConfig | None = None) -> None:
@@ -231,7 +107,7 @@ class RelaySender:
         chosen: dict[int, RelayRow] = {}
         for row in sorted(heads, key=lambda r: (not r.urgent, r.id)):
             chat = self.target(row)
-            if chat not in chosen and self.limits.chat_wait(chat) <= 0:
+            if chat not in chosen and self.limits.burst_wait(chat) <= 0:
                 chosen[chat] = row
         return list(chosen.items())
 
@@ -244,7 +120,7 @@ class RelaySender:
 
     async def _batch(self, chat: int, head: RelayRow, now: datetime) -> None:
         rows = [head, *await self._merged(head, now)]
-        await self.config.sleep(max(0.0, self.limits.reserve(chat)))
+        await self.config.sleep(max(0.0, self.limits.reserve_burst(chat)))
         await self._send(chat, rows)
 
     async def _merged(self, head: RelayRow, now: datetime) -> list[RelayRow]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import Callable, Sequence
@@ -61,6 +62,16 @@ class Cases:
         # relay asks on every private message. Another worker sees a change within OPEN_TTL_S.
         self._open: dict[str, tuple[CaseInfo | None, float]] = {}
         self._monotonic = monotonic
+        # Cases opened at the same moment must not all count the same loads and pile into
+        # one group: this process picks and opens one at a time.
+        self._placing = asyncio.Lock()
+
+    async def open_in(self, forums: Sequence[int], person_key: str, chat_id: int,
+                      language: str, urgent: bool) -> CaseInfo:
+        """Open a case in the least loaded of the counsellors' groups."""
+        async with self._placing:
+            forum = await self.least_loaded(forums)
+            return await self.open(person_key, chat_id, language, urgent, forum)
 
     async def open_case(self, person_key: str) -> CaseInfo | None:
         """The person's open case (cached for OPEN_TTL_S; this process's changes at once)."""

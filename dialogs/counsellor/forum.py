@@ -26,7 +26,8 @@ from bot.runtime.settings import Settings
 from bot.storage.cases import TAKEN, CaseInfo, Cases
 from dialogs.callbacks import TakeCb
 from dialogs.counsellor import notes, retention
-from dialogs.counsellor.relay import CaseMail, counsellor_view
+from dialogs.counsellor.mail import CaseMail
+from dialogs.counsellor.relay import counsellor_view
 from dialogs.text import escape
 
 __all__ = ["counsellor_view"]  # reveal.py shows a counsellor's line the same way

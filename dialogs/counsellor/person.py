@@ -38,7 +38,7 @@ from dialogs.counsellor.consent import (
     more_button,
     person_translator,
 )
-from dialogs.counsellor.relay import CaseMail
+from dialogs.counsellor.mail import CaseMail
 from dialogs.hotlines import emergency_view
 from dialogs.menu import main_menu
 from dialogs.quick_exit.flow import quick_exit_row
@@ -64,8 +64,8 @@ async def start_case(callback: CallbackQuery, callback_data: CaseCb, bot: Bot, s
     case, carried = await cases.active_for(profile.key), False
     if case is None:
         chat_id = callback.message.chat.id if callback.message else callback.from_user.id
-        group = await cases.least_loaded(settings.counsellor_chats)
-        case = await cases.open(profile.key, chat_id, t.language, callback_data.urgent, group)
+        case = await cases.open_in(settings.counsellor_chats, profile.key, chat_id, t.language,
+                                   callback_data.urgent)
         first = first_message(callback) if callback_data.share else None
         opened = await forum.open_topic(bot, settings, locales, cases, case_mail, case, first)
         if opened is None:
