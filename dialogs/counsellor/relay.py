@@ -172,7 +172,10 @@ class CaseRelay(Deliver):
                                  ReadCb(kind=JOINED))
         else:
             # She wrote moments ago, so she is looking: no neutral first line (docs/counsellor.md).
-            if await self.cases.wrote_lately(row.case_id, "person", LIVE_MINUTES):
+            # Never after a Hide or when she chose fully neutral: that stays until she opens Sokh.
+            live = mode != NEUTRAL and await self.cases.wrote_lately(row.case_id, "person",
+                                                                     LIVE_MINUTES)
+            if live:
                 mode = LIVE
             await self._reply(bot, t, person, row, mode)
 
