@@ -64,18 +64,39 @@ def simulator_settings(config: Settings, folder: Path, api_url: str) -> Settings
     })
 
 
+def production_present(config: Settings) -> list[str]:
+    """The production settings this configuration holds (the simulator never uses them)."""
+    default_db = Settings.model_fields["database_url"].default
+    present = {"SOKH_SECRET_KEY": config.sokh_secret_key is not None,
+               "DATABASE_URL": config.database_url != default_db,
+               "REDIS_URL": config.redis_url is not None}
+    return [name for name, found in present.items() if found]
+
+
+def refuse_production(config: Settings) -> None:
+    """Stop before starting when production settings are present, unless told to go on.
+
+    The simulator keeps its own database and key, but a .env with production values means
+    someone may think they are testing against real data: say so rather than guess.
+    """
+    present = production_present(config)
+    if present and not config.simulator_despite_production:
+        raise SystemExit(
+            f"Not starting the simulator: {', '.join(present)} are set (production settings). "
+            "It would not use them (it keeps its own database and key under data/). Set "
+            "BOT_TOKEN to run the bot, or SIMULATOR_DESPITE_PRODUCTION=true to start the "
+            "simulator anyway.")
+
+
 async def run(config: Settings) -> None:
     """Serve the emulator on 127.0.0.1:8080 and run the unchanged bot against it."""
+    refuse_production(config)
     emulator = await run_simulator_server(SIMULATOR_HOST, SIMULATOR_PORT, SIMULATOR_TOKEN)
     bot_config = simulator_settings(config, Path("data"), emulator.base_url)
     if fresh_database(Path("data")):
         log.warning("Simulator: a fresh start. Its chats live only in memory, so the database "
                     "data/%s was reset with them: no one, and no setting, carries over",
                     DATABASE_FILE)
-    default_db = Settings.model_fields["database_url"].default
-    if config.sokh_secret_key is not None or config.database_url != default_db:
-        log.info("Simulator: DATABASE_URL, SOKH_SECRET_KEY and REDIS_URL are not used; "
-                 "it keeps its own database and key under data/")
     log.info("Simulator: open http://%s:%d in a browser", SIMULATOR_HOST, SIMULATOR_PORT)
     try:
         await _rotate_keys(bot_config)

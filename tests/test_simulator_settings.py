@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pydantic import SecretStr
 
 from bot.runtime.settings import Settings
-from simulator.run import SIMULATOR_TOKEN, fresh_database, simulator_settings
+from simulator.run import (
+    SIMULATOR_TOKEN,
+    fresh_database,
+    production_present,
+    refuse_production,
+    simulator_settings,
+)
 
 
 def test_production_database_key_and_redis_are_not_used(tmp_path: Path) -> None:
@@ -37,3 +44,13 @@ def test_a_restart_resets_the_database_with_the_chats(tmp_path: Path) -> None:
     kept = sorted(p.name for p in tmp_path.iterdir())
     assert kept == ["simulator-salt.key", "simulator-secret.key"]
     assert fresh_database(tmp_path) is False, "nothing to erase the second time"
+
+
+def test_the_simulator_refuses_production_settings_unless_told(tmp_path: Path) -> None:
+    assert production_present(Settings()) == []
+    refuse_production(Settings())  # a fresh checkout starts
+    production = Settings(sokh_secret_key=SecretStr("p" * 40), redis_url="redis://db:6379/0",
+                          database_url="postgresql+asyncpg://sokh@db/sokh")
+    with pytest.raises(SystemExit, match="SOKH_SECRET_KEY, DATABASE_URL, REDIS_URL"):
+        refuse_production(production)
+    refuse_production(production.model_copy(update={"simulator_despite_production": True}))

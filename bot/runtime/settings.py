@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     quiet_end_hour: int = Field(default=7, ge=0, le=23)
     allow_paid_broadcast: bool = False
     outbox_sender: bool = True
+    # The simulator starts even with production settings present (it never uses them).
+    simulator_despite_production: bool = False
     # What this process does (docs/deploy.md): take updates, run the periodic jobs (one
     # process at a time holds the scheduler lock), send from the outbox, or all three.
     role: Literal["web", "scheduler", "sender", "all"] = "all"
