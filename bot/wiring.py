@@ -124,6 +124,7 @@ class Services:
     schedules: Schedules = field(init=False)
     outbox: Outbox = field(init=False)
     flood_gate: FloodGate = field(init=False)
+    in_flight: InFlightMiddleware = field(init=False)
     metrics: Metrics = field(init=False)
     relay: RelayQueue = field(init=False)
     case_mail: CaseMail = field(init=False)
@@ -135,6 +136,7 @@ class Services:
         self.flood_gate = FloodGate(self.settings.flood_limit, self.settings.flood_window_s,
                                     self.quick_exit.trail.note, exempt=self._in_case)
         self.metrics = Metrics(dropped=lambda: self.flood_gate.dropped)
+        self.in_flight = InFlightMiddleware()
         self.relay = RelayQueue(sessions, self.outbox, self.clock)
         self.case_mail = CaseMail(self.relay, self.vault, self.clock)
 
@@ -187,7 +189,7 @@ def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware
     limiter = _limiter(services)
     dispatcher = Dispatcher(storage=_fsm_storage(services), flood_limiter=limiter,
                             **_handler_data(services))
-    in_flight = InFlightMiddleware()
+    in_flight = services.in_flight
     # First: a polled update the flood gate reduced to its id only confirms the offset.
     dispatcher.update.outer_middleware(SkipBareUpdates())
     dispatcher.update.outer_middleware(UpdateMetrics(services.metrics))

@@ -61,6 +61,9 @@ class Cases:
         # Whether a person is in an open case, read from the database and kept briefly: the
         # relay asks on every private message. Another worker sees a change within OPEN_TTL_S.
         self._open: dict[str, tuple[CaseInfo | None, float]] = {}
+        # Who this process last saw in an open case; unlike the cache above, a change to a
+        # case (its topic, a counsellor taking it) does not drop them: only its end does.
+        self._in_case: set[str] = set()
         self._monotonic = monotonic
         # Cases opened at the same moment must not all count the same loads and pile into
         # one group: this process picks and opens one at a time.
@@ -83,6 +86,10 @@ class Cases:
         if len(self._open) > 50_000:
             self._open.clear()
         self._open[person_key] = (case, now + OPEN_TTL_S)
+        if case is None:
+            self._in_case.discard(person_key)
+        elif len(self._in_case) < 50_000:
+            self._in_case.add(person_key)
         return case
 
     def seemed_open(self, person_key: str) -> bool:
@@ -91,12 +98,12 @@ class Cases:
         For the flood gate, which must decide without waiting; the throttle asks again
         through `open_case` before anything is dropped.
         """
-        cached = self._open.get(person_key)
-        return cached is not None and cached[0] is not None
+        return person_key in self._in_case
 
     def forget_open(self, person_key: str) -> None:
         """Drop the cached answer for a person (their case opened, changed or closed)."""
         self._open.pop(person_key, None)
+        self._in_case.discard(person_key)
 
     async def least_loaded(self, forums: Sequence[int]) -> int:
         """The counsellors' group with the fewest open cases (the first on a tie)."""
@@ -130,9 +137,13 @@ class Cases:
             try:
                 async with self._sessions.begin() as session:
                     session.add(row)
-                return self._info(row)
             except IntegrityError:
                 continue
+            # Known open at once: her next messages, even a burst, are relayed, not throttled.
+            info = self._info(row)
+            self._open[person_key] = (info, self._monotonic() + OPEN_TTL_S)
+            self._in_case.add(person_key)
+            return info
         raise RuntimeError("no free case alias after 5 tries")
 
     async def set_topic(self, case_id: int, topic_id: int) -> None:
