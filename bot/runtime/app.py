@@ -58,7 +58,7 @@ class Application:
                               self.services.flood_gate, intake(self.services, self.bot.id))
         else:
             await run_polling(self.dispatcher, self.bot, handle_signals=handle_signals,
-                              gate=self.services.flood_gate, in_flight=self.services.in_flight)
+                              gate=self.services.flood_gate)
 
     async def _serve_without_updates(self, handle_signals: bool) -> None:
         """A scheduler or sender process: the start-up hooks, then wait to be stopped."""

@@ -26,12 +26,9 @@ from aiohttp import FormData, JsonPayload, web
 
 from bot.pipeline.flood_gate import FloodGate
 from bot.pipeline.intake import Claim, Intake
-from bot.pipeline.middlewares import InFlightMiddleware
 from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
-# How long the next poll waits for the updates in hand; a stuck handler must not stop intake.
-ACK_WAIT_S = 30.0
 
 
 class PinResponseTypes(BaseRequestMiddleware):
@@ -112,33 +109,11 @@ def create_bot(config: Settings) -> Bot:
     )
 
 
-class AcknowledgeAfterHandling(BaseRequestMiddleware):
-    """Polling confirms a batch only once its updates were handled: at least once.
-
-    The next getUpdates, whose offset tells Telegram the batch arrived, waits until the
-    updates in hand are handled (the handlers queue what must not be lost). Killed mid-batch,
-    the process leaves the batch with Telegram, which hands it to the next one.
-    """
-
-    def __init__(self, in_flight: InFlightMiddleware, timeout_s: float = ACK_WAIT_S) -> None:
-        self._in_flight, self._timeout = in_flight, timeout_s
-
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
-                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
-        if isinstance(method, GetUpdates) and method.offset is not None:
-            await asyncio.sleep(0)  # let the batch's update tasks start and be counted
-            await self._in_flight.drain(self._timeout)
-        return await make_request(bot, method)
-
-
 async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool = True,
-                      gate: FloodGate | None = None,
-                      in_flight: InFlightMiddleware | None = None) -> None:
+                      gate: FloodGate | None = None) -> None:
     """Long polling until SIGINT/SIGTERM; aiogram then runs the shutdown hooks."""
     if isinstance(bot.session, JsonSession):
         bot.session.gate = gate
-    if in_flight is not None:
-        bot.session.middleware(AcknowledgeAfterHandling(in_flight))
     await bot.delete_webhook(drop_pending_updates=False)
     await dispatcher.start_polling(
         bot, handle_signals=handle_signals, close_bot_session=True,
