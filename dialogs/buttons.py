@@ -58,13 +58,13 @@ from dialogs.course.flow import EVERY, HOURS
 from dialogs.groups.membership import may_schedule
 from dialogs.groups.session_edit import FIELDS
 from dialogs.groups.session_form import REMINDERS, WEEKS
+from dialogs.groups.session_list import ROW_ACTIONS
 from dialogs.hotlines import ABROAD
 from dialogs.notifications.discreet import KINDS, MODES
 from dialogs.referral import NOT_IN_CAMBODIA
 from dialogs.travel.views import destinations
 
 Data = dict[str, Any]
-SESSION_ROWS = (SessionAction.EDIT, SessionAction.MOVE, SessionAction.CANCEL)
 SCOPES = ("one", "later")
 SCREENS = ("s", "c")
 
@@ -196,7 +196,7 @@ async def _session(button: SessionCb, query: CallbackQuery, data: Data) -> bool:
     if button.action == SessionAction.GROUP:
         group = await _groups(data).by_id(int(button.value)) if button.value.isdigit() else None
         return private and group is not None and await _schedules(group, query, data)
-    if button.action in SESSION_ROWS:
+    if button.action in ROW_ACTIONS:
         return not private and await _session_here(button.value, query, data, schedule=True)
     return _form_answer(button, _content(data))
 

@@ -16,13 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 
 from bot.content.tool.flatten import Row, encode, flatten, is_keyed, unflatten
 from bot.content.tool.source import PackSource, read_content
-from bot.content.tool.spreadsheet import ImportResult, as_yaml, check_in_scratch, replace_changed
+from bot.content.tool.spreadsheet import (
+    ImportResult,
+    as_yaml,
+    check_in_scratch,
+    replace_changed,
+    style_sheet,
+)
 from bot.content.tool.yamlsrc import FolderFiles
-from bot.runtime.sheets import as_text_cells
 
 __all__ = ["export_review", "import_review"]
 
@@ -55,7 +59,7 @@ def export_review(folder: Path, target: Path, language: str) -> int:
             sheet.append([f"{source.name}:{draft.key}", draft.id, draft.english, draft.text,
                           draft.sources, "", "", "", ""])
             count += 1
-    _style(sheet)
+    style_sheet(sheet, WIDTHS, "C2")
     book.save(target)
     return count
 
@@ -183,16 +187,3 @@ def _owner_of(key: str, owners: dict[str, Any]) -> str | None:
         if candidate in owners:
             return candidate
     return None
-
-
-def _style(sheet: Any) -> None:
-    as_text_cells(sheet)
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            cell.number_format = "@"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column, width in WIDTHS.items():
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "C2"

@@ -24,7 +24,7 @@ from bot.content.tool.yamlsrc import FolderFiles, parse_yaml
 from bot.runtime.sheets import as_text_cells
 
 __all__ = ["ImportResult", "as_yaml", "check_in_scratch", "export_xlsx", "import_xlsx",
-           "replace_changed"]
+           "replace_changed", "style_sheet"]
 
 COLUMNS = ("key", "en", "km", "value")
 WIDTHS = {"A": 45, "B": 70, "C": 70, "D": 40}
@@ -55,6 +55,11 @@ def _write_sheet(sheet: Any, rows: list[Row]) -> None:
     sheet.append(COLUMNS)
     for row in rows:
         sheet.append([row.key, row.en, row.km, row.value])
+    style_sheet(sheet, WIDTHS, "B2")
+
+
+def style_sheet(sheet: Any, widths: dict[str, int], freeze: str) -> None:
+    """Every cell text (never a formula or a number), wrapped; a bold, frozen header."""
     as_text_cells(sheet)
     for cells in sheet.iter_rows():
         for cell in cells:
@@ -62,9 +67,9 @@ def _write_sheet(sheet: Any, rows: list[Row]) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for column, width in WIDTHS.items():
+    for column, width in widths.items():
         sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "B2"
+    sheet.freeze_panes = freeze
 
 
 def import_xlsx(source: Path, folder: Path) -> ImportResult:
