@@ -70,7 +70,16 @@ def crisis_metrics(split: str = "held") -> dict[str, float]:
     results[f"{prefix}category_match"] = _category_match(detector, cases)
     timing = _timing(detector, [c.text for c in cases])
     results.update({f"{prefix}{key}": value for key, value in timing.items()})
+    results[f"{prefix}detect_10k_chars_us"] = _long_message_us(detector, cases)
     return results
+
+
+def _long_message_us(detector: RiskDetector, cases: list[Case]) -> float:
+    """Median detect() time for a 10,000-character message ending in a risk phrase."""
+    filler = ". ".join(c.text for c in cases if not c.risk) + ". "
+    risky = next(c.text for c in cases if c.risk)
+    text = (filler * (10_000 // len(filler) + 1))[: 10_000 - len(risky)] + risky
+    return round(statistics.median(_time(detector, text) for _ in range(ROUNDS)), 1)
 
 
 def _recall(detector: RiskDetector, cases: list[Case]) -> float:

@@ -93,7 +93,8 @@ def test_the_kdf_is_slow_once_and_the_hot_path_fast() -> None:
         vault.person_key(telegram_id)
     per_key_s = (time.perf_counter() - started) / 10_000
     assert stretch_s > 0.05, "scrypt's work factor must make each guess of the secret costly"
-    assert per_key_s < 200e-6, "a person's key is a few HMACs, never the KDF"
+    # A ratio within one run, so a loaded machine cannot fail it: the KDF runs once per start.
+    assert per_key_s < stretch_s / 100, "a person's key is a few HMACs, never the KDF"
 
 
 def test_old_format_data_is_still_read() -> None:

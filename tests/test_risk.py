@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import statistics
-import time
 from pathlib import Path
 from typing import Any
 
@@ -159,13 +157,7 @@ def test_a_10000_character_message(detector: RiskDetector) -> None:
     assert detector.detect(long_text) is None
     match = detector.detect(risky)
     assert match is not None and match.category == RiskCategory.SELF_HARM
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        detector.detect(risky)
-        timings.append(time.perf_counter() - start)
-    # bench/crisis.py measures the real figure; this only catches a pathological slowdown.
-    assert statistics.median(timings) < 0.05
+    # Its detect() time is measured in `make bench` (crisis.detect_10k_chars_us).
 
 
 # --- normalisation ---------------------------------------------------------------------------

@@ -94,16 +94,3 @@ def test_typed_stop_asks_which_to_stop(locales: Locales) -> None:
     buttons = [button for row in view.rows for _, button in row]
     assert CourseCb(action="stop") in buttons and TravelCb(action="cancel") in buttons
     assert view.text == t("search-stop-confirm")
-
-
-def test_search_p99_is_well_under_five_ms(search: ContentSearch) -> None:
-    import time
-
-    timings = []
-    for q in QUERIES[:120]:
-        start = time.perf_counter()
-        search.search(q["q"])
-        timings.append(time.perf_counter() - start)
-    timings.sort()
-    # Generous: the bench measures about 0.3 ms; a loaded test machine may be slower.
-    assert timings[len(timings) // 2] < 0.005
