@@ -88,6 +88,6 @@ sessions-ask-like =
     { $session }
 sessions-button-like = ↻ ចំណងជើង ប្រធានបទ និងទីកន្លែងដដែល
 sessions-button-new = ✏️ វគ្គថ្មីផ្សេង
-sessions-button-next = ▶ { $when }
+sessions-button-next = ▶ ថ្ងៃ { $when }
 sessions-day-passed = ថ្ងៃនោះបានកន្លងផុតហើយ។ សូមជ្រើសរើសថ្ងៃផ្សេង។
-sessions-plan-default = ✅ { $weeks } · ⏰ { $reminders }
+sessions-plan-default = ✅ { $weeks } · ⏰ រំលឹក { $reminders }
