@@ -263,12 +263,10 @@ async def got_time(message: Message, state: FSMContext, content: Content, locale
     if starts <= clock():
         await ask(message, t("sessions-time-passed"))
         return
-    data = await state.update_data(starts=starts.isoformat())
-    if "place" in data:
-        await state.set_state(SessionForm.repeat)
-        await reply(message, repeat_view(t, data, content, settings.timezone, clock()))
+    plan = await _timed(state, starts, t, content, settings.timezone, clock())
+    if plan is not None:
+        await reply(message, plan)
         return
-    await state.set_state(SessionForm.place)
     await ask(message, t("sessions-ask-place"))
 
 
@@ -282,15 +280,25 @@ async def tapped_time(callback: CallbackQuery, callback_data: SessionCb, state: 
     if starts is None or starts <= clock():
         callback_answer.text, callback_answer.show_alert = t("sessions-time-passed"), True
         return
-    data = await state.update_data(starts=starts.isoformat())
-    if "place" in data:
-        await state.set_state(SessionForm.repeat)
-        await show(callback, repeat_view(t, data, content, settings.timezone, clock()))
+    plan = await _timed(state, starts, t, content, settings.timezone, clock())
+    if plan is not None:
+        await show(callback, plan)
         return
-    await state.set_state(SessionForm.place)
     await show(callback, View(t("sessions-day-chosen", day=local(starts, settings.timezone, t))))
     if isinstance(callback.message, Message):
         await ask(callback.message, t("sessions-ask-place"), callback.from_user)
+
+
+async def _timed(state: FSMContext, starts: datetime, t: Translator, content: Content,
+                 zone: ZoneInfo, now: datetime) -> View | None:
+    """Keep the start; the plan to show when the place is known (like last time), else None
+    and the form waits for the place."""
+    data = await state.update_data(starts=starts.isoformat())
+    if "place" not in data:
+        await state.set_state(SessionForm.place)
+        return None
+    await state.set_state(SessionForm.repeat)
+    return repeat_view(t, data, content, zone, now)
 
 
 def _starts(data: dict[str, Any], hm: tuple[int, int], zone: ZoneInfo) -> datetime:
