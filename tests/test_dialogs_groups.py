@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.i18n import LANGUAGES, Locales
+from dialogs.callbacks import SessionAction, SessionCb
 from dialogs.groups.session_edit import FIELDS
 from dialogs.groups.session_form import REMINDERS
 from simulator.state import SimMessage
@@ -252,6 +253,9 @@ async def test_the_next_session_is_like_the_last_one_next_week_or_on_another_day
     assert emu.buttons(like) == ["↻ Same title, topic and place", "✏️ Something new", "✖️ Cancel"]
     days = await w.tap(w.admin, like, "↻ Same title, topic and place", expect="Which day?")
     assert emu.buttons(days)[:4] == ["▶ Wed 9 December 18:00", "‹", "December 2026", "›"]
+    past = SessionCb(action=SessionAction.NEXT, value="2026-11-25T18.00").pack()
+    query_id = await client(w).click_raw(w.admin, days.message_id, past, chat=w.group)
+    assert "already passed" in (emu.callback_answer(query_id) or {}).get("text", "")
     asked = await w.tap(w.admin, days, "10", expect="What time")  # Thursday, from the calendar
     chosen = w.group.messages[days.message_id]
     assert "Day: 10/12" in (chosen.text or "") and emu.buttons(chosen) == ["18:00"], asked.text
@@ -285,7 +289,8 @@ async def test_the_calendar_speaks_the_groups_language_and_past_days_are_inert(
     refused = await client(w).press(w.admin, december, "១១")
     assert "កន្លងផុត" in refused.get("text", "") and refused.get("show_alert")
     when = await w.tap(w.admin, december, "១៤", expect="ម៉ោងប៉ុន្មាន")
-    assert "ឆ្លើយ" in when.text
+    where = await w.in_group(w.admin, "១៨:៣០", reply_to=when)  # typed in Khmer digits
+    assert "នៅឯណា" in where.text
 
 
 async def test_a_khmer_group_reads_session_dates_in_khmer_digits(world: GroupWorld) -> None:
