@@ -128,7 +128,8 @@ async def open_form(message: Message, user: User | None, state: FSMContext, grou
     """
     await state.set_data({"group": group.id, "lang": t.language})
     last = await group_sessions.last(group.id)
-    if last is None:
+    # A topic the content no longer has cannot be copied: ask afresh.
+    if last is None or content.topic("parenting", last.topic) is None:
         await state.set_state(SessionForm.title)
         await ask(message, t("sessions-ask-title"), user)
         return
