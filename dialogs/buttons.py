@@ -57,7 +57,7 @@ from dialogs.checklists import checklist_topic
 from dialogs.course.flow import EVERY, HOURS
 from dialogs.groups.membership import may_schedule
 from dialogs.groups.session_edit import FIELDS
-from dialogs.groups.session_form import REMINDERS, WEEKS
+from dialogs.groups.session_form import REMINDERS, WEEKS, parse_time
 from dialogs.groups.session_list import ROW_ACTIONS
 from dialogs.hotlines import ABROAD
 from dialogs.notifications.discreet import KINDS, MODES
@@ -66,6 +66,7 @@ from dialogs.travel.views import destinations
 
 Data = dict[str, Any]
 SCOPES = ("one", "later")
+MOMENTS = (SessionAction.CAL, SessionAction.NEXT, SessionAction.TIME, SessionAction.PLAN)
 SCREENS = ("s", "c")
 
 
@@ -213,7 +214,21 @@ def _form_answer(button: SessionCb, content: Content) -> bool:
         return content.topic("parenting", button.value) is not None
     if button.action == SessionAction.DAY:
         return _is_date(button.value)
-    return button.action == SessionAction.QUIT and button.value == ""
+    return _form_moment(button) if button.action in MOMENTS else button.value == ""
+
+
+def _form_moment(button: SessionCb) -> bool:
+    """A month of the calendar, next week's day and hour, an hour, or the plan's defaults."""
+    value = button.value
+    if button.action == SessionAction.CAL:
+        return _is_date(f"{value}-01")
+    if button.action == SessionAction.NEXT:
+        day, _, hour = value.partition("T")
+        return _is_date(day) and parse_time(hour) is not None
+    if button.action == SessionAction.TIME:
+        return parse_time(value) is not None
+    weeks, _, key = value.partition(".")
+    return weeks in {str(n) for n in WEEKS} and key in REMINDERS
 
 
 async def _rsvp(button: RsvpCb, query: CallbackQuery, data: Data) -> bool:

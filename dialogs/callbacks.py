@@ -106,6 +106,13 @@ class SessionAction(StrEnum):
     """The /session form's steps and the /sessions list's buttons."""
 
     GROUP = "group"
+    LIKE = "like"  # the next session like the group's last one
+    NEW = "new"
+    NEXT = "next"  # next week's day and hour, proposed from the last session
+    CAL = "cal"  # another month of the calendar
+    NOOP = "noop"  # a calendar cell that does nothing
+    TIME = "time"
+    PLAN = "plan"  # weeks and reminders in one tap: the defaults
     EDIT = "edit"
     FIELD = "field"
     ETOPIC = "etopic"

@@ -20,8 +20,10 @@ class TravelForm(StatesGroup):
 
 
 class SessionForm(StatesGroup):
-    """/session: title → topic → day → time → place → pin → repeat → reminders."""
+    """/session: like last time? → day; or title → topic → day → time → place → pin; then the
+    plan (defaults in one tap, or repeat → reminders)."""
 
+    like = State()
     title = State()
     topic = State()
     day = State()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.i18n import LANGUAGES, Locales
+from dialogs.callbacks import SessionAction, SessionCb
 from dialogs.groups.session_edit import FIELDS
 from dialogs.groups.session_form import REMINDERS
 from simulator.state import SimMessage
@@ -37,7 +38,7 @@ async def schedule_weekly(w: GroupWorld, weeks: str = "4 weeks",
     topics = await w.in_group(w.admin, title, reply_to=asked)
     assert "Which parenting topic?" in topics.text
     days = await w.tap(w.admin, topics, w.sokh.emu.buttons(topics)[0], expect="Which day?")
-    when = await w.tap(w.admin, days, "02/12", expect="What time")
+    when = await w.tap(w.admin, days, "2", expect="What time")
     where = await w.in_group(w.admin, "18:00", reply_to=when)
     assert "Where?" in where.text
     pin_asked = await w.in_group(w.admin, place, reply_to=where)
@@ -131,11 +132,13 @@ async def test_a_trainer_schedules_from_the_private_chat(world: GroupWorld) -> N
     await schedule_weekly(w, "Once")
     groups = await sokh.say(w.admin, "/session")
     assert "For which group?" in groups.text
-    asked = await sokh.tap(w.admin, groups, "Parents of Kampong Speu")
+    like = await sokh.tap(w.admin, groups, "Parents of Kampong Speu")
+    assert "Like the last one?" in like.text and "Kind words" in like.text
+    asked = await w.tap(w.admin, like, "✏️ Something new", expect="What is it called?")
     assert "What is it called?" in asked.text
     topics = await sokh.say(w.admin, "Calm mornings")
     days = await sokh.tap(w.admin, topics, sokh.emu.buttons(topics)[1])
-    when = w.tap(w.admin, days, "04/12", expect="What time")
+    when = w.tap(w.admin, days, "4", expect="What time")
     assert "What time" in (await when).text
     where = await sokh.say(w.admin, "8:30")
     pin_asked = await sokh.say(w.admin, "Health centre")
@@ -222,10 +225,11 @@ async def test_a_reminder_time_already_past_is_refused_and_the_saved_ones_are_li
     asked = await w.in_group(w.admin, "/session")
     topics = await w.in_group(w.admin, "Kind words", reply_to=asked)
     days = await w.tap(w.admin, topics, w.sokh.emu.buttons(topics)[0], expect="Which day?")
-    when = await w.tap(w.admin, days, "02/12", expect="What time")
+    when = await w.tap(w.admin, days, "2", expect="What time")
     where = await w.in_group(w.admin, "11:00", reply_to=when)
     pin = await w.in_group(w.admin, "Pagoda hall", reply_to=where)
     repeat = await w.tap(w.admin, pin, "Skip")
+    assert "✅ 4 weeks · ⏰ 1 h before" in w.sokh.emu.buttons(repeat), "defaults that still fit"
     reminders = await w.tap(w.admin, repeat, "Once")
     refused = await client(w).press(w.admin, reminders, "24 h and 1 h before")
     assert "already passed" in refused.get("text", "") and refused.get("show_alert")
@@ -238,3 +242,69 @@ async def test_help_in_a_group_shows_its_commands_and_the_child_line(world: Grou
     helped = await world.in_group(world.dara, "/help")
     assert "/session" in helped.text and "/sessions" in helped.text
     assert "1280" in helped.text and "117" not in helped.text
+
+
+async def test_the_next_session_is_like_the_last_one_next_week_or_on_another_day(
+        world: GroupWorld) -> None:
+    w, emu = world, world.sokh.emu
+    await schedule_weekly(w, "Once", pin=(12.25, 104.5))  # Wednesday 2 December, 18:00
+    like = await w.in_group(w.admin, "/session")
+    assert "Like the last one?" in like.text and "02/12 18:00" in like.text
+    assert emu.buttons(like) == ["↻ Same title, topic and place", "✏️ Something new", "✖️ Cancel"]
+    days = await w.tap(w.admin, like, "↻ Same title, topic and place", expect="Which day?")
+    assert emu.buttons(days)[:4] == ["▶ Wed 9 December 18:00", "‹", "December 2026", "›"]
+    past = SessionCb(action=SessionAction.NEXT, value="2026-11-25T18.00").pack()
+    query_id = await client(w).click_raw(w.admin, days.message_id, past, chat=w.group)
+    assert "already passed" in (emu.callback_answer(query_id) or {}).get("text", "")
+    asked = await w.tap(w.admin, days, "10", expect="What time")  # Thursday, from the calendar
+    chosen = w.group.messages[days.message_id]
+    assert "Day: 10/12" in (chosen.text or "") and emu.buttons(chosen) == ["18:00"], asked.text
+    plan = await w.tap(w.admin, chosen, "18:00", expect="Once, or weekly?")
+    assert "10/12 18:00" in plan.text and "Pagoda hall" in plan.text, "the place is known"
+    saved = await w.tap(w.admin, plan, "✅ 4 weeks · ⏰ 24 h and 1 h before", expect="scheduled")
+    assert "4 weekly sessions" in saved.text and "31/12 18:00" in saved.text
+    rows = await query(w, "SELECT place, latitude, reminders FROM group_sessions "
+                          "WHERE starts_at > '2026-12-03' ORDER BY starts_at")
+    assert rows == [("Pagoda hall", 12.25, "1440,60")] * 4, "the pin came along"
+
+
+async def test_the_calendar_speaks_the_groups_language_and_past_days_are_inert(
+        world: GroupWorld) -> None:
+    w, emu = world, world.sokh.emu
+    choice = await w.in_group(w.admin, "/setup")
+    await w.tap(w.admin, choice, "ខ្មែរ")
+    w.at(10, 12)
+    asked = await w.in_group(w.admin, "/session")
+    topics = await w.in_group(w.admin, "Kind words", reply_to=asked)
+    days = await w.tap(w.admin, topics, emu.buttons(topics)[0])
+    buttons = emu.buttons(days)
+    assert buttons[:10] == ["‹", "ខែធ្នូ ឆ្នាំ២០២៦", "›", "ច", "អ", "ព", "ព្រ", "សុ", "ស", "អា"]
+    assert "៩" not in buttons and "១០" in buttons and "៣១" in buttons, "9 December is past"
+    assert not any(b.isdigit() and b.isascii() for b in buttons)
+    assert await client(w).press(w.admin, days, "·") == {}, "an inert cell does nothing"
+    january = await w.tap(w.admin, days, "›")
+    assert january.message_id == days.message_id and "ខែមករា ឆ្នាំ២០២៧" in emu.buttons(january)
+    december = await w.tap(w.admin, january, "‹")
+    w.at(12, 12)  # the calendar left open two days: 11 December is gone
+    refused = await client(w).press(w.admin, december, "១១")
+    assert "កន្លងផុត" in refused.get("text", "") and refused.get("show_alert")
+    when = await w.tap(w.admin, december, "១៤", expect="ម៉ោងប៉ុន្មាន")
+    where = await w.in_group(w.admin, "១៨:៣០", reply_to=when)  # typed in Khmer digits
+    assert "នៅឯណា" in where.text
+
+
+async def test_a_khmer_group_reads_session_dates_in_khmer_digits(world: GroupWorld) -> None:
+    w, emu = world, world.sokh.emu
+    await schedule_weekly(w)
+    choice = await w.in_group(w.admin, "/setup")
+    await w.tap(w.admin, choice, "ខ្មែរ")
+    listed = await w.in_group(w.admin, "/sessions")
+    assert "០២/១២ ១៨:០០" in listed.text and "02/12" not in listed.text
+    fields = await w.tap(w.admin, listed, emu.buttons(listed)[3])  # ✏️ of the second date
+    asked = await w.tap(w.admin, fields, emu.buttons(fields)[0])  # its title
+    scope = await w.in_group(w.admin, "Kinder words", reply_to=asked)
+    assert emu.buttons(scope)[0] == "តែថ្ងៃ ០៩/១២"
+    w.at(1, 18)
+    assert await w.tick() == 1
+    reminder = emu.last_bot_message(w.group)
+    assert reminder is not None and "០២/១២ ១៨:០០" in (reminder.text or "")

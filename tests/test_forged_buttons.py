@@ -85,7 +85,8 @@ def _values(annotation: Any, ids: list[int]) -> st.SearchStrategy[Any]:
     if annotation in (int, "int"):
         return numbers
     known = ["", "2000", "400000", "-1000", "skip", "one", "later", "24-1", "title", "topic",
-             "0-2", "7", "th", date(2026, 12, 9).isoformat(), "th.2026-12", "th.2026-12-24"]
+             "0-2", "7", "th", date(2026, 12, 9).isoformat(), "th.2026-12", "th.2026-12-24",
+             "2026-12", "2026-12-09T18.00", "18.00", "4.24-1"]
     return st.one_of(st.sampled_from(known), numbers.map(str),
                      st.text("abcdefghijklmnopqrstuvwxyz0123456789.-_", max_size=24))
 

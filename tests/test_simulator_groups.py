@@ -75,7 +75,7 @@ async def schedule_series(page: Page) -> None:
     await expect(page.locator("#reply-bar")).to_be_visible()  # ForceReply opens a reply
     await say(page, "Kind words")
     await bot.filter(has_text="Which parenting topic?").locator("button").first.click()
-    await bot.locator("button", has_text="02/12").click()
+    await bot.get_by_role("button", name="2", exact=True).click()  # the month calendar
     await expect(bot.filter(has_text="What time")).to_be_visible()
     await expect(page.locator("#reply-bar")).to_be_visible()
     await say(page, "18:00")
@@ -84,7 +84,7 @@ async def schedule_series(page: Page) -> None:
     await bot.filter(has_text="map pin").dblclick()  # reply to it, then share a location
     await page.click("#attach-button")
     await page.locator("#attach-menu button", has_text="Location").click()
-    await bot.locator("button", has_text="4 weeks").click()
+    await bot.get_by_role("button", name="4 weeks", exact=True).click()
     await bot.locator("button", has_text="24 h and 1 h before").click()
     await expect(bot.filter(has_text="4 weekly sessions scheduled")).to_be_visible()
 

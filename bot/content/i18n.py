@@ -66,6 +66,14 @@ class Translator:
         """A count as text in this language's digits."""
         return local_digits(str(value), self.language)
 
+    def day_month(self, day: date) -> str:
+        """A day as trainers and forms write it, day first: '07/12', '០៧/១២'."""
+        return local_digits(day.strftime("%d/%m"), self.language)
+
+    def day_time(self, moment: datetime) -> str:
+        """A day and time, short, in the caller's time zone: '07/12 18:00', '០៧/១២ ១៨:០០'."""
+        return f"{self.day_month(moment.date())} {self.time(moment.time())}"
+
     def date(self, day: date) -> str:
         """A day as people write it: '21 November 2026', '២១ វិច្ឆិកា ២០២៦' (CLDR month names)."""
         return local_digits(format_date(day, "d MMMM y", locale=self.language), self.language)

@@ -101,6 +101,15 @@ class SessionStore:
         async with self._sessions() as session:
             return list((await session.execute(query)).scalars())
 
+    async def last(self, group_id: int) -> GroupSession | None:
+        """The group's latest session not cancelled (held, or the last date scheduled): the
+        /session form offers to schedule the next one like it."""
+        query = (select(GroupSession).where(GroupSession.group_id == group_id,
+                                            GroupSession.status != CANCELLED)
+                 .order_by(GroupSession.starts_at.desc()).limit(1))
+        async with self._sessions() as session:
+            return (await session.execute(query)).scalars().first()
+
     async def cancel(self, session_id: int) -> None:
         """Cancel one date: no more reminders for it."""
         await self.change(session_id, status=CANCELLED, next_due_at=None)

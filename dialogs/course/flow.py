@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.course import course_plan, tip_ref
-from bot.content.i18n import Translator, local_digits
+from bot.content.i18n import Translator
 from bot.content.model import AGES, Item
 from bot.content.phones import services_named
 from bot.content.store import Content
@@ -80,7 +80,7 @@ def home_view(
             t("course-intro"),
             ([(t("course-button-start"), CourseCb(action=CourseAction.START))], menu_row(t)),
         )
-    when = local_digits(due.astimezone(zone).strftime("%d/%m %H:%M"), t.language) if due else "-"
+    when = t.day_time(due.astimezone(zone)) if due else "-"
     toggle = (
         (CourseAction.PAUSE, "course-button-pause")
         if status == ACTIVE
@@ -160,7 +160,7 @@ async def begin(
     await schedules.replace(
         profile.key, COURSE, age=age, hour=int(hour), every_days=int(every), next_due_at=due
     )
-    when = local_digits(due.astimezone(zone).strftime("%d/%m %H:%M"), t.language)
+    when = t.day_time(due.astimezone(zone))
     said = "course-started" if later else "course-started-now"
     await show(callback, View(t(said, when=when), (menu_row(t),)))
     if not later and isinstance(callback.message, Message):

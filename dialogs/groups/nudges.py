@@ -18,7 +18,7 @@ from dialogs.groups.session_form import local
 def reminder(row: Claimed, content: Content, t: Translator, *, zone: ZoneInfo) -> Rendered:
     """The reminder of a session, with who is coming and the RSVP buttons."""
     p = row.payload
-    when = local(datetime.fromisoformat(p["starts"]), zone)
+    when = local(datetime.fromisoformat(p["starts"]), zone, t)
     found = Reminder(int(p["session"]), p["title"], _topic_name(content, t, p), when, p["place"])
     view = reminder_view(found, t, int(p["coming"]), int(p["missing"]))
     return Rendered(view.text, view.markup(), thread=p.get("thread"))
@@ -27,7 +27,7 @@ def reminder(row: Claimed, content: Content, t: Translator, *, zone: ZoneInfo) -
 def attendance(row: Claimed, content: Content, t: Translator, *, zone: ZoneInfo) -> Rendered:
     """The trainer's private prompt to record who came."""
     p = row.payload
-    when = local(datetime.fromisoformat(p["starts"]), zone)
+    when = local(datetime.fromisoformat(p["starts"]), zone, t)
     view = attendance_view(p["title"], when, int(p["session"]), t)
     return Rendered(view.text, view.markup(), thread=p.get("thread"))
 

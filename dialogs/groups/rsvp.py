@@ -67,7 +67,7 @@ async def answer(callback: CallbackQuery, callback_data: RsvpCb, group_sessions:
     t = locales.get(group.language)
     topic = content.topic("parenting", row.topic)
     reminder = Reminder(row.id, row.title, topic.title.get(t.language) if topic else row.topic,
-                        local(row.starts_at, settings.timezone), row.place)
+                        local(row.starts_at, settings.timezone, t), row.place)
     callback_answer.text = t("rsvp-thanks")
     await show(callback, reminder_view(reminder, t, coming, missing))
 

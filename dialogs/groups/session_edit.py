@@ -155,8 +155,8 @@ async def _decide(
     if len(later) <= 1:
         await _apply(message, state, row, False, group_sessions, content, locales, settings)
         return
-    t, day = locales.get(data["lang"]), row.starts_at.astimezone(settings.timezone)
-    day_text = day.strftime("%d/%m")
+    t = locales.get(data["lang"])
+    day_text = t.day_month(row.starts_at.astimezone(settings.timezone).date())
     buttons = [
         (t("sessions-scope-one", day=day_text), SessionCb(action=SessionAction.SCOPE, value="one")),
         (

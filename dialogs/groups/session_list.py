@@ -123,7 +123,7 @@ async def got_when(message: Message, state: FSMContext, group_sessions: SessionS
         return
     await group_sessions.move(row, moment)
     await message.answer(t("sessions-moved", session=summary(row, content, t, settings.timezone),
-                           when=local(moment, settings.timezone)))
+                           when=local(moment, settings.timezone, t)))
 
 
 async def not_yours(callback: CallbackQuery, t: Translator,

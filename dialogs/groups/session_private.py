@@ -6,16 +6,19 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.content.i18n import Locales, Translator
+from bot.content.store import Content
+from bot.runtime.settings import Settings
+from bot.storage.group_sessions import SessionStore
 from bot.storage.groups import ACTIVE, GroupStore
 from bot.storage.vault import Vault
 from dialogs.callbacks import SessionAction, SessionCb
 from dialogs.groups.membership import Admins, group_t, may_schedule
+from dialogs.groups.session_form import open_form
 from dialogs.screen import Row, View, reply
-from dialogs.states import SessionForm
 from dialogs.text import escape
 
 
@@ -44,9 +47,12 @@ async def chose_group(
     vault: Vault,
     locales: Locales,
     t: Translator,
+    group_sessions: SessionStore,
+    content: Content,
+    settings: Settings,
     callback_answer: CallbackAnswer,
 ) -> None:
-    """A group picked: check the right to schedule there again, then ask for the title."""
+    """A group picked: check the right to schedule there again, then the form's first step."""
     group = await groups.by_id(int(callback_data.value))
     user = callback.from_user
     if (
@@ -57,10 +63,8 @@ async def chose_group(
     ):
         callback_answer.text = t("sessions-not-allowed")
         return
-    t = group_t(group, locales, t)
-    await state.set_state(SessionForm.title)
-    await state.set_data({"group": group.id, "lang": t.language})
-    await callback.message.answer(t("sessions-ask-title"), reply_markup=ForceReply())
+    await open_form(callback.message, user, state, group, group_t(group, locales, t),
+                    group_sessions, content, settings)
 
 
 def create_router() -> Router:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from bot.content.i18n import Translator, local_digits
@@ -13,6 +12,7 @@ from bot.proactive.countdown import OFFSETS
 from dialogs.callbacks import ChecklistCb, MenuCb, Screen, TopicCb, TravelAction, TravelCb
 from dialogs.hotlines import call_rows, service_line
 from dialogs.menu import menu_row
+from dialogs.month import month_rows
 from dialogs.screen import Row, View
 from dialogs.text import escape
 
@@ -41,29 +41,12 @@ def destination_view(content: Content, t: Translator) -> View:
 
 def calendar_view(t: Translator, code: str, month: date, today: date) -> View:
     """A month of days to tap (past days inert) under its name and the weekdays; typing works."""
-    lang = t.language
-    rows: list[Row] = []
-    for week in calendar.Calendar().monthdatescalendar(month.year, month.month):
-        rows.append([_day_button(day, month, today, code, lang) for day in week])
-    before = (month - timedelta(days=1)).replace(day=1)
-    after = (month + timedelta(days=32)).replace(day=1)
-    name = t("travel-month", month=month.month, year=local_digits(str(month.year), lang))
-    paging: Row = [
-        ("‹", TravelCb(action=TravelAction.CAL, value=f"{code}.{before:%Y-%m}")),
-        (name, TravelCb(action=TravelAction.NOOP)),
-        ("›", TravelCb(action=TravelAction.CAL, value=f"{code}.{after:%Y-%m}")),
-    ]
-    # Monday first, as calendar.Calendar() lays the weeks out.
-    weekdays: Row = [(d, TravelCb(action=TravelAction.NOOP)) for d in t("travel-weekdays").split()]
-    return View(t("travel-ask-date"), (paging, weekdays, *rows, menu_row(t)))
-
-
-def _day_button(day: date, month: date, today: date, code: str,
-                lang: str) -> tuple[str, TravelCb]:
-    if day.month != month.month or day < today:
-        return "·", TravelCb(action=TravelAction.NOOP)
-    return (local_digits(str(day.day), lang),
-            TravelCb(action=TravelAction.DAY, value=f"{code}.{day.isoformat()}"))
+    rows = month_rows(
+        t, month, today,
+        day=lambda d: TravelCb(action=TravelAction.DAY, value=f"{code}.{d.isoformat()}"),
+        page=lambda first: TravelCb(action=TravelAction.CAL, value=f"{code}.{first:%Y-%m}"),
+        inert=TravelCb(action=TravelAction.NOOP))
+    return View(t("travel-ask-date"), (*rows, menu_row(t)))
 
 
 def status_view(t: Translator, content: Content, place: str, when: date, today: date,

@@ -81,3 +81,13 @@ sessions-quit = ✖️ Cancelled. Nothing was saved.
 sessions-nothing-to-cancel = There is nothing to cancel.
 sessions-reminder-passed = That reminder time has already passed for the first session. Please choose a later one, or no reminders.
 sessions-saved-reminders = ⏰ Reminders: { $which }
+
+# One-tap defaults: the next session like the group's last one, and the plan in one button.
+sessions-ask-like =
+    📅 New session. Like the last one?
+    { $session }
+sessions-button-like = ↻ Same title, topic and place
+sessions-button-new = ✏️ Something new
+sessions-button-next = ▶ { $when }
+sessions-day-passed = That day has already passed. Please choose another.
+sessions-plan-default = ✅ { $weeks } · ⏰ { $reminders }

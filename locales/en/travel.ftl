@@ -32,18 +32,3 @@ travel-next-reminder = Next: on { $date } I will send your checklist ({ $days } 
 travel-next-morning = Next: on the morning you leave, { $date }, I will send the numbers to save.
 travel-next-checkin = Next: on { $date } I will ask if you arrived safely.
 travel-button-tick = 📋 Tick off now: { $title }
-travel-month = { $month ->
-    [1] January
-    [2] February
-    [3] March
-    [4] April
-    [5] May
-    [6] June
-    [7] July
-    [8] August
-    [9] September
-    [10] October
-    [11] November
-   *[12] December
-} { $year }
-travel-weekdays = Mo Tu We Th Fr Sa Su

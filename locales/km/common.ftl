@@ -10,3 +10,20 @@ common-error = សូមទោស មានបញ្ហាខាងយើង។ 
 common-language-name-km = ខ្មែរ
 common-language-name-en = English
 common-button-refused = ប៊ូតុងនេះលែងដំណើរការនៅទីនេះហើយ។
+
+# The month calendar (travel date, /session day): dialogs/month.py.
+calendar-month = ខែ{ $month ->
+    [1] មករា
+    [2] កុម្ភៈ
+    [3] មីនា
+    [4] មេសា
+    [5] ឧសភា
+    [6] មិថុនា
+    [7] កក្កដា
+    [8] សីហា
+    [9] កញ្ញា
+    [10] តុលា
+    [11] វិច្ឆិកា
+   *[12] ធ្នូ
+} ឆ្នាំ{ $year }
+calendar-weekdays = ច អ ព ព្រ សុ ស អា

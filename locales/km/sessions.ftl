@@ -81,3 +81,13 @@ sessions-quit = ✖️ បានបោះបង់។ គ្មានអ្វ�
 sessions-nothing-to-cancel = គ្មានអ្វីត្រូវបោះបង់ទេ។
 sessions-reminder-passed = ម៉ោងរំលឹកនោះបានកន្លងផុតហើយសម្រាប់វគ្គដំបូង។ សូមជ្រើសរើសម៉ោងក្រោយ ឬគ្មានការរំលឹក។
 sessions-saved-reminders = ⏰ ការរំលឹក៖ { $which }
+
+# One-tap defaults: the next session like the group's last one, and the plan in one button.
+sessions-ask-like =
+    📅 វគ្គថ្មី។ ដូចវគ្គមុនទេ?
+    { $session }
+sessions-button-like = ↻ ចំណងជើង ប្រធានបទ និងទីកន្លែងដដែល
+sessions-button-new = ✏️ វគ្គថ្មីផ្សេង
+sessions-button-next = ▶ ថ្ងៃ { $when }
+sessions-day-passed = ថ្ងៃនោះបានកន្លងផុតហើយ។ សូមជ្រើសរើសថ្ងៃផ្សេង។
+sessions-plan-default = ✅ { $weeks } · ⏰ រំលឹក { $reminders }
