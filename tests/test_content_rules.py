@@ -118,8 +118,9 @@ def test_an_older_year_the_quote_shows_passes(tmp_path: Path) -> None:
                     "    - source: 0\n      text: the fact sheet's summary of this source\n"
                     "      via: fact-sheet\n    ages: [0-2, 3-5]\n    text:\n"
                     "      en: Give your child 20 minutes today.\n",
-            "replace": "    - WHO/UNICEF Parenting for Lifelong Health leaflet (2020)\n    quotes:\n"
-                       "    - source: 0\n      text: a study from 2015 found that 20 minutes help\n"
+            "replace": "    - WHO/UNICEF Parenting for Lifelong Health leaflet (2020)\n"
+                       "    quotes:\n    - source: 0\n"
+                       "      text: a study from 2015 found that 20 minutes help\n"
                        "    ages: [0-2, 3-5]\n    text:\n"
                        "      en: A 2015 study found 20 minutes help. Give your child 20 today.\n"}
     folder, _, _ = broken_copy(tmp_path, case)

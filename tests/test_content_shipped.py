@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content.model import AGES
+from bot.content.model import AGES, Item, Quiz
 from bot.content.store import Content, load_content
 from bot.content.tool.cli import add_content_commands
 from bot.content.tool.render import (
@@ -61,7 +61,7 @@ def test_validate_passes_on_shipped_content() -> None:
 
 def test_every_cited_claim_is_quoted_and_says_where_it_was_read(content: Content) -> None:
     items = [i for pack in content.packs.values() for t in pack.topics for i in t.items]
-    quoted = [*items, *content.quizzes()]
+    quoted: list[Item | Quiz] = [*items, *content.quizzes()]
     assert all(node.quotes for node in quoted if node.sources)
     quotes = [quote for node in quoted for quote in node.quotes]
     from_fact_sheet = [quote for quote in quotes if quote.via == "fact-sheet"]
