@@ -30,6 +30,7 @@ Sources = tuple[str, ...]
 EditorNote = str | None
 # A date as precise as the source shows it: a year, a month or a day (2017, 2022-08, 2022-08-31).
 PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+VIA_PATTERN = r"^(source|fact-sheet|https?://\S+)$"
 
 
 class ContentError(Exception):
@@ -80,7 +81,8 @@ class Quote(Frozen):
 
     `source` counts from 0 in the `sources` beside it. `via: fact-sheet` says the words are
     the fact sheet's summary of that source, copied because nobody has re-read the page yet;
-    a reviewer replaces them with the source's own words and sets `via: source`. `dated` is
+    a reviewer replaces them with the source's own words and sets `via: source`, or the
+    https:// address where they read them. `dated` is
     set when the source dates the claim ("hours in 2017", "plan for 2017-2021"): the text
     must then say that year, so nothing dated reads as current.
     """
@@ -88,7 +90,9 @@ class Quote(Frozen):
     source: int = Field(ge=0)
     text: str | None = Field(default=None, min_length=1, max_length=600)
     page: str | None = Field(default=None, min_length=1, max_length=120)
-    via: Literal["source", "fact-sheet"] = "source"
+    # Where the editor read `text`: `source` (the cited page itself), `fact-sheet` (its
+    # summary), or the address (https://...) of the copy that was read (a mirror or reprint).
+    via: str = Field(default="source", pattern=VIA_PATTERN, max_length=300)
     dated: str | None = Field(default=None, pattern=PARTIAL_DATE)
 
     @model_validator(mode="after")

@@ -47,7 +47,8 @@ def _sources_are_quoted(ctx: Context) -> Iterator[Problem]:
     for source, loc, node in _quoted(ctx):
         if node.sources and not node.quotes:
             yield source.problem((*loc, "sources"), "no quotation or page reference for its "
-                                 "sources: add quotes (docs/content.md)", "warning")
+                                 "sources: add quotes, or, if none supports the claim, drop "
+                                 "the citation and say why in editor_note (docs/content.md)")
 
 
 def _dated_claims_say_when(ctx: Context) -> Iterator[Problem]:
@@ -72,14 +73,41 @@ def _no_claim_newer_than_its_sources(ctx: Context) -> Iterator[Problem]:
     """
     for source, loc, node in _quoted(ctx):
         newest = _newest_source_year(node)
-        en, km = _texts(node)
-        years = {int(y) for y in YEAR.findall(en)}
-        years |= {int(y.translate(LATIN_OF_KHMER)) for y in KHMER_YEAR.findall(km)}
-        later = sorted(y for y in years if newest is not None and y > newest)
+        later = sorted(y for y in _text_years(node) if newest is not None and y > newest)
         if later:
             yield source.problem((*loc, "text"), f"the text says {later[0]}, but its newest "
                                  f"source is from {newest}: the claim cannot come from its "
                                  "sources")
+
+
+def _older_years_are_quoted(ctx: Context) -> Iterator[Problem]:
+    """A year in the text older than the newest source is a claim about the past (a 2013
+    survey cited by a 2022 article): the words that date it must be quoted, or shown in the
+    citation, so a reviewer can see the source says that year and not another."""
+    for source, loc, node in _quoted(ctx):
+        newest = _newest_source_year(node)
+        if newest is None:
+            continue
+        shown = _years_shown(node)
+        for year in sorted(y for y in _text_years(node) if y < newest and y not in shown):
+            yield source.problem((*loc, "text"), f"the text says {year}, older than its "
+                                 f"source ({newest}), but no quote or citation shows {year}: "
+                                 "quote the words that date the claim")
+
+
+def _text_years(node: Quoted) -> set[int]:
+    """The years the text states, in Latin or Khmer digits, in either language."""
+    en, km = _texts(node)
+    years = {int(y) for y in YEAR.findall(en)}
+    return years | {int(y.translate(LATIN_OF_KHMER)) for y in KHMER_YEAR.findall(km)}
+
+
+def _years_shown(node: Quoted) -> set[int]:
+    """The years the citations and their quotes (text, page, dated) show."""
+    parts = [*node.sources]
+    for quote in node.quotes:
+        parts += [quote.text or "", quote.page or "", quote.dated or ""]
+    return {int(y) for part in parts for y in YEAR.findall(part)}
 
 
 def _newest_source_year(node: Quoted) -> int | None:
@@ -95,4 +123,4 @@ def _newest_source_year(node: Quoted) -> int | None:
 
 
 QUOTE_RULES = (_quotes_name_a_source, _sources_are_quoted, _dated_claims_say_when,
-               _no_claim_newer_than_its_sources)
+               _no_claim_newer_than_its_sources, _older_years_are_quoted)
