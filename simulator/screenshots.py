@@ -188,6 +188,7 @@ class Stage:
         stem = "-".join(p for p in (self.name, part, self.t.language) if p)
         path = self.out / f"{stem}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
+        await self.page.mouse.move(0, 0)  # no button left in its hover colour
         await self.page.wait_for_timeout(300)  # the page's last poll
         await self.page.locator("#messages").evaluate("m => { m.scrollTop = m.scrollHeight; }")
         await self.page.screenshot(path=str(path), clip=await self._chat_area(),
