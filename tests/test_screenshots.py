@@ -11,7 +11,7 @@ import pytest
 from bot.runtime.settings import REPO_ROOT
 from dialogs.callbacks import ChildAge, Concern
 from dialogs.parents import tips_for
-from simulator.journeys import JOURNEYS, parent_tip
+from simulator.journeys import JOURNEYS, SESSION_TITLE, group_session, parent_tip
 from simulator.screenshots import CHROMIUM, CHROMIUM_ARGS, LANGUAGES, PHONE, SCREENS, staged
 from tests.helpers.page import needs_chromium
 
@@ -49,6 +49,27 @@ async def test_the_parent_journey_walks_to_the_tip_and_pictures_it(tmp_path: Pat
     width, height = png_size(picture)
     assert width == PHONE["width"] and 200 <= height <= PHONE["height"]
     assert picture.stat().st_size < MAX_BYTES
+
+
+@needs_chromium
+async def test_the_group_journey_fills_the_session_form_and_gets_an_rsvp(tmp_path: Path) -> None:
+    """The walker answers /session by its questions, so a reworked form must still finish."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            async with staged(browser, "en", tmp_path / "db") as stage:
+                await group_session(stage)
+                bot = stage.page.locator(".msg.in")
+                saved = await bot.filter(has_text=stage.t("sessions-saved", count=4)).inner_text()
+                reminder = await bot.last.inner_text()
+        finally:
+            await browser.close()
+    assert saved.count(SESSION_TITLE["en"]) == 4, saved
+    assert "Reminder: Kind words" in reminder and "Coming: 1" in reminder, reminder
+    assert "02/12 18:00" in reminder, "the session the day after the fixed moment"
+    assert stage.saved == [], "no picture is taken when none was asked for"
 
 
 def test_every_journey_is_pictured_small_and_shown_in_the_readme() -> None:
