@@ -81,7 +81,7 @@ async def group_session(stage: Stage) -> None:
     await stage.see(plain(t("groups-intro")))
     await fill_session_form(stage, stage.scene.at + timedelta(days=1))
     first = (stage.scene.at + timedelta(days=1)).replace(hour=18, minute=0)
-    await stage.jump(first - timedelta(hours=24))  # the day before: the 24-hour reminder
+    stage.scene.jump(first - timedelta(hours=24))  # the day before: the 24-hour reminder
     await stage.app.proactive.reminders.enqueue_due()
     await stage.see(lead(t, "rsvp-reminder", "title", "when", "place", "topic", "coming",
                          "missing") + " " + SESSION_TITLE[t.language])
@@ -102,7 +102,7 @@ async def fill_session_form(stage: Stage, day: datetime) -> None:
     t = stage.t
     answers: dict[str, Callable[[], Awaitable[None]]] = {
         "sessions-ask-title": lambda: stage.say(SESSION_TITLE[t.language]),
-        "sessions-ask-topic": lambda: stage.tap_first(),
+        "sessions-ask-topic": stage.tap_first,
         "sessions-ask-day": lambda: stage.tap_containing(day.strftime("%d/%m")),
         "sessions-ask-time": lambda: stage.say("18:00"),
         "sessions-ask-place": lambda: stage.say(SESSION_PLACE[t.language]),
@@ -125,7 +125,7 @@ async def fill_session_form(stage: Stage, day: datetime) -> None:
 
 async def counsellor(stage: Stage) -> None:
     """A person agrees to the terms, a case opens, a counsellor takes it and answers."""
-    t, desk = stage.t, stage.counsellor_t
+    t = stage.t  # the counsellors' forum is set to the person's language (staged())
     await stage.start()
     await stage.tap(t("menu-button-counsellor"))
     await stage.see(lead(t, "counsellor-consent", "days", "numbers", "open", "close"))
@@ -134,8 +134,8 @@ async def counsellor(stage: Stage) -> None:
     await stage.see(lead(t, "counsellor-connected", "alias", "minutes", "numbers"))
     await stage.say(PERSON_WRITES[t.language])
     await stage.open_tab("Counsellors")
-    await stage.open_topic(lead(desk, "counsellor-topic", "alias"))
-    await stage.tap(desk("counsellor-button-take"))
+    await stage.open_topic(lead(t, "counsellor-topic", "alias"))
+    await stage.tap(t("counsellor-button-take"))
     await stage.see(PERSON_WRITES[t.language])
     await stage.say(COUNSELLOR_WRITES[t.language])
     await stage.open_tab("Parent")
@@ -162,5 +162,8 @@ JOURNEYS = (
 
 
 def by_name(name: str) -> Journey:
-    """The journey called `name`."""
-    return next(j for j in JOURNEYS if j.name == name)
+    """The journey called `name`; an unknown name stops with the known ones."""
+    found = next((j for j in JOURNEYS if j.name == name), None)
+    if found is None:
+        raise SystemExit(f"no journey {name!r}; journeys: {', '.join(j.name for j in JOURNEYS)}")
+    return found

@@ -94,8 +94,7 @@ class Stage:
     page: Page
     app: Application
     scene: SceneClock
-    t: Translator
-    counsellor_t: Translator
+    t: Translator  # the person's language, which the group and the counsellors speak too
     name: str = "journey"
     out: Path | None = None  # where snap() saves pictures; None walks without taking any
     saved: list[Path] = field(default_factory=list)
@@ -177,10 +176,6 @@ class Stage:
         """Write and tap as another member of this chat."""
         await self.page.select_option("#user-select", label=name)
 
-    async def jump(self, at: datetime) -> None:
-        """Move the story (bot and emulator) to `at`."""
-        self.scene.jump(at)
-
     async def snap(self, part: str = "") -> None:
         """Save the chat as <journey>[-part]-<lang>.png (when pictures are being taken)."""
         if self.out is None:
@@ -233,8 +228,7 @@ async def staged(browser: Browser, language: str, folder: Path) -> AsyncIterator
             await asyncio.wait_for(app.serving.wait(), 60)
             page = await context.new_page()
             await page.goto(emu.base_url + "/#parent")
-            locales = app.services.locales
-            yield Stage(page, app, scene, locales.get(language), locales.get(language))
+            yield Stage(page, app, scene, app.services.locales.get(language))
         finally:
             await context.close()
             await app.stop()
