@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-dates lint bench system-deps clean
+.PHONY: run test test-dates lint bench screenshots system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# Each journey in the simulator page, in Khmer and English, as docs/screens/*.png (README).
+screenshots: $(STAMP) system-deps
+	$(PY) -m simulator.screenshots
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

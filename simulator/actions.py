@@ -162,7 +162,7 @@ class UserActions(EmulatorState):
             raise ValueError("only the author can edit a text message")
         message.text, message.entities = new_text, auto_entities(new_text)
         message.edits += 1
-        message.edit_date = int(time.time())
+        message.edit_date = int(self.clock())
         self.touch(message)
         return self.queue.push("edited_message", message.to_api())
 
@@ -212,7 +212,7 @@ class UserActions(EmulatorState):
         chat.bot_status = new
         self.poke()
         return self.queue.push("my_chat_member", {
-            "chat": chat.to_api(), "from": by.to_api(), "date": int(time.time()),
+            "chat": chat.to_api(), "from": by.to_api(), "date": int(self.clock()),
             "old_chat_member": member_object(self.bot, old),
             "new_chat_member": member_object(self.bot, new)})
 

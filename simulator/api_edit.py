@@ -55,7 +55,7 @@ def _commit(st: EmulatorState, msg: SimMessage, **changes: Any) -> Json:
     for key, value in changes.items():
         setattr(msg, key, value)
     msg.edits += 1
-    msg.edit_date = int(time.time())
+    msg.edit_date = int(st.clock())
     st.touch(msg)
     return msg.to_api()
 
@@ -121,10 +121,10 @@ DELETE_WINDOW_S = 48 * 3600
 _TOO_OLD = "message can't be deleted for everyone"
 
 
-def _refusal(chat: SimChat, msg: SimMessage) -> str | None:
+def _refusal(chat: SimChat, msg: SimMessage, now: float) -> str | None:
     """Why Telegram would refuse to delete this message, or None when it may go."""
     admin = chat.bot_status == "administrator"
-    if time.time() - msg.date >= DELETE_WINDOW_S and not (admin and chat.type != "private"):
+    if now - msg.date >= DELETE_WINDOW_S and not (admin and chat.type != "private"):
         return _TOO_OLD  # only admins of supergroups and channels may delete older ones
     if chat.type == "private" or msg.from_bot or admin:
         return None
@@ -140,7 +140,7 @@ def delete_message(st: EmulatorState, p: Json) -> bool:
     """Delete one message of this chat, within Telegram's 48-hour window."""
     chat = st.find_chat(p["chat_id"])
     msg = st.message(chat, p["message_id"], "message to delete not found")
-    refusal = _refusal(chat, msg)
+    refusal = _refusal(chat, msg, st.clock())
     if refusal is not None:
         raise bad_request(refusal)
     _delete(st, msg)
@@ -158,7 +158,7 @@ def delete_messages(st: EmulatorState, p: Json) -> bool:
     if not 1 <= len(ids) <= 100:
         raise bad_request("too many messages to delete" if ids else "message_ids is empty")
     found = [m for m in (chat.messages.get(i) for i in ids) if m is not None and not m.deleted]
-    refusals = [r for r in (_refusal(chat, m) for m in found) if r is not None]
+    refusals = [r for r in (_refusal(chat, m, st.clock()) for m in found) if r is not None]
     if refusals:
         raise bad_request(refusals[0].replace(" for everyone", ""))
     for msg in found:

@@ -63,6 +63,9 @@ class EmulatorState:
         self._counter = 0
         self._message_waiters: dict[int, list[MessageWaiter]] = {}
         self._changed = asyncio.Event()
+        # Telegram's clock for message dates; `python -m simulator.screenshots` sets a fixed
+        # one so the times shown under messages are the same on every run.
+        self.clock: Callable[[], float] = time.time
 
     async def _run_webhook_reply(self, data: Json, uploads: dict[str, FileUpload]) -> None:
         raise NotImplementedError
@@ -190,7 +193,7 @@ class EmulatorState:
         """Store a new message with the chat's next message_id."""
         msg = SimMessage(chat=chat, message_id=chat.next_message_id,
                          from_bot=sender is self.bot, sender=sender,
-                         date=int(time.time()), **fields)
+                         date=int(self.clock()), **fields)
         chat.next_message_id += 1
         chat.messages[msg.message_id] = msg
         self.touch(msg)

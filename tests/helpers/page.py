@@ -10,17 +10,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from simulator.emulator import BotApiEmulator
+from simulator.screenshots import CHROMIUM as CHROMIUM  # the page tests import them here
+from simulator.screenshots import CHROMIUM_ARGS as CHROMIUM_ARGS
 from tests.helpers.harness import running_simulator
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 # `make test` installs Chromium; a bare `pytest` on a machine without it skips these only.
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
                                     reason="Debian chromium is not installed at /usr/bin/chromium")
