@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.content.i18n import Translator
+from bot.content.i18n import Translator, local_digits
 
 if TYPE_CHECKING:
     from simulator.screenshots import Stage
@@ -103,11 +103,13 @@ async def fill_session_form(stage: Stage, day: datetime) -> None:
     answers: dict[str, Callable[[], Awaitable[None]]] = {
         "sessions-ask-title": lambda: stage.say(SESSION_TITLE[t.language]),
         "sessions-ask-topic": stage.tap_first,
-        "sessions-ask-day": lambda: stage.tap_containing(day.strftime("%d/%m")),
+        "sessions-ask-day": lambda: stage.tap(local_digits(str(day.day), t.language)),
         "sessions-ask-time": lambda: stage.say("18:00"),
         "sessions-ask-place": lambda: stage.say(SESSION_PLACE[t.language]),
         "sessions-ask-pin": lambda: stage.tap(t("sessions-pin-skip")),
-        "sessions-ask-repeat": lambda: stage.tap(t("sessions-weeks", weeks=4)),
+        "sessions-ask-repeat": lambda: stage.tap(t(
+            "sessions-plan-default", weeks=t("sessions-weeks", weeks=4),
+            reminders=t("sessions-reminders-24-1"))),
         "sessions-ask-reminders": lambda: stage.tap(t("sessions-reminders-24-1")),
     }
     prompts = {plain(t(key)): answer for key, answer in answers.items() if t.has(key)}
