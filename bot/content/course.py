@@ -40,11 +40,14 @@ def _fits(item: Item | None, age: str | None) -> bool:
 
 
 def _theme_quiz(content: Content, week: CourseWeek) -> str | None:
-    """The quiz of the one topic all the week's tips come from; a mixed week has none."""
-    topics = {topic.id for pack in content.packs.values() for topic in pack.topics
-              if any(item.id in week.items for item in topic.items)}
-    quizzes = content.quizzes(topics.pop()) if len(topics) == 1 else ()
-    return quizzes[0].id if quizzes else None
+    """The quiz of the one quizzed topic the week's tips come from; a mixed week has none.
+
+    Topics without a quiz (the home-practice prompts and check-ins, tips added for one age
+    group) ride along in a theme's week without taking its quiz away.
+    """
+    quizzed = {topic.id for pack in content.packs.values() for topic in pack.topics
+               if content.quizzes(topic.id) and any(i.id in week.items for i in topic.items)}
+    return content.quizzes(quizzed.pop())[0].id if len(quizzed) == 1 else None
 
 
 def tip_ref(item_id: str) -> str:
