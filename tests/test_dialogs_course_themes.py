@@ -90,6 +90,12 @@ async def test_next_tip_now_brings_the_quiz_at_the_end_of_a_theme(driven: Dialog
     assert "Check-in" in check_in.text, "the next day opens with how the practice went"
     c.time.advance(2)
     assert await c.tick(dara) is None, "the quiz came with 'next tip now', not again"
+    assert sokh.emu.buttons(check_in)[:2] == ["🙌 I tried it", "⏳ Not yet"]
+    tried = await sokh.tap(dara, check_in, "🙌 I tried it")
+    assert sokh.emu.buttons(tried)[:2] == ["✅ Tried: well done!", "⏳ Not yet"]
+    assert sokh.calls("answerCallbackQuery")[-1].params.get("text") == "Well done! Keep practising."
+    await _rows_eventually(c, "SELECT item_id, useful FROM tip_feedback",
+                           [("parenting.practice.time-check", True)])
 
 
 async def test_useful_taps_are_counted_once_and_thanked_in_place(driven: DialogCourse) -> None:

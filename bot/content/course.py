@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from bot.content.model import CourseWeek, Item
 from bot.content.store import Content
 
-__all__ = ["CoursePlan", "course_items", "course_plan", "item_for_ref", "tip_ref"]
+__all__ = ["CoursePlan", "course_items", "course_plan", "is_check_in", "item_for_ref", "tip_ref"]
+
+PRACTICE = "parenting.practice."  # home practice: X-try ends a week, X-check opens the next
 
 
 @dataclass(frozen=True)
@@ -59,3 +61,8 @@ def item_for_ref(content: Content, ref: str) -> Item | None:
     """The course tip a button's reference names, if the current content still has it."""
     found = next((i for i in course_items(content, None) if tip_ref(i) == ref), None)
     return content.item(found) if found else None
+
+
+def is_check_in(item_id: str) -> bool:
+    """A home-practice check-in: its buttons ask whether the parent tried, not if it helped."""
+    return item_id.startswith(PRACTICE) and item_id.endswith("-check")
