@@ -23,10 +23,10 @@ class CoursePlan:
 
 def course_plan(content: Content, age: str | None) -> CoursePlan:
     """The course for `age`: weeks are themes; tips written for other ages are left out."""
-    plan = CoursePlan([])
+    plan, quizzed = CoursePlan([]), {q.topic for q in content.quizzes()}
     for week in content.course():
         plan.items.extend(i for i in week.items if _fits(content.item(i), age))
-        quiz = _theme_quiz(content, week)
+        quiz = _theme_quiz(content, week, quizzed)
         if quiz is not None and plan.items and plan.items[-1] in week.items:
             plan.quizzes[len(plan.items) - 1] = quiz
     return plan
@@ -41,15 +41,15 @@ def _fits(item: Item | None, age: str | None) -> bool:
     return item is None or age is None or not item.ages or age in item.ages
 
 
-def _theme_quiz(content: Content, week: CourseWeek) -> str | None:
+def _theme_quiz(content: Content, week: CourseWeek, quizzed: set[str]) -> str | None:
     """The quiz of the one quizzed topic the week's tips come from; a mixed week has none.
 
     Topics without a quiz (the home-practice prompts and check-ins, tips added for one age
     group) ride along in a theme's week without taking its quiz away.
     """
-    quizzed = {topic.id for pack in content.packs.values() for topic in pack.topics
-               if content.quizzes(topic.id) and any(i.id in week.items for i in topic.items)}
-    return content.quizzes(quizzed.pop())[0].id if len(quizzed) == 1 else None
+    themes = {topic.id for pack in content.packs.values() for topic in pack.topics
+              if topic.id in quizzed and any(i.id in week.items for i in topic.items)}
+    return content.quizzes(themes.pop())[0].id if len(themes) == 1 else None
 
 
 def tip_ref(item_id: str) -> str:
