@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,9 @@ from bot.content.tool.validate import validate_folder
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARENTING_THEMES = {"one-on-one", "keep-positive", "routines", "calm", "discipline",
                     "body-safety", "online-safety", "school", "self-care"}
+# Topics without a quiz of their own: issue 18's gaps and the home-practice loop.
+PRACTICE = "parenting.practice."
+NEW_TOPICS = {"early-years", "couple", "money", "disability", "puberty", "alcohol", "practice"}
 DESTINATIONS = {"th", "my", "kr", "jp"}
 
 
@@ -103,8 +107,8 @@ def test_cli_validate_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
 def test_parenting_has_forty_tips_by_age_and_theme(content: Content) -> None:
     pack = content.packs["parenting"]
     tips = [item for topic in pack.topics for item in topic.items]
-    assert len(tips) >= 40
-    assert {t.id for t in pack.topics} == PARENTING_THEMES
+    assert len(tips) >= 100  # issue 18: the pack reaches 100 tips
+    assert {t.id for t in pack.topics} == PARENTING_THEMES | NEW_TOPICS
     ages = Counter[str](age for tip in tips for age in tip.ages)
     assert all(ages[age] >= 10 for age in AGES) and all(tip.ages for tip in tips)
 
@@ -113,6 +117,24 @@ def test_course_is_eight_weeks_or_more_of_real_tips(content: Content) -> None:
     weeks = content.course()
     assert len(weeks) >= 8
     assert all(content.item(i) is not None for week in weeks for i in week.items)
+
+
+def test_every_course_week_has_a_tip_for_every_age(content: Content) -> None:
+    for week in content.course():
+        for age in AGES:
+            fits = [i for i in week.items if age in content.item(i).ages]
+            assert fits, f"week {week.week} has nothing for {age}"
+
+
+def test_a_home_practice_is_checked_in_on_at_the_next_step(content: Content) -> None:
+    """Each week's practice prompt ends it; its check-in opens the next week, same ages."""
+    weeks = content.course()
+    for week, after in pairwise(weeks):
+        tried = [i for i in week.items if i.startswith(PRACTICE) and i.endswith("-try")]
+        assert tried == [week.items[-1]], week.week
+        check = tried[0].removesuffix("-try") + "-check"
+        assert after.items[0] == check, after.week
+        assert content.item(check).ages == content.item(tried[0]).ages
 
 
 def test_a_quiz_for_every_parenting_theme(content: Content) -> None:

@@ -52,18 +52,18 @@ async def _rows_eventually(c: DialogCourse, sql: str, want: list[tuple[object, .
 
 async def test_a_theme_ends_with_its_quiz_poll_sent_once(driven: DialogCourse) -> None:
     c, dara = driven, driven.sokh.emu.add_user(language_code="en")
-    assert course_plan(c.sokh.services.content.current, "3-5").quizzes[2] == "quiz-one-on-one"
+    assert course_plan(c.sokh.services.content.current, "3-5").quizzes[3] == "quiz-one-on-one"
     c.at(1, 6)  # inside the quiet hours: the first tip waits for the evening
     await join(c, dara)
-    tips = await _tips(c, dara, range(1, 4))
-    assert "Tip 3 of" in tips[2].text and not c.sokh.emu.calls("sendPoll")
+    tips = await _tips(c, dara, range(1, 5))  # the theme ends with its home practice
+    assert "Tip 4 of" in tips[3].text and not c.sokh.emu.calls("sendPoll")
     c.time.advance(2)  # one message a second per chat: the quiz waits its turn
     poll = await c.tick(dara)
     assert poll is not None and poll.kind == "poll"
     sent = c.sokh.emu.calls("sendPoll")[0].params
     assert (sent["question"], sent["type"], sent["correct_option_id"]) == (FIRST_QUIZ, "quiz", 1)
     steps = await query(c, "SELECT step FROM outbox WHERE step LIKE '%-q%'")
-    assert [str(s).split("-", 1)[1] for s, in steps] == ["q2"], "its own idempotency key"
+    assert [str(s).split("-", 1)[1] for s, in steps] == ["q3"], "its own idempotency key"
     await c.proactive.nudges.enqueue_due(c.time.now)  # a job run repeated after a crash
     c.time.advance(2)
     assert await c.tick(dara) is None and len(c.sokh.emu.calls("sendPoll")) == 1
@@ -79,14 +79,23 @@ async def test_next_tip_now_brings_the_quiz_at_the_end_of_a_theme(driven: Dialog
     (tip,) = await _tips(c, dara, range(1, 2))
     second = await sokh.tap(dara, tip, "⏭ Next tip now")
     third = await sokh.tap(dara, second, "⏭ Next tip now")
-    assert "Tip 3 of" in third.text
+    assert "Tip 3 of" in third.text and not sokh.emu.calls("sendPoll")
+    practice = await sokh.tap(dara, third, "⏭ Next tip now")
+    assert "Tip 4 of" in practice.text and "Practice for today" in practice.text
     [polled] = [m for m in sokh.emu.chat_messages(sokh.chat(dara)) if m.kind == "poll"]
     assert polled.content["poll"]["question"] == FIRST_QUIZ
     c.at(2, 19)
-    fourth = await c.tick(dara)
-    assert fourth is not None and "Tip 4 of" in fourth.text
+    check_in = await c.tick(dara)
+    assert check_in is not None and "Tip 5 of" in check_in.text
+    assert "Check-in" in check_in.text, "the next day opens with how the practice went"
     c.time.advance(2)
     assert await c.tick(dara) is None, "the quiz came with 'next tip now', not again"
+    assert sokh.emu.buttons(check_in)[:2] == ["🙌 I tried it", "⏳ Not yet"]
+    tried = await sokh.tap(dara, check_in, "🙌 I tried it")
+    assert sokh.emu.buttons(tried)[:2] == ["✅ Tried: well done!", "⏳ Not yet"]
+    assert sokh.calls("answerCallbackQuery")[-1].params.get("text") == "Well done! Keep practising."
+    await _rows_eventually(c, "SELECT item_id, useful FROM tip_feedback",
+                           [("parenting.practice.time-check", True)])
 
 
 async def test_useful_taps_are_counted_once_and_thanked_in_place(driven: DialogCourse) -> None:
@@ -217,10 +226,10 @@ async def test_a_khmer_parent_gets_the_quiz_in_khmer(driven: DialogCourse) -> No
     c.at(1, 6)
     await join_in_khmer(c, sophea, "រៀងរាល់ថ្ងៃ")
     key = sokh.services.people.key_for(sophea.id)
-    await sokh.services.schedules.change(key, COURSE, step=2)  # tip 3 ends the theme
+    await sokh.services.schedules.change(key, COURSE, step=3)  # tip 4, the practice, ends it
     c.at(1, 7)
     tip = await c.tick(sophea)
-    assert tip is not None and "គន្លឹះទី ៣" in tip.text, "Khmer digits in Khmer text"
+    assert tip is not None and "គន្លឹះទី ៤" in tip.text, "Khmer digits in Khmer text"
     c.time.advance(2)
     poll = await c.tick(sophea)
     quiz = sokh.services.content.current.quiz("quiz-one-on-one")

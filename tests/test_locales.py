@@ -57,6 +57,9 @@ BUILT: dict[str, tuple[str, ...]] = {
     "course-thanks-": RATINGS,
     "course-rated-": RATINGS,
     "course-button-": RATINGS,
+    "course-checkin-thanks-": RATINGS,
+    "course-checkin-rated-": RATINGS,
+    "course-checkin-button-": RATINGS,
     "sessions-": ROW_ACTIONS,
     "sessions-field-": FIELDS,
     "sessions-edit-ask-": tuple(f for f in FIELDS if f != "topic"),  # a topic is tapped

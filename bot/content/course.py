@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from bot.content.model import CourseWeek, Item
 from bot.content.store import Content
 
-__all__ = ["CoursePlan", "course_items", "course_plan", "item_for_ref", "tip_ref"]
+__all__ = ["CoursePlan", "course_items", "course_plan", "is_check_in", "item_for_ref", "tip_ref"]
+
+PRACTICE = "parenting.practice."  # home practice: X-try ends a week, X-check opens the next
 
 
 @dataclass(frozen=True)
@@ -21,10 +23,10 @@ class CoursePlan:
 
 def course_plan(content: Content, age: str | None) -> CoursePlan:
     """The course for `age`: weeks are themes; tips written for other ages are left out."""
-    plan = CoursePlan([])
+    plan, quizzed = CoursePlan([]), {q.topic for q in content.quizzes()}
     for week in content.course():
         plan.items.extend(i for i in week.items if _fits(content.item(i), age))
-        quiz = _theme_quiz(content, week)
+        quiz = _theme_quiz(content, week, quizzed)
         if quiz is not None and plan.items and plan.items[-1] in week.items:
             plan.quizzes[len(plan.items) - 1] = quiz
     return plan
@@ -39,12 +41,15 @@ def _fits(item: Item | None, age: str | None) -> bool:
     return item is None or age is None or not item.ages or age in item.ages
 
 
-def _theme_quiz(content: Content, week: CourseWeek) -> str | None:
-    """The quiz of the one topic all the week's tips come from; a mixed week has none."""
-    topics = {topic.id for pack in content.packs.values() for topic in pack.topics
-              if any(item.id in week.items for item in topic.items)}
-    quizzes = content.quizzes(topics.pop()) if len(topics) == 1 else ()
-    return quizzes[0].id if quizzes else None
+def _theme_quiz(content: Content, week: CourseWeek, quizzed: set[str]) -> str | None:
+    """The quiz of the one quizzed topic the week's tips come from; a mixed week has none.
+
+    Topics without a quiz (the home-practice prompts and check-ins, tips added for one age
+    group) ride along in a theme's week without taking its quiz away.
+    """
+    themes = {topic.id for pack in content.packs.values() for topic in pack.topics
+              if topic.id in quizzed and any(i.id in week.items for i in topic.items)}
+    return content.quizzes(themes.pop())[0].id if len(themes) == 1 else None
 
 
 def tip_ref(item_id: str) -> str:
@@ -56,3 +61,8 @@ def item_for_ref(content: Content, ref: str) -> Item | None:
     """The course tip a button's reference names, if the current content still has it."""
     found = next((i for i in course_items(content, None) if tip_ref(i) == ref), None)
     return content.item(found) if found else None
+
+
+def is_check_in(item_id: str) -> bool:
+    """A home-practice check-in: its buttons ask whether the parent tried, not if it helped."""
+    return item_id.startswith(PRACTICE) and item_id.endswith("-check")

@@ -23,7 +23,7 @@ from bot.storage.people import People, Profile
 from bot.storage.schedules import ACTIVE, COURSE, DONE, PAUSED, Schedules, next_at_hour
 from dialogs.browse import quiz_poll
 from dialogs.callbacks import CourseAction, CourseCb
-from dialogs.course.feedback import RATINGS, feedback
+from dialogs.course.feedback import RATINGS, feedback, labels_for
 from dialogs.hotlines import call_rows
 from dialogs.menu import menu_row
 from dialogs.screen import View, reply, show
@@ -37,11 +37,11 @@ CONTROLS = (CourseAction.PAUSE, CourseAction.RESUME, CourseAction.STOP)
 def tip_view(item: Item, t: Translator, n: int, total: int, content: Content) -> View:
     """One tip of the course with call buttons for its numbers, feedback, 'next', 'pause'."""
     text = f"{t('course-tip-title', n=n, total=total)}\n\n{escape(item.text.get(t.language))}"
-    ref = tip_ref(item.id)
+    ref, labels = tip_ref(item.id), labels_for(item.id)
     return View(text, (
         *call_rows(services_named(content, item.text.get(t.language)), t),
-        [(t("course-button-useful"), CourseCb(action=CourseAction.USEFUL, value=ref)),
-         (t("course-button-useless"), CourseCb(action=CourseAction.USELESS, value=ref))],
+        [(t(f"{labels.button}useful"), CourseCb(action=CourseAction.USEFUL, value=ref)),
+         (t(f"{labels.button}useless"), CourseCb(action=CourseAction.USELESS, value=ref))],
         [(t("course-button-next"), CourseCb(action=CourseAction.NEXT))],
         [(t("course-button-pause"), CourseCb(action=CourseAction.PAUSE))],
     ))

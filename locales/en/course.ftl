@@ -41,6 +41,13 @@ course-button-again = 🔁 Start a course again
 course-button-next-age = ➡️ Next: the course for { $age }
 course-rated-useful = ✅ Useful: thank you!
 course-rated-useless = ✅ Noted: thank you!
+# A home-practice check-in asks whether the parent tried it, with the same two buttons.
+course-checkin-button-useful = 🙌 I tried it
+course-checkin-button-useless = ⏳ Not yet
+course-checkin-thanks-useful = Well done! Keep practising.
+course-checkin-thanks-useless = That is fine: try it today.
+course-checkin-rated-useful = ✅ Tried: well done!
+course-checkin-rated-useless = ✅ Noted: try it today
 command-pause = Pause the parenting course
 command-resume = Resume the parenting course
 command-stop = Stop the parenting course

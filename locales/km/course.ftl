@@ -41,6 +41,13 @@ course-button-again = 🔁 ចាប់ផ្តើមវគ្គសិក្�
 course-button-next-age = ➡️ វគ្គបន្ទាប់៖ សម្រាប់កូនអាយុ { $age }
 course-rated-useful = ✅ មានប្រយោជន៍៖ អរគុណ!
 course-rated-useless = ✅ បានកត់ត្រាហើយ៖ អរគុណ!
+# A home-practice check-in asks whether the parent tried it, with the same two buttons.
+course-checkin-button-useful = 🙌 ខ្ញុំបានសាកល្បង
+course-checkin-button-useless = ⏳ មិនទាន់
+course-checkin-thanks-useful = ពូកែណាស់! បន្តហាត់ទៀត។
+course-checkin-thanks-useless = មិនអីទេ៖ សាកល្បងនៅថ្ងៃនេះ។
+course-checkin-rated-useful = ✅ បានសាកល្បង៖ ពូកែណាស់!
+course-checkin-rated-useless = ✅ បានកត់ត្រា៖ សាកល្បងថ្ងៃនេះ
 command-pause = ផ្អាកវគ្គសិក្សាឪពុកម្តាយ
 command-resume = បន្តវគ្គសិក្សាឪពុកម្តាយ
 command-stop = បញ្ឈប់វគ្គសិក្សាឪពុកម្តាយ
