@@ -19,7 +19,7 @@ from bot.proactive.outbox import Claimed
 from bot.proactive.sender import Rendered
 from bot.storage.people import People, Profile
 from dialogs import parents
-from dialogs.callbacks import MenuCb, QuizCb, Screen, TopicCb
+from dialogs.callbacks import MenuCb, QuizCb, Screen, TopicCb, TopicsCb
 from dialogs.hotlines import call_rows
 from dialogs.menu import menu_row
 from dialogs.quick_exit.flow import hide_button
@@ -28,22 +28,42 @@ from dialogs.text import escape, sources_line
 
 log = logging.getLogger(__name__)
 PACK_OF_SCREEN = {Screen.PARENTING: "parenting", Screen.MIGRATION: "migration"}
+BROWSED = frozenset(PACK_OF_SCREEN.values())
 # Topics someone may need to hide from whoever holds their phone (docs/quick-exit.md).
 SENSITIVE_TOPICS = frozenset({"red-flags", "passport-kept"})
+# Topics a page: with parents' two entry rows, paging and the menu, 12 rows fit a small
+# phone's screen (about 44 pixels a row on a 640-pixel screen, below the question).
+TOPICS_PER_PAGE = 8
 
 
-def topic_list(content: Content, pack_name: str, t: Translator) -> View:
-    """The topics of a pack, one button each."""
+def topic_list(content: Content, pack_name: str, t: Translator, page: int = 0) -> View:
+    """A page of a pack's topics, one button each, so the list fits one phone screen."""
     pack = content.packs[pack_name]
+    shown = pack.topics[page * TOPICS_PER_PAGE:(page + 1) * TOPICS_PER_PAGE]
     rows: list[Row] = [
         [(topic.title.get(t.language), TopicCb(area=pack_name, topic=topic.id))]
-        for topic in pack.topics
+        for topic in shown
     ]
-    if pack_name == PACK_OF_SCREEN[Screen.PARENTING]:
+    if pack_name == PACK_OF_SCREEN[Screen.PARENTING] and page == 0:
         rows[0:0] = parents.entry_rows(t)  # by worry and by age lead; themes follow
+    rows.append(_list_paging(pack_name, page, topic_pages(content, pack_name), t))
     rows.append(menu_row(t))
     title = escape(pack.title.get(t.language))
     return View(t("browse-choose-topic", pack=title), tuple(rows))
+
+
+def topic_pages(content: Content, pack_name: str) -> int:
+    """How many pages the pack's list of topics takes."""
+    return -(-len(content.packs[pack_name].topics) // TOPICS_PER_PAGE)
+
+
+def _list_paging(pack_name: str, page: int, pages: int, t: Translator) -> Row:
+    row: list[tuple[str, CallbackData]] = []
+    if page > 0:
+        row.append((t("browse-fewer-topics"), TopicsCb(area=pack_name, page=page - 1)))
+    if page + 1 < pages:
+        row.append((t("browse-more-topics"), TopicsCb(area=pack_name, page=page + 1)))
+    return row
 
 
 def topic_page(content: Content, at: TopicCb, t: Translator) -> View | None:
@@ -59,7 +79,7 @@ def topic_page(content: Content, at: TopicCb, t: Translator) -> View | None:
         sources_line(content, item.sources, t),
     ])
     quizzes = [(t("browse-quiz-button"), QuizCb(quiz=q.id)) for q in content.quizzes(topic.id)]
-    back = _back_row(at.area, t)
+    back = _back_row(content, at, t)
     if at.topic in SENSITIVE_TOPICS:
         back = [*back, hide_button(t)]
     calls = call_rows(services_named(content, item.text.get(t.language)), t)  # tappable numbers
@@ -75,9 +95,18 @@ def _paging(at: TopicCb, total: int, t: Translator) -> Row:
     return row
 
 
-def _back_row(pack: str, t: Translator) -> Row:
-    screen = next(s for s, p in PACK_OF_SCREEN.items() if p == pack)
-    return [(t("common-button-back"), MenuCb(to=screen)), *menu_row(t)]
+def _back_row(content: Content, at: TopicCb, t: Translator) -> Row:
+    """Back to the page of the list that holds this topic."""
+    ids = [topic.id for topic in content.packs[at.area].topics]
+    page = ids.index(at.topic) // TOPICS_PER_PAGE
+    return [(t("common-button-back"), TopicsCb(area=at.area, page=page)), *menu_row(t)]
+
+
+async def open_topics(
+    callback: CallbackQuery, callback_data: TopicsCb, content: Content, t: Translator
+) -> None:
+    """Another page of a pack's topics."""
+    await show(callback, topic_list(content, callback_data.area, t, callback_data.page))
 
 
 async def open_pack(
@@ -136,7 +165,9 @@ def create_router() -> Router:
     """The browse flow's handlers, in the order they are tried."""
     router = Router(name="browse")
     router.callback_query.register(open_pack, MenuCb.filter(F.to.in_(PACK_OF_SCREEN)))
-    router.callback_query.register(open_page, TopicCb.filter(F.area.in_(PACK_OF_SCREEN.values())))
+    router.callback_query.register(open_page, TopicCb.filter(F.area.in_(BROWSED)))
+    router.callback_query.register(
+        open_topics, TopicsCb.filter(F.area.in_(BROWSED)))
     router.callback_query.register(send_quiz, QuizCb.filter())
     return router
 

@@ -24,6 +24,7 @@ from bot.runtime.settings import Settings
 from bot.storage.group_sessions import SessionStore
 from bot.storage.groups import GroupStore
 from bot.storage.models import Group
+from dialogs.browse import BROWSED, topic_pages
 from dialogs.callbacks import (
     AboutCb,
     AttendanceCb,
@@ -50,6 +51,7 @@ from dialogs.callbacks import (
     SessionCb,
     TakeCb,
     TopicCb,
+    TopicsCb,
     TravelAction,
     TravelCb,
 )
@@ -74,7 +76,8 @@ def rules() -> dict[type[CallbackData], Rule]:
     """The rule of every kind of button."""
     return {
         LanguageCb: Rule(PRIVATE, _language), MenuCb: Rule(PRIVATE),
-        TopicCb: Rule(PRIVATE, _topic), CallCb: Rule(PRIVATE, _service),
+        TopicCb: Rule(PRIVATE, _topic), TopicsCb: Rule(PRIVATE, _topics),
+        CallCb: Rule(PRIVATE, _service),
         QuizCb: Rule(PRIVATE, _quiz), ReferralCb: Rule(PRIVATE, _referral),
         AboutCb: Rule(PRIVATE, _about), PlaceCb: Rule(PRIVATE, _place),
         ForgetCb: Rule(PRIVATE), CaseCb: Rule(PRIVATE, _case), RateCb: Rule(PRIVATE, _score),
@@ -95,6 +98,11 @@ async def _language(button: LanguageCb, query: CallbackQuery, data: Data) -> boo
 
 async def _topic(button: TopicCb, query: CallbackQuery, data: Data) -> bool:
     return button.page >= 0 and _content(data).topic(button.area, button.topic) is not None
+
+
+async def _topics(button: TopicsCb, query: CallbackQuery, data: Data) -> bool:
+    """A pack people browse, and a page its list of topics has."""
+    return button.area in BROWSED and 0 <= button.page < topic_pages(_content(data), button.area)
 
 
 async def _parent(button: ParentCb, query: CallbackQuery, data: Data) -> bool:

@@ -139,6 +139,13 @@ class MenuCb(CallbackData, prefix="m"):
     to: Screen
 
 
+class TopicsCb(CallbackData, prefix="tl"):
+    """Page `page` (0-based) of a pack's list of topics."""
+
+    area: str
+    page: int
+
+
 class TopicCb(CallbackData, prefix="t"):
     """Page `page` (0-based) of a topic in a content pack."""
 

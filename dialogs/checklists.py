@@ -23,7 +23,7 @@ from bot.storage.ticks import Ticks
 from dialogs.callbacks import ChecklistCb, MenuCb, Screen, TopicCb
 from dialogs.hotlines import call_rows
 from dialogs.menu import menu_row
-from dialogs.screen import Row, View, show
+from dialogs.screen import Row, View, in_rows, show
 from dialogs.text import escape
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def checklist_view(topic: Topic, ticked: set[str], content: Content, t: Translat
         box, number = TICKED if item.id in ticked else OPEN, local_digits(str(n + 1), lang)
         lines.append(f"{box} <b>{number}.</b> {escape(_fit(item.text.get(lang), room))}")
         buttons.append((f"{box} {number}", ChecklistCb(topic=topic.id, item=n)))
-    rows: list[Row] = [buttons[i:i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
+    rows = in_rows(buttons, PER_ROW)
     named = services_named(content, " ".join(i.text.get(lang) for i in topic.items))
     back: Row = [(t("common-button-back"), MenuCb(to=Screen.MIGRATION)), *menu_row(t)]
     return View("\n\n".join(lines), (*rows, *call_rows(named, t), back))

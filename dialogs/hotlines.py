@@ -16,7 +16,7 @@ from bot.content.store import Content
 from dialogs.callbacks import AboutCb, CallCb, MenuCb, PlaceCb, ReferralCb, Screen
 from dialogs.numbers import about_rows, about_view, call_rows, service_line
 from dialogs.quick_exit.flow import quick_exit_row
-from dialogs.screen import Row, View, reply, show
+from dialogs.screen import View, in_rows, reply, show
 from dialogs.text import escape
 
 __all__ = ["call_rows", "create_router", "emergency_view", "help_view", "numbers_view",
@@ -52,8 +52,7 @@ def help_view(content: Content, t: Translator) -> View:
 def places_view(content: Content, t: Translator) -> View:
     """Where the person is: the provinces three a row, and outside Cambodia."""
     buttons = [(p.name.get(t.language), PlaceCb(province=p.id)) for p in content.provinces()]
-    rows: list[Row] = [buttons[i:i + PROVINCES_PER_ROW]
-                       for i in range(0, len(buttons), PROVINCES_PER_ROW)]
+    rows = in_rows(buttons, PROVINCES_PER_ROW)
     rows.append([(t("help-place-abroad-button"), PlaceCb(province=ABROAD))])
     rows.append([(t("common-button-back"), MenuCb(to=Screen.HELP)), *quick_exit_row(t)])
     return View(t("help-place-choose"), tuple(rows))

@@ -12,7 +12,7 @@ from bot.content.model import Service, Text
 from bot.content.store import Content
 from dialogs.callbacks import AboutCb, CallCb, MenuCb, PlaceCb, ReferralCb, Screen
 from dialogs.quick_exit.flow import quick_exit_row
-from dialogs.screen import Row, View
+from dialogs.screen import Row, View, in_rows
 from dialogs.text import escape, sentences, sources_line
 
 ABOUT_PER_ROW = 3
@@ -42,7 +42,7 @@ def about_rows(services: tuple[Service, ...], t: Translator, category: str = "",
     """'About 1280' buttons, three a row; Back from there returns to this screen."""
     buttons = [(t("help-about-button", phone=s.phone),
                 AboutCb(service=s.id, category=category, province=province)) for s in services]
-    return [buttons[i:i + ABOUT_PER_ROW] for i in range(0, len(buttons), ABOUT_PER_ROW)]
+    return in_rows(buttons, ABOUT_PER_ROW)
 
 
 def about_view(content: Content, service: Service, at: AboutCb, t: Translator) -> View:

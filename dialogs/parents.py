@@ -7,7 +7,6 @@ it fits, so these entry points add no advice of their own (issue 19).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from aiogram import Router
 from aiogram.types import CallbackQuery
@@ -22,7 +21,7 @@ from bot.storage.schedules import ACTIVE, COURSE, PAUSED, Schedules
 from dialogs.callbacks import ChildAge, Concern, MenuCb, ParentAction, ParentCb, Screen
 from dialogs.hotlines import call_rows
 from dialogs.menu import menu_row
-from dialogs.screen import Row, View, show
+from dialogs.screen import Row, View, in_rows, show
 from dialogs.text import escape
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,7 @@ def concern_view(t: Translator, age: ChildAge | None) -> View:
                for c in Concern]
     lead = t("parents-ask-concern-age", age=t(f"course-age-{age.value}")) if age \
         else t("parents-ask-concern")
-    return View(lead, (*_pairs(buttons), _back_row(t)))
+    return View(lead, (*in_rows(buttons, 2), _back_row(t)))
 
 
 def age_view(t: Translator, concern: Concern | None) -> View:
@@ -66,7 +65,7 @@ def age_view(t: Translator, concern: Concern | None) -> View:
                for a in ChildAge]
     lead = t("parents-ask-age-concern", concern=t(f"parents-concern-{concern.value}")) \
         if concern else t("parents-ask-age")
-    return View(lead, (*_pairs(buttons), _back_row(t)))
+    return View(lead, (*in_rows(buttons, 2), _back_row(t)))
 
 
 def tips_view(content: Content, at: ParentCb, t: Translator) -> tuple[View, Item | None]:
@@ -100,11 +99,6 @@ def _paging(at: ParentCb, total: int, t: Translator) -> Row:
     if at.page + 1 < total:
         row.append((t("common-button-next"), at.model_copy(update={"page": at.page + 1})))
     return row
-
-
-def _pairs(buttons: Sequence[tuple[str, ParentCb]]) -> list[Row]:
-    """Two buttons a row: short labels, and a list that fits a phone screen."""
-    return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
 
 
 def _back_row(t: Translator) -> Row:

@@ -11,7 +11,7 @@ from bot.content.store import Content
 from dialogs.callbacks import MenuCb, ReferralCb, Screen
 from dialogs.numbers import about_rows, call_rows, service_line
 from dialogs.quick_exit.flow import quick_exit_row
-from dialogs.screen import Row, View, show
+from dialogs.screen import Row, View, in_rows, show
 from dialogs.text import escape
 
 NOT_IN_CAMBODIA = "none"
@@ -31,8 +31,7 @@ def provinces_view(content: Content, category: str, t: Translator) -> View:
     """Where the person is, three provinces a row, with a way to skip."""
     buttons = [(p.name.get(t.language), ReferralCb(category=category, province=p.id))
                for p in content.provinces()]
-    rows: list[Row] = [buttons[i:i + PROVINCES_PER_ROW]
-                       for i in range(0, len(buttons), PROVINCES_PER_ROW)]
+    rows = in_rows(buttons, PROVINCES_PER_ROW)
     skip = ReferralCb(category=category, province=NOT_IN_CAMBODIA)
     rows.append([(t("referral-skip-province"), skip)])
     rows.append([(t("common-button-back"), ReferralCb()), *quick_exit_row(t)])

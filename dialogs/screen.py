@@ -11,6 +11,13 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 Row = Sequence[tuple[str, CallbackData]]
+Button = tuple[str, CallbackData]
+
+
+def in_rows(buttons: Sequence[Button], per_row: int) -> list[Row]:
+    """`buttons`, `per_row` to a row."""
+    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+
 
 
 @dataclass(frozen=True)

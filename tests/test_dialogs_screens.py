@@ -12,7 +12,7 @@ import pytest
 
 from bot.content.i18n import Locales, Translator
 from bot.content.store import Content, load_content
-from dialogs.browse import topic_page
+from dialogs.browse import BROWSED, topic_list, topic_page, topic_pages
 from dialogs.callbacks import AboutCb, ReferralCb, TopicCb
 from dialogs.hotlines import ABROAD, help_view, place_view, places_view
 from dialogs.numbers import about_view
@@ -25,7 +25,8 @@ CONTENT = Path(__file__).resolve().parent.parent / "content"
 # have no Khmer form in our sources; anything else in Latin letters counts as English.
 KNOWN_NAMES = ("facebook.com/tpocambodia", "Friends-International", "ChildSafe", "EPS-TOPIK",
                "Kit Kou Kon", "TPO", "IOM", "LSCW", "CWCC", "MoU", "EPS", "TITP", "SSW",
-               "https://licadho-cambodia.org/safety-and-justice/?lang=en", "LICADHO")
+               "https://licadho-cambodia.org/safety-and-justice/?lang=en", "LICADHO",
+               "Job Scam Detector", "CENTRAL")
 # One short acronym on a screen of a hundred letters or more, never a word of English: the
 # longest source line or service note in English would be 20-280 letters, far above this.
 MAX_LATIN_SHARE = 0.02
@@ -47,6 +48,9 @@ def every_screen(content: Content, t: Translator) -> Iterator[tuple[str, View]]:
                 view = topic_page(content, TopicCb(area=name, topic=topic.id, page=page), t)
                 assert view is not None
                 yield f"{topic.id}/{page}", view
+    for name in BROWSED:
+        for page in range(topic_pages(content, name)):
+            yield f"{name} topics/{page}", topic_list(content, name, t, page)
     yield "help", help_view(content, t)
     yield "places", places_view(content, t)
     yield "categories", categories_view(content, t)
@@ -150,6 +154,34 @@ async def test_a_topic_page_names_its_source_for_the_reader(dialog: DialogClient
     page = await dialog.tap(dara, screen, "One-on-one time")
     assert "Source: WHO and UNICEF, Parenting for Lifelong Health" in page.text
     assert "vdocuments" not in page.text and "1 / " in page.text
+
+
+# A small phone shows about a dozen rows of buttons below a short question.
+ROWS_ON_A_SCREEN = 12
+
+
+@pytest.mark.parametrize("language", ["en", "km"])
+def test_every_list_of_topics_fits_a_screen_and_reaches_every_topic(
+        content: Content, locales: Locales, language: str) -> None:
+    for name in BROWSED:
+        listed = []
+        for page in range(topic_pages(content, name)):
+            view = topic_list(content, name, locales.get(language), page)
+            assert len(view.rows) <= ROWS_ON_A_SCREEN, (name, page)
+            listed += [data.topic for row in view.rows for _, data in row
+                       if isinstance(data, TopicCb)]
+        assert listed == [topic.id for topic in content.packs[name].topics]
+
+
+async def test_more_topics_and_back_to_the_same_page(dialog: DialogClient) -> None:
+    dara = dialog.emu.add_user(language_code="en")
+    first = await dialog.tap(dara, await dialog.say(dara, "/menu"), "🧳 Safe migration")
+    assert "Online scam jobs" not in dialog.buttons(first)
+    more = await dialog.tap(dara, first, "More topics ›")
+    scams = await dialog.tap(dara, more, "Online scam jobs")
+    back = await dialog.tap(dara, scams, "‹ Back")
+    assert back.message_id == first.message_id and "Online scam jobs" in dialog.buttons(back)
+    assert "Before you go" in dialog.buttons(await dialog.tap(dara, back, "‹ Earlier topics"))
 
 
 # Flows whose strings this test holds; course-, travel- and sessions- strings belong to flows
