@@ -71,6 +71,10 @@ class RelaySender:
         self.clock, self.limits = clock, limits
         self.config = config or RelayConfig()
         self.sent_total = 0
+        # Rows Telegram took whose 'sent' mark the database did not take (it went down just
+        # then): marked first thing once it answers, so the case neither waits out the lease
+        # nor gets them twice (docs/deploy.md, "Degraded, not down").
+        self._unmarked: list[int] = []
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until `stop` is set; a sole sender first takes back what a crash held."""
@@ -95,6 +99,9 @@ class RelaySender:
 
     async def run_once(self) -> int:
         """Send one batch per free chat; return how many batches were sent or settled."""
+        if self._unmarked:
+            await self.queue.done(self._unmarked)
+            self._unmarked = []
         now = self.clock()
         chosen = self._choose(await self.queue.heads(now - timedelta(seconds=self.config.grace_s)))
         held = set(await self.queue.claim([row.id for _, row in chosen], now))
@@ -153,8 +160,12 @@ class RelaySender:
             log.warning("relay row %d not sent yet (%s)", rows[0].id, type(error).__name__)
             await self.queue.again(ids, _backoff(rows[0].attempts), type(error).__name__, True)
         else:
-            await self.queue.done(ids)
             self.sent_total += len(ids)
+            try:
+                await self.queue.done(ids)
+            except (SQLAlchemyError, OSError):
+                self._unmarked.extend(ids)
+                raise
 
     async def _forbidden(self, chat: int, rows: list[RelayRow]) -> None:
         """403: a person who blocked the bot is told nothing more; a group is retried."""

@@ -12,3 +12,4 @@ common-error = Sorry, something went wrong on our side. Please try again.
 common-language-name-km = ខ្មែរ
 common-language-name-en = English
 common-button-refused = This button does not work here any more.
+common-try-again-soon = Sorry, I can't do that right now: part of Sokh is down for a moment. Please try again in a few minutes. These help numbers work now:
