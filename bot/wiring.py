@@ -332,7 +332,8 @@ class Proactive:
         s = self.services
         deliver = CaseRelay(s.vault, s.locales, s.settings, s.people, s.cases,
                             person.rating_view)
-        options = {"exclusive": s.engine.dialect.name == "sqlite", **overrides}
+        options = {"exclusive": s.engine.dialect.name == "sqlite",
+                   "delay": s.metrics.relay_delay.observe, **overrides}
         return RelaySender(bot, s.relay, s.vault, deliver, s.clock, limits or self.limits,
                            RelayConfig(**options))
 
@@ -416,6 +417,13 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return dispatcher, proactive
+
+
+async def sample_backlog(services: Services) -> None:
+    """Read what waits (outbox rows, cases) into the metrics, for a scrape of /metrics."""
+    backlog = await services.outbox.backlog(services.clock())
+    waiting = await services.cases.count_waiting()
+    services.metrics.backlog(backlog.proactive, backlog.relay, backlog.oldest_due_s, waiting)
 
 
 def intake(services: Services, bot_id: int) -> Intake:

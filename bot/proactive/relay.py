@@ -56,6 +56,8 @@ class RelayConfig:
     grace_s: float = 0.3
     exclusive: bool = True
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    # Told the seconds from queued (or due again) to sent, per row (the relay-delay metric).
+    delay: Callable[[float], None] | None = None
 
 
 class RelaySender:
@@ -161,11 +163,20 @@ class RelaySender:
             await self.queue.again(ids, _backoff(rows[0].attempts), type(error).__name__, True)
         else:
             self.sent_total += len(ids)
+            self._observe_delay(rows)
             try:
                 await self.queue.done(ids)
             except (SQLAlchemyError, OSError):
                 self._unmarked.extend(ids)
                 raise
+
+    def _observe_delay(self, rows: list[RelayRow]) -> None:
+        if self.config.delay is None:
+            return
+        now = self.clock()
+        for row in rows:
+            if row.due_at is not None:
+                self.config.delay(max(0.0, (now - row.due_at).total_seconds()))
 
     async def _forbidden(self, chat: int, rows: list[RelayRow]) -> None:
         """403: a person who blocked the bot is told nothing more; a group is retried."""

@@ -211,6 +211,12 @@ class Cases:
         query = select(Case).where(Case.person_key == key, Case.status != CLOSED)
         return await self._first(query)
 
+    async def count_waiting(self) -> int:
+        """How many cases wait for a counsellor to take them (for /metrics)."""
+        query = select(func.count()).select_from(Case).where(Case.status == WAITING)
+        async with self._sessions() as session:
+            return int((await session.execute(query)).scalar_one())
+
     async def waiting(self) -> list[CaseInfo]:
         """Cases no counsellor has taken yet, urgent first, then oldest first."""
         query = select(Case).where(Case.status == WAITING)
