@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from redis.asyncio import Redis
 
+from bot.runtime.breaker import Breaker
 from simulator.state import SimMessage, SimUser
 from tests.helpers.databases import REDIS_TEST_URL, postgres_database
 from tests.helpers.desk import Desk, desk
@@ -174,3 +175,14 @@ async def test_redis_down_or_hanging(fault: str) -> None:
         assert await words_kept(sokh, d.person) == [
             "my stepfather hurts me", "I am at my aunt's house now", "he came back tonight",
             "is anyone there"]
+
+
+def test_the_breaker_skips_a_failed_dependency_for_its_cool_down_only() -> None:
+    now = [100.0]
+    breaker = Breaker(cool_s=5.0, monotonic=lambda: now[0])
+    assert not breaker.open
+    breaker.trip()
+    now[0] += 4.9
+    assert breaker.open
+    now[0] += 0.2
+    assert not breaker.open and breaker.trips == 1
