@@ -52,6 +52,7 @@ from bot.proactive.relay import RelayConfig, RelaySender
 from bot.proactive.relay_queue import RelayQueue
 from bot.proactive.render import Renderers
 from bot.proactive.sender import Sender, SenderConfig
+from bot.runtime.breaker import Breaker
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.health import Metrics, UpdateMetrics
 from bot.runtime.settings import Settings
@@ -102,6 +103,9 @@ from dialogs.travel import nudges as travel_nudges
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_S = 20.0
+# A Redis that hangs costs an update at most this much, once per breaker cool-down: the crisis
+# reply is due within a second (docs/deploy.md, "Degraded, not down").
+REDIS_TIMEOUT_S = 0.5
 REFUSED = "common-button-refused"
 
 
@@ -128,6 +132,8 @@ class Services:
     metrics: Metrics = field(init=False)
     relay: RelayQueue = field(init=False)
     case_mail: CaseMail = field(init=False)
+    # Shared by the FSM storage and the flood limiter: one Redis failure spares both a wait.
+    redis_breaker: Breaker = field(init=False, default_factory=Breaker)
 
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
@@ -326,7 +332,8 @@ class Proactive:
         s = self.services
         deliver = CaseRelay(s.vault, s.locales, s.settings, s.people, s.cases,
                             person.rating_view)
-        options = {"exclusive": s.engine.dialect.name == "sqlite", **overrides}
+        options = {"exclusive": s.engine.dialect.name == "sqlite",
+                   "delay": s.metrics.relay_delay.observe, **overrides}
         return RelaySender(bot, s.relay, s.vault, deliver, s.clock, limits or self.limits,
                            RelayConfig(**options))
 
@@ -412,6 +419,13 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     return dispatcher, proactive
 
 
+async def sample_backlog(services: Services) -> None:
+    """Read what waits (outbox rows, cases) into the metrics, for a scrape of /metrics."""
+    backlog = await services.outbox.backlog(services.clock())
+    waiting = await services.cases.count_waiting()
+    services.metrics.backlog(backlog.proactive, backlog.relay, backlog.oldest_due_s, waiting)
+
+
 def intake(services: Services, bot_id: int) -> Intake:
     """Webhook update ids claimed in Redis when configured, else in the database."""
     if services.redis is not None:
@@ -426,7 +440,10 @@ def seen_updates(services: Services) -> SeenUpdates:
 
 def _redis(url: str | None) -> Redis | None:
     # Short timeouts: a hanging Redis must fall back quickly, not stall every update.
-    return Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) if url else None
+    if not url:
+        return None
+    return Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_S,
+                          socket_connect_timeout=REDIS_TIMEOUT_S)
 
 
 async def _bound_fsm_keys(services: Services) -> None:
@@ -446,9 +463,11 @@ def _fsm_storage(services: Services) -> BaseStorage:
     if services.redis is None:
         return MemoryStorage()
     redis = ExpiringRedisStorage(services.redis, PseudonymousKeyBuilder(services.vault))
-    return ResilientStorage(redis)
+    return ResilientStorage(redis, services.redis_breaker)
 
 
 def _limiter(services: Services) -> Limiter:
     window = services.settings.flood_window_s
-    return RedisLimiter(services.redis, window) if services.redis else MemoryLimiter(window)
+    if services.redis is None:
+        return MemoryLimiter(window)
+    return RedisLimiter(services.redis, window, services.redis_breaker)

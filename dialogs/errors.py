@@ -11,6 +11,8 @@ import logging
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import ErrorEvent
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.content.i18n import Locales, language_from_telegram
 from bot.content.store import ContentStore
@@ -21,13 +23,18 @@ from dialogs.quick_exit.flow import QuickExit
 log = logging.getLogger(__name__)
 # Telegram's answers to a callback answered too late or twice: nothing the person can fix.
 LATE_ANSWER = ("query is too old", "query id is invalid")
+# The database or Redis down or hanging (TimeoutError is an OSError): a passing outage, said so.
+STORAGE_DOWN = (SQLAlchemyError, RedisError, OSError)
 
 
 async def on_error(
     event: ErrorEvent, bot: Bot, locales: Locales, content_store: ContentStore,
     quick_exit: QuickExit, vault: Vault,
 ) -> None:
-    """Apologise with the emergency numbers, which need only memory, not the database."""
+    """Apologise with the emergency numbers, which need only memory, not the database.
+
+    A storage outage gets an honest 'try again in a few minutes' (docs/deploy.md).
+    """
     error = event.exception
     if late_answer(error):
         log.info("update %s: a callback answer came too late", event.update.update_id)
@@ -43,7 +50,8 @@ async def on_error(
     if chat_id is None or quick_exit.trail.veiled(vault.person_key(chat_id)):
         return
     t = locales.get(language_from_telegram(user))
-    view = emergency_view(content_store.current, t, lead=t("common-error"))
+    lead = t("common-try-again-soon" if isinstance(error, STORAGE_DOWN) else "common-error")
+    view = emergency_view(content_store.current, t, lead=lead)
     try:
         await bot.send_message(chat_id, view.text, reply_markup=view.markup())
     except TelegramAPIError:

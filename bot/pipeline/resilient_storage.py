@@ -10,19 +10,29 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
 from redis.exceptions import RedisError
 
+from bot.runtime.breaker import Breaker
+
 log = logging.getLogger(__name__)
 
 
 class ResilientStorage(BaseStorage):
-    """Redis when it answers; process memory while it does not, so no one goes unanswered."""
+    """Redis when it answers; process memory while it does not, so no one goes unanswered.
 
-    def __init__(self, primary: BaseStorage) -> None:
+    After a failure the `breaker` keeps calls in memory for a few seconds: a hanging Redis
+    costs one update its socket timeout, not every update (the crisis reply is due in 1 s).
+    """
+
+    def __init__(self, primary: BaseStorage, breaker: Breaker | None = None) -> None:
         self._primary, self._fallback = primary, MemoryStorage()
+        self._breaker = breaker or Breaker()
 
     async def _call(self, name: str, *args: Any) -> Any:
+        if self._breaker.open:
+            return await getattr(self._fallback, name)(*args)
         try:
             return await getattr(self._primary, name)(*args)
         except (RedisError, OSError):
+            self._breaker.trip()
             log.warning("FSM storage unreachable: %s falls back to memory", name)
             return await getattr(self._fallback, name)(*args)
 

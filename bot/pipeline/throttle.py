@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.pipeline.middlewares import Handler
+from bot.runtime.breaker import Breaker
 from bot.storage.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -57,15 +58,19 @@ class MemoryLimiter:
 class RedisLimiter:
     """Fixed window per key in Redis, shared by every bot process."""
 
-    def __init__(self, redis: Redis, window_s: float) -> None:
+    def __init__(self, redis: Redis, window_s: float, breaker: Breaker | None = None) -> None:
         self._redis, self._window = redis, window_s
         self._fallback = MemoryLimiter(window_s)
+        self._breaker = breaker or Breaker()
 
     async def count(self, key: str) -> int:
+        if self._breaker.open:  # failed a moment ago: do not wait on it again yet
+            return await self._fallback.count(key)
         try:
             return await self._count(key)
         except (RedisError, OSError):
             # Redis down must not silence anyone: limit this process alone meanwhile.
+            self._breaker.trip()
             log.warning("flood limiter: Redis unreachable, counting in memory")
             return await self._fallback.count(key)
 

@@ -27,6 +27,15 @@ _COLUMNS = (OutboxRow.id, OutboxRow.person_key, OutboxRow.campaign, OutboxRow.st
 
 
 @dataclass(frozen=True)
+class Backlog:
+    """What waits in the outbox (for /metrics): counts and the oldest due row's age."""
+
+    proactive: int
+    relay: int
+    oldest_due_s: float
+
+
+@dataclass(frozen=True)
 class NewMessage:
     """A message to send later; (recipient, campaign, step) makes it happen at most once.
 
@@ -91,6 +100,17 @@ class Outbox:
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
                  lease: timedelta = DEFAULT_LEASE) -> None:
         self._sessions, self._lease = sessions, lease
+
+    async def backlog(self, now: datetime) -> Backlog:
+        """Unsent rows (pending or being sent), proactive and relay, and the oldest due's age."""
+        unsent = OutboxRow.status.in_((PENDING, SENDING))
+        relay = OutboxRow.campaign.startswith(RELAY)
+        query = select(func.count().filter(~relay), func.count().filter(relay),
+                       func.min(OutboxRow.due_at).filter(OutboxRow.due_at <= now)).where(unsent)
+        async with self._sessions() as session:
+            proactive, relayed, oldest = (await session.execute(query)).one()
+        age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+        return Backlog(int(proactive), int(relayed), age)
 
     async def enqueue(self, messages: Sequence[NewMessage]) -> None:
         """Add messages; one already queued under the same key is left as it is."""

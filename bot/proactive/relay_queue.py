@@ -38,6 +38,7 @@ class RelayRow:
     attempts: int
     campaign: str = ""  # the case and direction: rows in one are sent in `step` order
     step: str = ""
+    due_at: datetime | None = None  # when it was queued (or, after a failure, due again)
 
     @property
     def urgent(self) -> bool:
@@ -58,13 +59,14 @@ def relay_message(case_id: int, person_key: str, direction: str, seq: int, what:
 
 
 _COLUMNS = (OutboxRow.id, OutboxRow.campaign, OutboxRow.person_key, OutboxRow.chat_id_enc,
-            OutboxRow.language, OutboxRow.payload, OutboxRow.attempts, OutboxRow.step)
+            OutboxRow.language, OutboxRow.payload, OutboxRow.attempts, OutboxRow.step,
+            OutboxRow.due_at)
 
 
 def _row(values: Sequence[Any]) -> RelayRow:
     case_id = int(str(values[1])[len(RELAY):].partition(":")[0])
     return RelayRow(values[0], case_id, values[2], values[3], values[4],
-                    json.loads(values[5]), values[6], values[1], values[7])
+                    json.loads(values[5]), values[6], values[1], values[7], values[8])
 
 
 class RelayQueue:

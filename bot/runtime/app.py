@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from functools import partial
 
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.commands import register_commands
-from bot.runtime.health import HealthServer
+from bot.runtime.health import HealthServer, TelegramMetrics
 from bot.runtime.reload import reload_on_sighup
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot, run_polling, run_webhook, stop_on_signals
-from bot.wiring import assemble, build_services, intake
+from bot.wiring import assemble, build_services, intake, sample_backlog
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class Application:
         self.services = await build_services(self.config, self.clock)
         self.dispatcher, self.proactive = assemble(self.services)
         self.dispatcher.startup.register(self._started)
+        self.bot.session.middleware(TelegramMetrics(self.services.metrics))
         await register_commands(self.bot, self.services.locales)
         me = await self.bot.get_me()
         version = self.services.content.current.version
@@ -40,7 +42,9 @@ class Application:
         """Take updates (webhook or long polling) until stopped or signalled."""
         if handle_signals:
             reload_on_sighup(self.services.content)
-        health = HealthServer(self.services.engine, self.services.redis, self.services.metrics)
+        services = self.services
+        health = HealthServer(services.engine, services.redis, services.metrics,
+                              partial(sample_backlog, services))
         if (listen := self.config.health_host_port) is not None:
             await health.start(*listen)
         try:

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the chosen command; return the exit status."""
     args = _parser().parse_args(argv)
-    setup_logging()
+    setup_logging(json_lines=_json_logs())
     try:
         return int(args.handler(args) or 0)
     except ContentError as error:
@@ -42,6 +42,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TelegramNetworkError as error:
         print(f"Cannot reach the Bot API server (TELEGRAM_API_URL): {error}", file=sys.stderr)
         return 3
+
+
+def _json_logs() -> bool:
+    """LOG_JSON from the settings; invalid settings log plainly (their error is reported)."""
+    try:
+        return Settings().log_json
+    except ValidationError:
+        return False
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -14,7 +14,19 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -23,11 +35,14 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ["HealthServer", "Metrics", "UpdateMetrics"]
+__all__ = ["HealthServer", "Metrics", "TelegramMetrics", "UpdateMetrics"]
 
 log = logging.getLogger(__name__)
 CHECK_TIMEOUT_S = 1.0
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+Sample = Callable[[], Awaitable[None]]
+# Methods that put a message in a chat: counted by result as sends.
+SENDING = ("Send", "Copy", "Forward")
 
 
 class Metrics:
@@ -43,6 +58,29 @@ class Metrics:
         flood = Gauge("sokh_flood_dropped", "Updates dropped unparsed by the flood gate",
                       registry=self.registry)
         flood.set_function(dropped)
+        self.sends = Counter("sokh_telegram_sends", "Messages sent to Telegram, by result",
+                             ["result"], registry=self.registry)
+        self.retry_after = Counter("sokh_telegram_429", "Telegram's 429 'retry after' answers "
+                                   "(any method)", registry=self.registry)
+        self.relay_delay = Histogram("sokh_relay_delay_seconds", "Counsellor relay: from queued "
+                                     "(or due again) to sent", registry=self.registry,
+                                     buckets=(0.5, 1, 2, 5, 10, 30, 60, 300, 900))
+        self.outbox_depth = Gauge("sokh_outbox_depth", "Unsent outbox rows, by queue",
+                                  ["queue"], registry=self.registry)
+        self.outbox_oldest = Gauge("sokh_outbox_oldest_due_seconds", "How long the oldest "
+                                   "due, unsent outbox row has waited", registry=self.registry)
+        self.cases_waiting = Gauge("sokh_cases_waiting", "Cases waiting for a counsellor",
+                                   registry=self.registry)
+        self.sampled = Gauge("sokh_backlog_sampled", "1 if the outbox and case gauges were read "
+                             "from the database at this scrape, 0 if it did not answer in 1 s",
+                             registry=self.registry)
+
+    def backlog(self, proactive: int, relay: int, oldest_due_s: float, waiting: int) -> None:
+        """Set the database-backed gauges (read at each scrape)."""
+        self.outbox_depth.labels("proactive").set(proactive)
+        self.outbox_depth.labels("relay").set(relay)
+        self.outbox_oldest.set(oldest_due_s)
+        self.cases_waiting.set(waiting)
 
 
 class UpdateMetrics(BaseMiddleware):
@@ -61,11 +99,47 @@ class UpdateMetrics(BaseMiddleware):
             self._metrics.latency.observe(time.perf_counter() - started)
 
 
-class HealthServer:
-    """The small HTTP server for probes and scrapes."""
+class TelegramMetrics(BaseRequestMiddleware):
+    """Bot session middleware: sends by result, and every 429 of any method."""
 
-    def __init__(self, engine: AsyncEngine, redis: Redis | None, metrics: Metrics) -> None:
+    def __init__(self, metrics: Metrics) -> None:
+        self._metrics = metrics
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        result = "ok"
+        try:
+            return await make_request(bot, method)
+        except TelegramRetryAfter:
+            result = "retry_after"
+            self._metrics.retry_after.inc()
+            raise
+        except TelegramForbiddenError:
+            result = "forbidden"
+            raise
+        except TelegramBadRequest:
+            result = "bad_request"
+            raise
+        except (TelegramAPIError, OSError):  # TimeoutError is an OSError
+            result = "error"
+            raise
+        finally:
+            if type(method).__name__.startswith(SENDING):
+                self._metrics.sends.labels(result).inc()
+
+
+class HealthServer:
+    """The small HTTP server for probes and scrapes.
+
+    `sample` reads the database-backed gauges (outbox, cases) before each scrape, within 1 s.
+    """
+
+    def __init__(self, engine: AsyncEngine, redis: Redis | None, metrics: Metrics,
+                 sample: Sample | None = None) -> None:
         self._engine, self._redis, self._metrics = engine, redis, metrics
+        self._sample = sample
         self._runner: web.AppRunner | None = None
 
     async def start(self, host: str, port: int) -> None:
@@ -96,6 +170,8 @@ class HealthServer:
         return web.json_response(body, status=200 if ready else 503)
 
     async def _scrape(self, _: web.Request) -> web.Response:
+        if self._sample is not None:  # a database that does not answer leaves the last values
+            self._metrics.sampled.set(1 if await _within(self._sample()) else 0)
         body = generate_latest(self._metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     # What this process does (docs/deploy.md): take updates, run the periodic jobs (one
     # process at a time holds the scheduler lock), send from the outbox, or all three.
     role: Literal["web", "scheduler", "sender", "all"] = "all"
+    # LOG_JSON: one JSON object per log line (production, for a log shipper); else plain text.
+    log_json: bool = False
     # host:port for /healthz, /readyz and /metrics (docs/deploy.md); unset: not served.
     health_listen: str | None = None
     content_dir: Path = REPO_ROOT / "content"

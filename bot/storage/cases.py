@@ -8,11 +8,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.runtime.breaker import Breaker
 from bot.runtime.clock import Clock
 from bot.storage.forum_cleanup import ForumCleanups
 from bot.storage.models import Case, CaseAudit, CaseMessage
@@ -42,6 +44,12 @@ class CaseInfo:
     forum_id: int | None = None
 
 
+def _consume(task: asyncio.Future[Any]) -> None:
+    """Retrieve a late lookup's outcome, so asyncio does not report it as never retrieved."""
+    if not task.cancelled():
+        task.exception()
+
+
 def new_alias() -> str:
     """A short random alias such as K7Q2, unrelated to who the person is."""
     return "".join(secrets.choice(ALIAS_LETTERS) for _ in range(4))
@@ -65,6 +73,8 @@ class Cases:
         # case (its topic, a counsellor taking it) does not drop them: only its end does.
         self._in_case: set[str] = set()
         self._monotonic = monotonic
+        # A lookup that failed or hung opens it: the next few do not wait on the database.
+        self.breaker = Breaker(monotonic=monotonic)
         # Cases opened at the same moment must not all count the same loads and pile into
         # one group: this process picks and opens one at a time.
         self._placing = asyncio.Lock()
@@ -91,6 +101,29 @@ class Cases:
         elif len(self._in_case) < 50_000:
             self._in_case.add(person_key)
         return case
+
+    async def open_case_soon(self, person_key: str,
+                             wait: float) -> tuple[CaseInfo | None, bool]:
+        """The open case within `wait` s, and True; else what this process last knew, False.
+
+        For the relay's filter, which every private message passes: with the database down
+        or hanging, a case this process knew still relays (its message is then refused
+        honestly if it cannot be kept), and everyone else goes on to triage at once.
+        """
+        if not self.breaker.open:
+            # Not wait_for: it waits for the cancelled lookup to unwind, and a connect to a
+            # hanging server unwinds only at its own timeout. The lookup ends by itself.
+            lookup = asyncio.ensure_future(self.open_case(person_key))
+            done, _ = await asyncio.wait({lookup}, timeout=wait)
+            if done and lookup.exception() is None:
+                return lookup.result(), True
+            if not done:
+                lookup.add_done_callback(_consume)
+            elif not isinstance(lookup.exception(), SQLAlchemyError | OSError):
+                lookup.result()  # raises the unexpected
+            self.breaker.trip()
+        cached = self._open.get(person_key)
+        return (cached[0] if cached is not None else None), False
 
     def seemed_open(self, person_key: str) -> bool:
         """Whether this process last saw the person in an open case (no database read).
@@ -177,6 +210,12 @@ class Cases:
         key = self._vault.case_key(person_key)
         query = select(Case).where(Case.person_key == key, Case.status != CLOSED)
         return await self._first(query)
+
+    async def count_waiting(self) -> int:
+        """How many cases wait for a counsellor to take them (for /metrics)."""
+        query = select(func.count()).select_from(Case).where(Case.status == WAITING)
+        async with self._sessions() as session:
+            return int((await session.execute(query)).scalar_one())
 
     async def waiting(self) -> list[CaseInfo]:
         """Cases no counsellor has taken yet, urgent first, then oldest first."""

@@ -18,13 +18,24 @@ from sqlalchemy.ext.asyncio import (
 )
 
 log = logging.getLogger(__name__)
+# PostgreSQL that hangs must fail within bounds, not hold a worker for TCP's own timeouts
+# (minutes): connecting, waiting for a pooled connection, and any one statement. The crisis
+# reply never waits on the database at all (docs/deploy.md, "Degraded, not down").
+PG_CONNECT_TIMEOUT_S = 1.0
+PG_POOL_TIMEOUT_S = 2.0
+PG_COMMAND_TIMEOUT_S = 10.0
 
 
 def create_engine(database_url: str) -> AsyncEngine:
     """Create the engine, making the SQLite folder and tuning SQLite for a bot's load."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return create_async_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+            pool_timeout=PG_POOL_TIMEOUT_S,
+            connect_args={"timeout": PG_CONNECT_TIMEOUT_S,
+                          "command_timeout": PG_COMMAND_TIMEOUT_S},
+        )
     if url.database and url.database != ":memory:":
         _private_file(Path(url.database))
     engine = create_async_engine(url, connect_args={"timeout": 15})

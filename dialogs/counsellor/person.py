@@ -7,7 +7,6 @@ as 'Counsellor:' → /close in the topic → rating. Without COUNSELLOR_CHAT_ID:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -17,7 +16,6 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.content.i18n import Locales, Translator
 from bot.content.store import Content
@@ -39,6 +37,7 @@ from dialogs.counsellor.consent import (
     person_translator,
 )
 from dialogs.counsellor.mail import CaseMail
+from dialogs.crisis import detect
 from dialogs.hotlines import emergency_view
 from dialogs.menu import main_menu
 from dialogs.quick_exit.flow import quick_exit_row
@@ -48,6 +47,8 @@ from dialogs.states import CaseStates
 log = logging.getLogger(__name__)
 private = F.chat.type == ChatType.PRIVATE
 CASE_LOOKUP_S = 1.0  # as long as the profile lookup may take (bot/pipeline/middlewares.py)
+# Risk words: the crisis reply is due within a second even while the database hangs.
+URGENT_CASE_LOOKUP_S = 0.4
 
 
 async def start_case(callback: CallbackQuery, callback_data: CaseCb, bot: Bot, state: FSMContext,
@@ -87,34 +88,44 @@ def connected_view(content: Content, t: Translator, settings: Settings, case: Ca
     return View(text, (quick_exit_row(t),))
 
 
-async def in_case(message: Message, cases: Cases, vault: Vault,
+async def in_case(message: Message, cases: Cases, vault: Vault, risk: RiskDetector,
                   raw_state: str | None = None) -> dict[str, Any] | bool:
     """Filter: a private message (not a command) from a person whose case is open.
 
     Read from the database (cached briefly), not the FSM: it holds after a restart, on
-    another worker and with Redis down. A database that does not answer in time lets crisis
-    triage and the fallback answer instead.
+    another worker and with Redis down. A database that does not answer in time (0.4 s for
+    risk words, 1 s otherwise) leaves the message to crisis triage and the fallback, unless
+    this process knew the person's case (docs/deploy.md, "Degraded, not down").
     """
     if message.chat.type != ChatType.PRIVATE or (message.text or "").startswith("/"):
         return False
-    try:
-        case = await asyncio.wait_for(cases.open_case(vault.person_key(message.chat.id)),
-                                      CASE_LOOKUP_S)
-    except (SQLAlchemyError, OSError, TimeoutError):
-        log.warning("cannot tell whether a person is in a case; not relaying", exc_info=True)
-        return False
+    urgent = detect(risk, message.text or message.caption) is not None
+    wait = URGENT_CASE_LOOKUP_S if urgent else CASE_LOOKUP_S
+    key = vault.person_key(message.chat.id)
+    case, fresh = await cases.open_case_soon(key, wait)
     if case is not None and case.topic_id is not None:
         return {"case": case}
+    if not fresh:
+        log.warning("cannot tell whether a person is in a case; not relaying")
+        # Seen in a case: say it did not go through, rather than answer as if outside one.
+        in_one = cases.seemed_open(key) or raw_state == CaseStates.open.state
+        return {"case": None, "case_unreachable": True} if in_one else False
     return {"case": None} if raw_state == CaseStates.open.state else False
 
 
 async def relay_to_counsellors(message: Message, case: CaseInfo | None, state: FSMContext,
                                cases: Cases, settings: Settings, risk: RiskDetector,
-                               t: Translator, case_mail: CaseMail) -> None:
+                               t: Translator, case_mail: CaseMail, content: Content,
+                               case_unreachable: bool = False) -> None:
     """Queue the person's message for their case's topic and keep it, encrypted.
 
     Never an error for a queued message: the 👌 on it says when it reached the counsellors.
+    With the database unreachable nothing can be kept: she is told to send it again soon,
+    under the emergency numbers (from memory).
     """
+    if case_unreachable:
+        await reply(message, emergency_view(content, t, lead=t("common-try-again-soon")))
+        return
     if case is None:
         await state.clear()
         await reply(message, main_menu(t, t("counsellor-case-over")))

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BufferedInputFile, ReactionTypeEmoji
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.content.i18n import Locales, Translator
 from bot.proactive.relay import Deliver
@@ -53,6 +54,8 @@ class CaseRelay(Deliver):
                  cases: Cases, rating_view: RatingView) -> None:
         self.vault, self.locales, self.settings = vault, locales, settings
         self.people, self.cases, self.rating_view = people, cases, rating_view
+        # Forum ids of messages sent while the database was down: kept, recorded later.
+        self._unrecorded: list[tuple[RelayRow, list[int]]] = []
 
     def staff(self) -> Translator:
         """The counsellors' language."""
@@ -65,6 +68,7 @@ class CaseRelay(Deliver):
 
     async def __call__(self, bot: Bot, rows: list[RelayRow]) -> None:
         """Send one batch; raises what Telegram said, for the sender to settle."""
+        await self._record_unrecorded()  # raises while the database is down: nothing is sent
         kind = rows[0].payload.get("k")
         if kind == "text":
             sent = await self._texts(bot, rows)
@@ -77,8 +81,18 @@ class CaseRelay(Deliver):
         else:
             await self._to_person(bot, rows[0])
             return
-        await self._left(rows[0], sent)
+        try:
+            await self._left(rows[0], sent)
+        except (SQLAlchemyError, OSError):
+            # Sent is sent: failing here would send it again. Recorded once the database is back.
+            log.warning("relayed, but the forum ids wait for the database")
+            self._unrecorded.append((rows[0], sent))
         await self._delivered(bot, rows)
+
+    async def _record_unrecorded(self) -> None:
+        while self._unrecorded:
+            await self._left(*self._unrecorded[0])
+            self._unrecorded.pop(0)
 
     async def _left(self, row: RelayRow, sent: list[int]) -> None:
         """Keep the ids of what the case left in the forum: retention deletes them with it."""

@@ -29,3 +29,4 @@ calendar-month = { $month ->
    *[12] December
 } { $year }
 calendar-weekdays = Mo Tu We Th Fr Sa Su
+common-try-again-soon = Sorry, I can't do that right now: part of Sokh is down for a moment. Please try again in a few minutes. These help numbers work now:
