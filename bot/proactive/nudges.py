@@ -32,6 +32,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
     update,
     values,
 )
@@ -93,17 +94,23 @@ class Nudges:
         """Queue the chunk's tips, quizzes and celebrations; move its schedules on."""
         picked = _among(session, [row.id for row in due])
         ages = {row.age for row in due}
-        rows = [r for age, step in {(row.age, row.step) for row in due}
-                for r in self._course_rows(age, step)]
+        shapes = {(row.age, row.step) for row in due}
+        paces = {(row.hour, row.every_days) for row in due}
+        rows = [r for age, step in shapes for r in self._course_rows(age, step)]
         await session.execute(_insert_course_messages(session, picked, rows, now))
-        moving = (picked, *still_due(now, COURSE), not_blocked())
+        # Only what the pick saw moves on: on SQLite (no row locks) a schedule changed between
+        # the pick and the insert above is neither queued nor moved, and waits for the next run.
+        moving = (picked, *still_due(now, COURSE), not_blocked(),
+                  tuple_(func.coalesce(TABLE.c.age, ""), TABLE.c.step).in_(
+                      [(age or "", step) for age, step in shapes]),
+                  tuple_(TABLE.c.hour, TABLE.c.every_days).in_(paces))
         finished = or_(*(and_(func.coalesce(TABLE.c.age, "") == (age or ""),
                               TABLE.c.step >= len(self._plan_of(age).items)) for age in ages))
         done = await session.execute(update(TABLE).where(*moving, finished).values(status=DONE))
         # Due rows are all due by now, so the next time depends only on the hour and pace.
         later = case(*((and_(TABLE.c.hour == hour, TABLE.c.every_days == every),
                          literal(next_at_hour(now, hour, self._zone, every), UTCDateTime()))
-                       for hour, every in {(row.hour, row.every_days) for row in due}),
+                       for hour, every in paces),
                      else_=TABLE.c.next_due_at)
         moved = await session.execute(update(TABLE).where(*moving)
                                       .values(step=TABLE.c.step + 1, next_due_at=later))
