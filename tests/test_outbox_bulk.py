@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,3 +109,33 @@ async def test_a_repeated_chunk_queues_nothing_twice(db_url: str, vault: Vault) 
         async with rig.engine.connect() as conn:
             count = len((await conn.execute(select(OutboxRow.id))).all())
         assert count == len(first)
+
+
+async def test_a_schedule_changed_after_the_pick_waits_for_the_next_run(
+        tmp_path: Path, vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SQLite only: it has no row locks, so another connection can write between the job's
+    # pick and its insert (on PostgreSQL the picked rows are locked until the job commits).
+    async with rig_on(f"sqlite+aiosqlite:///{tmp_path / 'race.db'}", vault) as rig:
+        _, key = await rig.person()
+        schedules = Schedules(session_factory(rig.engine))
+        row = await schedules.replace(key, COURSE, step=0, hour=7, every_days=1,
+                                      next_due_at=rig.time())
+        pick = Schedules.due_shapes
+
+        async def pick_then_change(session: Any, now: Any, limit: int, kind: str) -> list[Any]:
+            picked = await pick(session, now, limit, kind)
+            if picked:  # the person skipped ahead in another update meanwhile
+                await schedules.change(key, COURSE, step=3)
+            return picked
+
+        monkeypatch.setattr(Schedules, "due_shapes", staticmethod(pick_then_change))
+        await _nudges(rig).enqueue_due(rig.time())
+        assert await _outbox(rig) == {}, "the stale step is not queued"
+        stayed = await schedules.get(key, COURSE)
+        assert stayed is not None and (stayed.step, stayed.status) == (3, ACTIVE)
+
+        monkeypatch.undo()
+        await _nudges(rig).enqueue_due(rig.time())
+        assert list(await _outbox(rig)) == [f"{row.id}-3"], "the next run sends the new step"
+        moved = await schedules.get(key, COURSE)
+        assert moved is not None and moved.step == 4
