@@ -1,26 +1,69 @@
-"""Turn due schedule rows (course, travel countdown) into outbox rows in bulk."""
+"""Turn due schedule rows (course, travel countdown) into outbox rows in bulk.
+
+Course tips are built in SQL: one INSERT ... SELECT per chunk joins the due schedules to
+their people and to the course plan (a VALUES table of the few (age, step) pairs due), so
+100,000 due rows never become Python objects: the chat id is copied still encrypted from
+`people`, as before. Travel reminders are few and each needs date arithmetic: those are
+planned one by one.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    Integer,
+    String,
+    Text,
+    and_,
+    any_,
+    case,
+    cast,
+    column,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+    values,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content.course import CoursePlan, course_plan
 from bot.content.store import ContentStore
 from bot.proactive.countdown import OFFSETS, next_step
-from bot.proactive.outbox import NewMessage, insert_ignoring_duplicates
+from bot.proactive.outbox import PENDING, NewMessage, insert_ignoring_duplicates
+from bot.storage.models import Person, UTCDateTime
 from bot.storage.people import DEFAULT_NOTIFY, notify_modes
-from bot.storage.schedules import COURSE, DONE, Due, Schedules, next_at_hour
+from bot.storage.schedules import (
+    COURSE,
+    DONE,
+    TABLE,
+    TRAVEL,
+    Due,
+    Schedules,
+    next_at_hour,
+    not_blocked,
+    still_due,
+)
 
-CHUNK = 5000
+CHUNK = 5000  # travel schedules, planned one by one
+# Course schedules per transaction: each statement binds every id of the chunk, and both
+# SQLite (32,766) and asyncpg (32,767) cap the parameters of one statement.
+COURSE_CHUNK = 20_000
 Change = dict[str, Any]
-# Due rows share a few (due time, hour, pace) triples: computing each once per job, not per
-# row, took a tenth off enqueueing 100,000 rows.
-_next_at_hour = lru_cache(maxsize=4096)(next_at_hour)
+PlanRow = tuple[str, int, str, str]  # age ("" for none), step, key suffix, JSON payload
+_OUTBOX_COLUMNS = ("person_key", "campaign", "step", "chat_id_enc", "language", "payload",
+                   "status", "due_at", "attempts", "paid")
 
 
 class Nudges:
@@ -32,14 +75,69 @@ class Nudges:
         self._plans: dict[tuple[str, str | None], CoursePlan] = {}
 
     async def enqueue_due(self, now: datetime) -> int:
-        """Queue one message per due schedule and move each schedule on; return how many."""
+        """Queue what each due schedule sends and move each schedule on; return how many."""
+        return await self._enqueue_courses(now) + await self._enqueue_travel(now)
+
+    async def _enqueue_courses(self, now: datetime) -> int:
+        total = 0
+        while True:
+            # One transaction per chunk: a crash repeats a chunk at most, and the outbox's
+            # unique key makes the repeat a no-op.
+            async with self._sessions.begin() as session:
+                due = await Schedules.due_shapes(session, now, COURSE_CHUNK, COURSE)
+                if due:
+                    total += await self._course_chunk(session, due, now)
+            if len(due) < COURSE_CHUNK:
+                return total
+
+    async def _course_chunk(self, session: AsyncSession, due: list[Any], now: datetime) -> int:
+        """Queue the chunk's tips, quizzes and celebrations; move its schedules on."""
+        picked = _among(session, [row.id for row in due])
+        ages = {row.age for row in due}
+        shapes = {(row.age, row.step) for row in due}
+        paces = {(row.hour, row.every_days) for row in due}
+        rows = [r for age, step in shapes for r in self._course_rows(age, step)]
+        await session.execute(_insert_course_messages(session, picked, rows, now))
+        # Only what the pick saw moves on: on SQLite (no row locks) a schedule changed between
+        # the pick and the insert above is neither queued nor moved, and waits for the next run.
+        moving = (picked, *still_due(now, COURSE), not_blocked(),
+                  tuple_(func.coalesce(TABLE.c.age, ""), TABLE.c.step).in_(
+                      [(age or "", step) for age, step in shapes]),
+                  tuple_(TABLE.c.hour, TABLE.c.every_days).in_(paces))
+        finished = or_(*(and_(func.coalesce(TABLE.c.age, "") == (age or ""),
+                              TABLE.c.step >= len(self._plan_of(age).items)) for age in ages))
+        # Due rows are all due by now, so the next time depends only on the hour and pace.
+        later = case(*((and_(TABLE.c.hour == hour, TABLE.c.every_days == every),
+                         literal(next_at_hour(now, hour, self._zone, every), UTCDateTime()))
+                       for hour, every in paces),
+                     else_=TABLE.c.next_due_at)
+        # One statement for the finished and the moving: each pass costs a look-up per id.
+        moved = await session.execute(update(TABLE).where(*moving).values(
+            status=case((finished, DONE), else_=TABLE.c.status),
+            step=case((finished, TABLE.c.step), else_=TABLE.c.step + 1),
+            next_due_at=case((finished, TABLE.c.next_due_at), else_=later)))
+        return int(moved.rowcount or 0)  # type: ignore[attr-defined]
+
+    def _course_rows(self, age: str | None, step: int) -> Iterable[PlanRow]:
+        """What a schedule at `step` of `age`'s course sends now (outbox key `<id>-<suffix>`)."""
+        plan = self._plan_of(age)
+        if step >= len(plan.items):
+            yield age or "", step, "done", json.dumps({"kind": "done", "age": age})
+            return
+        tip = {"kind": "tip", "item": plan.items[step], "n": step + 1, "total": len(plan.items)}
+        yield age or "", step, str(step), json.dumps(tip)
+        if (quiz := plan.quizzes.get(step)) is not None:
+            # The theme ends with this tip; its quiz follows (the sender keeps 1/s per chat).
+            yield age or "", step, f"q{step}", json.dumps({"kind": "quiz", "quiz": quiz})
+
+    async def _enqueue_travel(self, now: datetime) -> int:
         total = 0
         while True:
             async with self._sessions.begin() as session:
-                due = await Schedules(self._sessions).due(session, now, CHUNK)
-                modes = await notify_modes(session, [d.row.person_key for d in due
-                                                     if d.row.kind != COURSE])
-                planned = [self._plan(d, now, modes) for d in due]
+                due = await Schedules(self._sessions).due(session, now, CHUNK, TRAVEL)
+                modes = await notify_modes(session, [d.row.person_key for d in due])
+                planned = [self._plan_travel(d, now, modes.get(d.row.person_key,
+                                                               DEFAULT_NOTIFY)) for d in due]
                 messages = [m.row() for batch, _ in planned for m in batch]
                 if messages:
                     await session.execute(insert_ignoring_duplicates(session), messages)
@@ -47,30 +145,6 @@ class Nudges:
             total += len(due)
             if len(due) < CHUNK:
                 return total
-
-    def _plan(self, due: Due, now: datetime,
-              modes: dict[str, str]) -> tuple[list[NewMessage], Change]:
-        if due.row.kind == COURSE:
-            return self._plan_course(due, now)
-        return self._plan_travel(due, now, modes.get(due.row.person_key, DEFAULT_NOTIFY))
-
-    def _plan_course(self, due: Due, now: datetime) -> tuple[list[NewMessage], Change]:
-        row = due.row
-        plan = self._plan_of(row.age)
-        if row.step >= len(plan.items):
-            payload: dict[str, Any] = {"kind": "done", "age": row.age}
-            return [self._message(due, "done", payload, now)], {"id": row.id, "status": DONE}
-        payload = {"kind": "tip", "item": plan.items[row.step], "n": row.step + 1,
-                   "total": len(plan.items)}
-        later = _next_at_hour(max(now, row.next_due_at or now), row.hour, self._zone,
-                              row.every_days)
-        change = {"id": row.id, "step": row.step + 1, "next_due_at": later}
-        messages = [self._message(due, str(row.step), payload, now)]
-        if (quiz := plan.quizzes.get(row.step)) is not None:
-            # The theme ends with this tip; its quiz follows (the sender keeps 1/s per chat).
-            quiz_payload = {"kind": "quiz", "quiz": quiz}
-            messages.append(self._message(due, f"q{row.step}", quiz_payload, now))
-        return messages, change
 
     def _plan_travel(self, due: Due, now: datetime,
                      mode: str) -> tuple[list[NewMessage], Change]:
@@ -97,3 +171,29 @@ class Nudges:
         if key not in self._plans:
             self._plans[key] = course_plan(content, age)
         return self._plans[key]
+
+
+def _among(session: AsyncSession, ids: list[int]) -> ColumnElement[bool]:
+    """`schedules.id` is one of `ids`: one array parameter on PostgreSQL, a list on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        # asyncpg prepares each statement: 20,000 parameters cost more than the statement.
+        return TABLE.c.id == any_(literal(ids, ARRAY(BigInteger)))
+    return TABLE.c.id.in_(ids)
+
+
+def _insert_course_messages(session: AsyncSession, picked: Any, rows: list[PlanRow],
+                            now: datetime) -> Any:
+    """INSERT ... SELECT: one outbox row per (picked schedule, plan row of its age and step)."""
+    plan = values(column("age", String), column("step", Integer), column("suffix", String),
+                  column("payload", Text), name="plan").data(rows).cte("plan")
+    source = (
+        select(TABLE.c.person_key, literal(COURSE, String),
+               cast(TABLE.c.id, String) + "-" + plan.c.suffix, Person.chat_id_enc,
+               func.coalesce(Person.language, "km"), plan.c.payload, literal(PENDING, String),
+               literal(now, UTCDateTime()), literal(0, Integer), false())
+        .select_from(TABLE.join(Person, Person.key == TABLE.c.person_key)
+                     .join(plan, and_(plan.c.age == func.coalesce(TABLE.c.age, ""),
+                                      plan.c.step == TABLE.c.step)))
+        .where(picked, *still_due(now, COURSE), Person.blocked_at.is_(None))
+    )
+    return insert_ignoring_duplicates(session).from_select(_OUTBOX_COLUMNS, source)

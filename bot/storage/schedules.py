@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.models import Person, Schedule
@@ -37,6 +37,16 @@ def next_at_hour(after: datetime, hour: int, zone: ZoneInfo, days: int = 0) -> d
     local = after.astimezone(zone)
     due = at_local_hour(local.date() + timedelta(days=days), hour, zone)
     return due if due > after else due + timedelta(days=max(days, 1))
+
+
+def still_due(now: datetime, kind: str) -> tuple[ColumnElement[bool], ...]:
+    """Active schedules of one kind due by `now` (the person's side: `not_blocked`)."""
+    return TABLE.c.kind == kind, TABLE.c.status == ACTIVE, TABLE.c.next_due_at <= now
+
+
+def not_blocked() -> ColumnElement[bool]:
+    """The schedule's person has not blocked the bot (for statements without the join)."""
+    return exists().where(Person.key == TABLE.c.person_key, Person.blocked_at.is_(None))
 
 
 class Schedules:
@@ -73,21 +83,36 @@ class Schedules:
         async with self._sessions.begin() as session:
             await session.execute(query)
 
-    async def due(self, session: AsyncSession, now: datetime, limit: int) -> list[Due]:
-        """Active schedules due by `now`, of people who have not blocked the bot."""
-        # Plain rows, not ORM objects: the job reads up to 100,000 at a time.
+    async def due(self, session: AsyncSession, now: datetime, limit: int,
+                  kind: str) -> list[Due]:
+        """Active schedules of one kind due by `now`, of people who have not blocked the bot."""
+        # Plain rows, not ORM objects: the job reads thousands at a time.
         query = (
             select(TABLE, Person.chat_id_enc, Person.language)
             .join(Person, Person.key == TABLE.c.person_key)
-            .where(TABLE.c.status == ACTIVE, TABLE.c.next_due_at <= now,
-                   Person.blocked_at.is_(None))
-            .order_by(TABLE.c.next_due_at).limit(limit)
+            .where(*still_due(now, kind), Person.blocked_at.is_(None))
+            .order_by(TABLE.c.next_due_at, TABLE.c.id).limit(limit)
             # Lock only the schedules: a person's row held by any write (a delivery's foreign
             # key check, last seen) would otherwise make their due schedule look taken.
             .with_for_update(skip_locked=True, of=TABLE)
         )
         result = await session.execute(query)
         return [Due(row, row.chat_id_enc, row.language or "km") for row in result]
+
+    @staticmethod
+    async def due_shapes(session: AsyncSession, now: datetime, limit: int,
+                         kind: str) -> list[Any]:
+        """What `due` would return, locked the same way, as (id, age, step, hour, every_days).
+
+        Only integers and short strings: no dates to convert, no chat ids to copy.
+        """
+        query = (select(TABLE.c.id, TABLE.c.age, TABLE.c.step, TABLE.c.hour,
+                        TABLE.c.every_days)
+                 .join(Person, Person.key == TABLE.c.person_key)
+                 .where(*still_due(now, kind), Person.blocked_at.is_(None))
+                 .order_by(TABLE.c.next_due_at, TABLE.c.id).limit(limit)
+                 .with_for_update(skip_locked=True, of=TABLE))
+        return list((await session.execute(query)).all())
 
     @staticmethod
     async def advance(session: AsyncSession, changes: Sequence[dict[str, Any]]) -> None:
