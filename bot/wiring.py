@@ -39,6 +39,7 @@ from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
 from bot.pipeline.resilient_storage import ResilientStorage
 from bot.pipeline.throttle import Limiter, MemoryLimiter, RedisLimiter, ThrottleMiddleware
 from bot.pipeline.trail import IncomingTrail, OutgoingTrail, TrailRecorder
+from bot.pipeline.turns import OrderedFSMMiddleware, PersonTurns, Pulse
 from bot.proactive.group_reminders import CAMPAIGN as GROUP_CAMPAIGN
 from bot.proactive.group_reminders import GroupReminders
 from bot.proactive.jobs import Job, add_jobs, create_scheduler, every, warn_stale_services
@@ -128,9 +129,14 @@ class Services:
     metrics: Metrics = field(init=False)
     relay: RelayQueue = field(init=False)
     case_mail: CaseMail = field(init=False)
+    pulse: Pulse | None = field(init=False)
+    turns: PersonTurns = field(init=False)
 
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
+        # With Redis, this worker's sign of life: others take over what a dead one held.
+        self.pulse = Pulse(self.redis) if self.redis is not None else None
+        self.turns = PersonTurns(self.vault, self.redis, self.pulse)
         self.schedules, self.outbox = Schedules(sessions), Outbox(sessions)
         # Dropped messages still enter the trail, so quick exit can delete them.
         self.flood_gate = FloodGate(self.settings.flood_limit, self.settings.flood_window_s,
@@ -187,16 +193,21 @@ async def _refuse_stale_keys(engine: AsyncEngine, vault: Vault) -> None:
 def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware]:
     """The dispatcher with middlewares and routers in their one true order."""
     limiter = _limiter(services)
+    # aiogram's own FSM middleware is replaced by one that keeps each person's turn.
     dispatcher = Dispatcher(storage=_fsm_storage(services), flood_limiter=limiter,
-                            **_handler_data(services))
+                            disable_fsm=True, **_handler_data(services))
+    urgent = crisis.urgent_update(services.risk)
+    dispatcher.fsm = OrderedFSMMiddleware(dispatcher.fsm.storage, services.turns, urgent)
+    # First, as aiogram's would be: one person's updates one at a time, in order.
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     in_flight = services.in_flight
-    # First: a polled update the flood gate reduced to its id only confirms the offset.
+    # A polled update the flood gate reduced to its id only confirms the offset.
     dispatcher.update.outer_middleware(SkipBareUpdates())
     dispatcher.update.outer_middleware(UpdateMetrics(services.metrics))
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(
         ContextMiddleware(services.content, services.locales, services.people,
-                          urgent=crisis.urgent_update(services.risk))
+                          urgent=urgent)
     )
     # The trail notes messages before the throttle, which may drop some (docs/quick-exit.md).
     incoming = IncomingTrail(services.quick_exit.trail)
@@ -390,6 +401,8 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     async def on_startup(bot: Bot) -> None:
         # First, so every message sent from now on is in the trail (docs/quick-exit.md).
         start_trail(services, bot)
+        if services.pulse is not None:
+            services.pulse.start()
         await _bound_fsm_keys(services)
         if settings.runs("scheduler"):
             add_jobs(scheduler, jobs(services, bot, proactive))
@@ -403,6 +416,8 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
         if settings.runs("scheduler"):
             await leader.stop()
         await proactive.stop()
+        if services.pulse is not None:
+            await services.pulse.stop()
         await services.quick_exit.trail.stop()  # write the buffered trail: a restart loses nothing
         await services.close()
         log.info("Sokh stopped cleanly")
@@ -415,7 +430,7 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
 def intake(services: Services, bot_id: int) -> Intake:
     """Webhook update ids claimed in Redis when configured, else in the database."""
     if services.redis is not None:
-        return RedisIntake(services.redis, bot_id)
+        return RedisIntake(services.redis, bot_id, pulse=services.pulse)
     return TableIntake(seen_updates(services))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict, defaultdict, deque
@@ -18,6 +19,8 @@ from bot.pipeline.middlewares import Handler
 from bot.storage.vault import Vault
 
 log = logging.getLogger(__name__)
+# Past this a Redis count falls back to this process's memory.
+REDIS_TIMEOUT_S = 0.3
 
 
 class Limiter(Protocol):
@@ -63,8 +66,9 @@ class RedisLimiter:
 
     async def count(self, key: str) -> int:
         try:
-            return await self._count(key)
-        except (RedisError, OSError):
+            # Bounded: a hung Redis must not hold a message (a crisis one least of all).
+            return await asyncio.wait_for(self._count(key), REDIS_TIMEOUT_S)
+        except (RedisError, OSError, TimeoutError):
             # Redis down must not silence anyone: limit this process alone meanwhile.
             log.warning("flood limiter: Redis unreachable, counting in memory")
             return await self._fallback.count(key)
