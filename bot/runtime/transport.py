@@ -26,6 +26,7 @@ from aiohttp import FormData, JsonPayload, web
 
 from bot.pipeline.flood_gate import FloodGate
 from bot.pipeline.intake import Claim, Intake
+from bot.runtime.polling import poll
 from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -109,16 +110,12 @@ def create_bot(config: Settings) -> Bot:
     )
 
 
-async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool = True,
-                      gate: FloodGate | None = None) -> None:
-    """Long polling until SIGINT/SIGTERM; aiogram then runs the shutdown hooks."""
+async def run_polling(dispatcher: Dispatcher, bot: Bot, stop: asyncio.Event, *,
+                      gate: FloodGate | None = None, intake: Intake | None = None) -> None:
+    """Long polling until `stop`, confirming only what was handled (bot/runtime/polling.py)."""
     if isinstance(bot.session, JsonSession):
         bot.session.gate = gate
-    await bot.delete_webhook(drop_pending_updates=False)
-    await dispatcher.start_polling(
-        bot, handle_signals=handle_signals, close_bot_session=True,
-        allowed_updates=dispatcher.resolve_used_update_types(),
-    )
+    await poll(dispatcher, bot, stop, intake)
 
 
 class SecretRequestHandler(SimpleRequestHandler):
