@@ -48,7 +48,7 @@ from bot.proactive.limits import OVERALL_PER_S, PAID_PER_S, SendLimits
 from bot.proactive.nudges import Nudges
 from bot.proactive.outbox import Outbox
 from bot.proactive.quiet import QuietHours
-from bot.proactive.rate_share import RateShare
+from bot.proactive.rate_share import ChatShare, RateShare
 from bot.proactive.relay import RelayConfig, RelaySender
 from bot.proactive.relay_queue import RelayQueue
 from bot.proactive.render import Renderers
@@ -351,12 +351,13 @@ class Proactive:
 
     def start_sender(self, bot: Bot) -> None:
         """Send from the outbox and the relay queue; with Redis, within this sender's share."""
-        sender = self.sender(bot)
-        self._tasks = [asyncio.create_task(sender.run(self._stop)),
-                       asyncio.create_task(self.relay_sender(bot).run(self._stop))]
+        sender, relay = self.sender(bot), self.relay_sender(bot)
         if self.services.redis is not None:
             share = RateShare(self.services.redis, sender.limits)
             self._tasks.append(asyncio.create_task(share.run(self._stop)))
+            sender.chats = relay.chats = ChatShare(self.services.redis, self.services.vault)
+        self._tasks += [asyncio.create_task(sender.run(self._stop)),
+                        asyncio.create_task(relay.run(self._stop))]
 
     async def stop(self) -> None:
         """Let the sender finish its batch and stop."""
