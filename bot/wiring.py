@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from apscheduler.triggers.cron import CronTrigger
 from redis.asyncio import Redis
@@ -171,8 +173,9 @@ async def build_services(config: Settings, clock: Clock = utc_now) -> Services:
     risk = RiskDetector.from_file(config.content_dir / "risk_terms.yaml")
     commands = TypedCommands.from_file(config.content_dir / "typed_commands.yaml")
     # Built now, not by the first typed question: building takes about a second, during which
-    # the event loop stood still and every other person waited.
-    search.searcher(content.current, risk.romaniser)
+    # the event loop stood still and every other person waited. Only where people write.
+    if config.runs("web"):
+        search.searcher(content.current, risk.romaniser)
     cases = Cases(sessions, vault, clock)
     silence = timedelta(minutes=config.auto_clean_minutes)
     trail = TrailRecorder(TrailStore(sessions, vault, clock, silence), vault, clock)
@@ -433,6 +436,11 @@ def intake(services: Services, bot_id: int) -> Intake:
     if services.redis is not None:
         return RedisIntake(services.redis, bot_id, pulse=services.pulse)
     return TableIntake(seen_updates(services))
+
+
+def urgent_updates(services: Services) -> Callable[[TelegramObject], bool]:
+    """True for an update that gets the crisis reply: nothing may hold it up."""
+    return crisis.urgent_update(services.risk)
 
 
 def seen_updates(services: Services) -> SeenUpdates:

@@ -12,7 +12,7 @@ from bot.runtime.health import HealthServer
 from bot.runtime.reload import reload_on_sighup
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot, run_polling, run_webhook, stop_on_signals
-from bot.wiring import assemble, build_services, intake
+from bot.wiring import assemble, build_services, intake, urgent_updates
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ class Application:
                                   self.services.flood_gate, claims)
             else:
                 await run_polling(self.dispatcher, self.bot, self._stopping,
-                                  gate=self.services.flood_gate, intake=claims)
+                                  gate=self.services.flood_gate, intake=claims,
+                                  urgent=urgent_updates(self.services))
 
     async def _serve_without_updates(self, handle_signals: bool) -> None:
         """A scheduler or sender process: the start-up hooks, then wait to be stopped."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
@@ -35,15 +36,18 @@ STOP_GRACE_S = 3.0
 # With only unfinished updates in hand and nothing new, look again this often.
 IDLE_LOOK_S = 1.0
 BACKOFF_S = (0.5, 10.0)
+CLAIM_TIMEOUT_S = 0.3
+Urgent = Callable[[Update], bool]
 
 
 class Poller:
     """getUpdates, handle, then confirm; until `stop` is set."""
 
     def __init__(self, dispatcher: Dispatcher, bot: Bot, stop: asyncio.Event,
-                 intake: Intake | None = None, grace_s: float = STOP_GRACE_S,
-                 batch_wait_s: float = BATCH_WAIT_S) -> None:
+                 intake: Intake | None = None, urgent: Urgent = lambda update: False,
+                 grace_s: float = STOP_GRACE_S, batch_wait_s: float = BATCH_WAIT_S) -> None:
         self.dispatcher, self.bot, self.stop, self.intake = dispatcher, bot, stop, intake
+        self.urgent = urgent
         self.grace_s, self.batch_wait_s = grace_s, batch_wait_s
         self.in_flight: dict[int, asyncio.Task[None]] = {}
         self.high: int | None = None  # the highest update id taken so far
@@ -101,8 +105,7 @@ class Poller:
     async def _handle(self, update: Update) -> None:
         """Claim, handle, mark done; cancelled (stopping) leaves the claim free for a replay."""
         update_id = update.update_id
-        # One poller: a claim still busy was left by a process that stopped or died.
-        if self.intake is not None and await self.intake.claim(update_id) is Claim.DONE:
+        if await self._claimed_before(update):
             return
         try:
             await self.dispatcher.feed_update(self.bot, update, **self._data)
@@ -114,7 +117,21 @@ class Poller:
             # The errors router already had its chance: replaying would fail the same way.
             log.exception("polling: update %d failed", update_id)
         if self.intake is not None:
-            await self.intake.finish(update_id)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.intake.finish(update_id), CLAIM_TIMEOUT_S * 10)
+
+    async def _claimed_before(self, update: Update) -> bool:
+        """True for an update a previous run finished (a replay). Risk words are never held
+        up by the claim; nor is anything for longer than CLAIM_TIMEOUT_S (a locked database):
+        better twice than late."""
+        if self.intake is None or self.urgent(update):
+            return False
+        try:
+            claim = await asyncio.wait_for(self.intake.claim(update.update_id), CLAIM_TIMEOUT_S)
+        except TimeoutError:
+            return False
+        # One poller: a claim still busy was left by a process that stopped or died.
+        return claim is Claim.DONE
 
     async def _until_stopped(self, work: Any) -> Any:
         """`work`'s result, or None once stop is set (the work is then cancelled)."""
@@ -150,12 +167,12 @@ class Poller:
 
 
 async def poll(dispatcher: Dispatcher, bot: Bot, stop: asyncio.Event,
-               intake: Intake | None = None) -> None:
+               intake: Intake | None = None, urgent: Urgent = lambda update: False) -> None:
     """The start-up hooks, polling until `stop`, then the shutdown hooks and the session."""
     await bot.delete_webhook(drop_pending_updates=False)
     await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher, bots=[bot])
     try:
-        await Poller(dispatcher, bot, stop, intake).run()
+        await Poller(dispatcher, bot, stop, intake, urgent).run()
     finally:
         try:
             await dispatcher.emit_shutdown(bot=bot, dispatcher=dispatcher, bots=[bot])

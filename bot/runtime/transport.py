@@ -26,7 +26,7 @@ from aiohttp import FormData, JsonPayload, web
 
 from bot.pipeline.flood_gate import FloodGate
 from bot.pipeline.intake import Claim, Intake
-from bot.runtime.polling import poll
+from bot.runtime.polling import Urgent, poll
 from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -111,11 +111,12 @@ def create_bot(config: Settings) -> Bot:
 
 
 async def run_polling(dispatcher: Dispatcher, bot: Bot, stop: asyncio.Event, *,
-                      gate: FloodGate | None = None, intake: Intake | None = None) -> None:
+                      gate: FloodGate | None = None, intake: Intake | None = None,
+                      urgent: Urgent = lambda update: False) -> None:
     """Long polling until `stop`, confirming only what was handled (bot/runtime/polling.py)."""
     if isinstance(bot.session, JsonSession):
         bot.session.gate = gate
-    await poll(dispatcher, bot, stop, intake)
+    await poll(dispatcher, bot, stop, intake, urgent)
 
 
 class SecretRequestHandler(SimpleRequestHandler):
@@ -181,7 +182,7 @@ async def run_webhook(
     handler.gate, handler.intake = gate, intake
     handler.register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log=None)  # a line per update was a cost at scale
     await runner.setup()
     host, port = config.webhook_host_port
     await web.TCPSite(runner, host, port).start()
