@@ -31,7 +31,9 @@ __all__ = ["BATCH_WAIT_S", "STOP_GRACE_S", "Poller"]
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT_S = 10
-BATCH_WAIT_S = 10.0
+# Past this the next poll goes without the batch's stragglers (they stay unconfirmed, and come
+# back with each poll, skipped): a handler stuck on a locked database holds no one else up.
+BATCH_WAIT_S = 2.0
 STOP_GRACE_S = 3.0
 # With only unfinished updates in hand and nothing new, look again this often.
 IDLE_LOOK_S = 1.0
@@ -52,6 +54,7 @@ class Poller:
         self.in_flight: dict[int, asyncio.Task[None]] = {}
         self.high: int | None = None  # the highest update id taken so far
         self._data: dict[str, Any] = {"dispatcher": dispatcher, "bots": [bot]}
+        self._marking: set[asyncio.Future[Any]] = set()
 
     @property
     def offset(self) -> int | None:
@@ -117,8 +120,8 @@ class Poller:
             # The errors router already had its chance: replaying would fail the same way.
             log.exception("polling: update %d failed", update_id)
         if self.intake is not None:
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self.intake.finish(update_id), CLAIM_TIMEOUT_S * 10)
+            # Handled: the next poll need not wait for the record (a locked database).
+            self._background(asyncio.ensure_future(self.intake.finish(update_id)))
 
     async def _claimed_before(self, update: Update) -> bool:
         """True for an update a previous run finished (a replay). Risk words are never held
@@ -126,12 +129,19 @@ class Poller:
         better twice than late."""
         if self.intake is None or self.urgent(update):
             return False
-        try:
-            claim = await asyncio.wait_for(self.intake.claim(update.update_id), CLAIM_TIMEOUT_S)
-        except TimeoutError:
+        claiming = asyncio.ensure_future(self.intake.claim(update.update_id))
+        # Not wait_for: cancelling a database call waits for the database all the same.
+        await asyncio.wait([claiming], timeout=CLAIM_TIMEOUT_S)
+        if not claiming.done():
+            self._background(claiming)
             return False
         # One poller: a claim still busy was left by a process that stopped or died.
-        return claim is Claim.DONE
+        return claiming.result() is Claim.DONE
+
+    def _background(self, task: asyncio.Future[Any]) -> None:
+        """Keep a claim or its record going without waiting for it (awaited at stop)."""
+        self._marking.add(task)
+        task.add_done_callback(self._marking.discard)
 
     async def _until_stopped(self, work: Any) -> Any:
         """`work`'s result, or None once stop is set (the work is then cancelled)."""
@@ -164,6 +174,8 @@ class Poller:
             for task in left:
                 task.cancel()
             await asyncio.wait(left, timeout=1.0)
+        if self._marking:  # records of handled updates: a replay after restart skips them
+            await asyncio.wait(list(self._marking), timeout=self.grace_s)
 
 
 async def poll(dispatcher: Dispatcher, bot: Bot, stop: asyncio.Event,
