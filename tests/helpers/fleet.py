@@ -177,7 +177,7 @@ async def upgrade_database(database_url: str) -> None:
            "SOKH_KEY_SALT": TEST_SALT}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "run_bot.py", "db", "upgrade", env=env, cwd=ROOT,
-        stdout=asyncio.subprocess.DEVNULL)
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     if await process.wait() != 0:
         raise RuntimeError("db upgrade failed")
 
