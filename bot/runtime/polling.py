@@ -64,7 +64,7 @@ class Poller:
         return None if self.high is None else self.high + 1
 
     async def run(self) -> None:
-        """Poll until stopped; then finish or cancel what is in hand, and confirm the rest."""
+        """Poll until stopped; then finish what is in hand, or cancel it unconfirmed."""
         allowed = self.dispatcher.resolve_used_update_types()
         pause = BACKOFF_S[0]
         while not self.stop.is_set():
