@@ -33,10 +33,11 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT_S = 10
 # Past this the next poll goes without the batch's stragglers (they stay unconfirmed, and come
 # back with each poll, skipped): a handler stuck on a locked database holds no one else up.
-BATCH_WAIT_S = 2.0
+BATCH_WAIT_S = 0.5
 STOP_GRACE_S = 3.0
-# With only unfinished updates in hand and nothing new, look again this often.
-IDLE_LOOK_S = 1.0
+# With only unfinished updates in hand and nothing new, look again this often (Telegram
+# answers at once while they are unconfirmed: a long poll cannot wait for new ones).
+IDLE_LOOK_S = 0.25
 BACKOFF_S = (0.5, 10.0)
 CLAIM_TIMEOUT_S = 0.3
 Urgent = Callable[[Update], bool]
