@@ -38,6 +38,7 @@ from bot.pipeline.fsm_keys import ExpiringRedisStorage, PseudonymousKeyBuilder, 
 from bot.pipeline.inline_filters import run_sync_filters_inline
 from bot.pipeline.intake import KEEP, LEASE, Intake, RedisIntake, TableIntake
 from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
+from bot.pipeline.replies import ReplyLedger
 from bot.pipeline.resilient_storage import ResilientStorage
 from bot.pipeline.throttle import Limiter, MemoryLimiter, RedisLimiter, ThrottleMiddleware
 from bot.pipeline.trail import IncomingTrail, OutgoingTrail, TrailRecorder
@@ -436,6 +437,13 @@ def intake(services: Services, bot_id: int) -> Intake:
     if services.redis is not None:
         return RedisIntake(services.redis, bot_id, pulse=services.pulse)
     return TableIntake(seen_updates(services))
+
+
+def replies(services: Services, bot_id: int) -> ReplyLedger | None:
+    """With Redis, what handling a webhook update sent, so a redelivery does not repeat it."""
+    if services.redis is None:
+        return None
+    return ReplyLedger(services.redis, services.vault, bot_id)
 
 
 def urgent_updates(services: Services) -> Callable[[TelegramObject], bool]:

@@ -207,7 +207,7 @@ async def test_a_claim_of_a_worker_without_a_pulse_is_taken_over_at_once() -> No
         assert await theirs.claim(base) is Claim.NEW
         assert await mine.claim(base) is Claim.BUSY  # its worker is alive: it is on it
         await redis.delete(killed.key)  # kill -9: the pulse runs out
-        assert await mine.claim(base) is Claim.NEW  # not after the 90 s lease: now
+        assert await mine.claim(base) is Claim.AGAIN  # not after the 90 s lease: now
         assert await theirs.claim(base) is Claim.BUSY
         await mine.finish(base)
         assert await theirs.claim(base) is Claim.DONE

@@ -38,6 +38,7 @@ class Claim(Enum):
     """What a worker may do with a delivered update."""
 
     NEW = "new"  # handle it
+    AGAIN = "again"  # handle it: its worker died on it (replay what that one sent)
     DONE = "done"  # already handled: acknowledge
     BUSY = "busy"  # another worker is on it: ask Telegram to retry
 
@@ -63,6 +64,7 @@ if held then
   if owner == '' or redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 'busy' end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if held then return 'again' end
 return 'new'
 """
 

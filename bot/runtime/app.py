@@ -12,7 +12,7 @@ from bot.runtime.health import HealthServer
 from bot.runtime.reload import reload_on_sighup
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot, run_polling, run_webhook, stop_on_signals
-from bot.wiring import assemble, build_services, intake, urgent_updates
+from bot.wiring import assemble, build_services, intake, replies, urgent_updates
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,8 @@ class Application:
             claims = intake(self.services, self.bot.id)
             if self.config.webhook_url:
                 await run_webhook(self.dispatcher, self.bot, self.config, self._stopping,
-                                  self.services.flood_gate, claims)
+                                  self.services.flood_gate, claims,
+                                  replies(self.services, self.bot.id))
             else:
                 await run_polling(self.dispatcher, self.bot, self._stopping,
                                   gate=self.services.flood_gate, intake=claims,
