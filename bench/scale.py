@@ -1,4 +1,5 @@
-"""Campaign day (issue 17): a thousand new people at once, and a flood beside a bystander.
+"""Campaign day (issue 17): a thousand new people at once, a flood beside a bystander, and
+webhook throughput with 1, 2 and 4 worker processes on PostgreSQL and Redis.
 
 The bot runs as its own process against the emulator, as in bench/updates.py; the echo bot
 takes the same first-contact load in the same run, so the ratio compares like with like.
@@ -22,7 +23,8 @@ from pathlib import Path
 from bench.collector import quiet_collector
 from bench.updates import ECHO, SOKH, _bot_process
 from simulator import BotApiEmulator, SimUser
-from tests.helpers.databases import postgres_database
+from tests.helpers.databases import REDIS_TEST_URL, forget_redis_keys, postgres_database
+from tests.helpers.fleet import EXPECTED, STEPS, converse, fleet, heard
 from tests.helpers.harness import TOKEN
 
 NEW_PEOPLE = 1000
@@ -111,7 +113,8 @@ async def scale_metrics(rounds: int = ROUNDS) -> dict[str, object]:
         figures.update(_first_contact_figures(echo_runs, sokh_runs, suffix))
     floods = [await flood_bystander() for _ in range(rounds)]
     return {**figures, "scale.flood_bystander_ms": round(statistics.median(floods), 1),
-            "scale.flood_bystander_runs_ms": [round(f, 1) for f in floods]}
+            "scale.flood_bystander_runs_ms": [round(f, 1) for f in floods],
+            **await web_metrics()}
 
 
 def _first_contact_figures(echo_runs: list[dict[str, float]], sokh_runs: list[dict[str, float]],
@@ -139,11 +142,65 @@ def _first_contact_figures(echo_runs: list[dict[str, float]], sokh_runs: list[di
     return {f"scale.first_contact_{key}{suffix}": value for key, value in figures.items()}
 
 
+WEB_PEOPLE = 1000
+WEB_ROUNDS = 3
+WEB_WORKERS = (1, 2, 4)
+
+
+async def web_throughput(workers: int, people: int = WEB_PEOPLE) -> dict[str, float]:
+    """`people` people send STEPS at once to `workers` webhook workers behind the balancer, on
+    PostgreSQL and Redis; updates handled a second, and how many people heard anything
+    other than every reply once, in order."""
+    await forget_redis_keys(f"sokh:update:{TOKEN.split(':')[0]}:*", "sokh:turn*")
+    async with postgres_database() as url, BotApiEmulator(token=TOKEN) as emu, \
+            fleet(emu, url, REDIS_TEST_URL, web=workers) as crew:
+        users = [emu.add_user(f"W{n}", None, "en") for n in range(people)]
+        pids = [p.pid for p in crew.processes.values()]
+        with quiet_collector():
+            cpu, driver = sum(_cpu_s(pid) for pid in pids), time.process_time()
+            elapsed = await converse(emu, users, timeout=300)
+            cpu = sum(_cpu_s(pid) for pid in pids) - cpu
+            driver = time.process_time() - driver
+        wrong = sum(1 for user in users if heard(emu, user) != EXPECTED)
+    updates = people * len(STEPS)
+    # The driver (emulator, balancer, people) shares the 2 cores: its CPU says how much of
+    # the machine the workers could have had.
+    return {"per_s": updates / elapsed, "cpu_ms_each": cpu * 1000 / updates, "wrong": wrong,
+            "driver_cpu_ms_each": driver * 1000 / updates}
+
+
+async def web_metrics(rounds: int = WEB_ROUNDS) -> dict[str, object]:
+    """scale.web_per_s_1, _2, _4: webhook throughput with 1, 2 and 4 workers (medians of
+    `rounds` runs, the worker counts alternating so the machine's load touches each alike)."""
+    runs: dict[int, list[dict[str, float]]] = {workers: [] for workers in WEB_WORKERS}
+    results: dict[str, object] = {"scale.web_load_average_before": round(os.getloadavg()[0], 1)}
+    for _ in range(rounds):
+        for workers in WEB_WORKERS:
+            runs[workers].append(await web_throughput(workers))
+    for workers, done in runs.items():
+        run = _median(done)
+        results[f"scale.web_per_s_{workers}"] = round(run["per_s"], 1)
+        results[f"scale.web_per_s_{workers}_runs"] = [round(r["per_s"], 1) for r in done]
+        results[f"scale.web_cpu_ms_each_{workers}"] = round(run["cpu_ms_each"], 2)
+        results[f"scale.web_driver_cpu_ms_each_{workers}"] = round(run["driver_cpu_ms_each"], 2)
+        # People who heard anything but every reply once, in order: lost, repeated, reordered.
+        results[f"scale.web_wrong_{workers}"] = int(sum(r["wrong"] for r in done))
+    one = _median(runs[1])["per_s"]  # the same run's one worker is the baseline
+    for workers in WEB_WORKERS[1:]:
+        results[f"scale.web_ratio_{workers}_to_1"] = round(_median(runs[workers])["per_s"] / one,
+                                                           2)
+    results["scale.web_load_average_after"] = round(os.getloadavg()[0], 1)
+    return results
+
+
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     return sorted(runs, key=lambda run: run["per_s"])[len(runs) // 2]
 
 
 if __name__ == "__main__":
     import json
-    print(json.dumps(asyncio.run(scale_metrics(int(sys.argv[1]) if len(sys.argv) > 1 else ROUNDS)),
-                     indent=2))
+    if sys.argv[1:] == ["web"]:  # only the webhook workers' figures
+        print(json.dumps(asyncio.run(web_metrics()), indent=2))
+    else:
+        rounds = int(sys.argv[1]) if len(sys.argv) > 1 else ROUNDS
+        print(json.dumps(asyncio.run(scale_metrics(rounds)), indent=2))

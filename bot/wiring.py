@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from apscheduler.triggers.cron import CronTrigger
 from redis.asyncio import Redis
@@ -36,9 +38,11 @@ from bot.pipeline.fsm_keys import ExpiringRedisStorage, PseudonymousKeyBuilder, 
 from bot.pipeline.inline_filters import run_sync_filters_inline
 from bot.pipeline.intake import KEEP, LEASE, Intake, RedisIntake, TableIntake
 from bot.pipeline.middlewares import ContextMiddleware, InFlightMiddleware
+from bot.pipeline.replies import ReplyLedger
 from bot.pipeline.resilient_storage import ResilientStorage
 from bot.pipeline.throttle import Limiter, MemoryLimiter, RedisLimiter, ThrottleMiddleware
 from bot.pipeline.trail import IncomingTrail, OutgoingTrail, TrailRecorder
+from bot.pipeline.turns import OrderedFSMMiddleware, PersonTurns, Pulse
 from bot.proactive.group_reminders import CAMPAIGN as GROUP_CAMPAIGN
 from bot.proactive.group_reminders import GroupReminders
 from bot.proactive.jobs import Job, add_jobs, create_scheduler, every, warn_stale_services
@@ -47,7 +51,7 @@ from bot.proactive.limits import OVERALL_PER_S, PAID_PER_S, SendLimits
 from bot.proactive.nudges import Nudges
 from bot.proactive.outbox import Outbox
 from bot.proactive.quiet import QuietHours
-from bot.proactive.rate_share import RateShare
+from bot.proactive.rate_share import ChatShare, RateShare
 from bot.proactive.relay import RelayConfig, RelaySender
 from bot.proactive.relay_queue import RelayQueue
 from bot.proactive.render import Renderers
@@ -134,9 +138,14 @@ class Services:
     case_mail: CaseMail = field(init=False)
     # Shared by the FSM storage and the flood limiter: one Redis failure spares both a wait.
     redis_breaker: Breaker = field(init=False, default_factory=Breaker)
+    pulse: Pulse | None = field(init=False)
+    turns: PersonTurns = field(init=False)
 
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
+        # With Redis, this worker's sign of life: others take over what a dead one held.
+        self.pulse = Pulse(self.redis) if self.redis is not None else None
+        self.turns = PersonTurns(self.vault, self.redis, self.pulse)
         self.schedules, self.outbox = Schedules(sessions), Outbox(sessions)
         # Dropped messages still enter the trail, so quick exit can delete them.
         self.flood_gate = FloodGate(self.settings.flood_limit, self.settings.flood_window_s,
@@ -171,8 +180,9 @@ async def build_services(config: Settings, clock: Clock = utc_now) -> Services:
     risk = RiskDetector.from_file(config.content_dir / "risk_terms.yaml")
     commands = TypedCommands.from_file(config.content_dir / "typed_commands.yaml")
     # Built now, not by the first typed question: building takes about a second, during which
-    # the event loop stood still and every other person waited.
-    search.searcher(content.current, risk.romaniser)
+    # the event loop stood still and every other person waited. Only where people write.
+    if config.runs("web"):
+        search.searcher(content.current, risk.romaniser)
     cases = Cases(sessions, vault, clock)
     silence = timedelta(minutes=config.auto_clean_minutes)
     trail = TrailRecorder(TrailStore(sessions, vault, clock, silence), vault, clock)
@@ -193,16 +203,21 @@ async def _refuse_stale_keys(engine: AsyncEngine, vault: Vault) -> None:
 def build_dispatcher(services: Services) -> tuple[Dispatcher, InFlightMiddleware]:
     """The dispatcher with middlewares and routers in their one true order."""
     limiter = _limiter(services)
+    # aiogram's own FSM middleware is replaced by one that keeps each person's turn.
     dispatcher = Dispatcher(storage=_fsm_storage(services), flood_limiter=limiter,
-                            **_handler_data(services))
+                            disable_fsm=True, **_handler_data(services))
+    urgent = crisis.urgent_update(services.risk)
+    dispatcher.fsm = OrderedFSMMiddleware(dispatcher.fsm.storage, services.turns, urgent)
+    # First, as aiogram's would be: one person's updates one at a time, in order.
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     in_flight = services.in_flight
-    # First: a polled update the flood gate reduced to its id only confirms the offset.
+    # A polled update the flood gate reduced to its id only confirms the offset.
     dispatcher.update.outer_middleware(SkipBareUpdates())
     dispatcher.update.outer_middleware(UpdateMetrics(services.metrics))
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(
         ContextMiddleware(services.content, services.locales, services.people,
-                          urgent=crisis.urgent_update(services.risk))
+                          urgent=urgent)
     )
     # The trail notes messages before the throttle, which may drop some (docs/quick-exit.md).
     incoming = IncomingTrail(services.quick_exit.trail)
@@ -347,12 +362,13 @@ class Proactive:
 
     def start_sender(self, bot: Bot) -> None:
         """Send from the outbox and the relay queue; with Redis, within this sender's share."""
-        sender = self.sender(bot)
-        self._tasks = [asyncio.create_task(sender.run(self._stop)),
-                       asyncio.create_task(self.relay_sender(bot).run(self._stop))]
+        sender, relay = self.sender(bot), self.relay_sender(bot)
         if self.services.redis is not None:
             share = RateShare(self.services.redis, sender.limits)
             self._tasks.append(asyncio.create_task(share.run(self._stop)))
+            sender.chats = relay.chats = ChatShare(self.services.redis, self.services.vault)
+        self._tasks += [asyncio.create_task(sender.run(self._stop)),
+                        asyncio.create_task(relay.run(self._stop))]
 
     async def stop(self) -> None:
         """Let the sender finish its batch and stop."""
@@ -397,6 +413,8 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
     async def on_startup(bot: Bot) -> None:
         # First, so every message sent from now on is in the trail (docs/quick-exit.md).
         start_trail(services, bot)
+        if services.pulse is not None:
+            services.pulse.start()
         await _bound_fsm_keys(services)
         if settings.runs("scheduler"):
             add_jobs(scheduler, jobs(services, bot, proactive))
@@ -410,6 +428,8 @@ def assemble(services: Services) -> tuple[Dispatcher, Proactive]:
         if settings.runs("scheduler"):
             await leader.stop()
         await proactive.stop()
+        if services.pulse is not None:
+            await services.pulse.stop()
         await services.quick_exit.trail.stop()  # write the buffered trail: a restart loses nothing
         await services.close()
         log.info("Sokh stopped cleanly")
@@ -429,8 +449,20 @@ async def sample_backlog(services: Services) -> None:
 def intake(services: Services, bot_id: int) -> Intake:
     """Webhook update ids claimed in Redis when configured, else in the database."""
     if services.redis is not None:
-        return RedisIntake(services.redis, bot_id)
+        return RedisIntake(services.redis, bot_id, pulse=services.pulse)
     return TableIntake(seen_updates(services))
+
+
+def replies(services: Services, bot_id: int) -> ReplyLedger | None:
+    """With Redis, what handling a webhook update sent, so a redelivery does not repeat it."""
+    if services.redis is None:
+        return None
+    return ReplyLedger(services.redis, services.vault, bot_id)
+
+
+def urgent_updates(services: Services) -> Callable[[TelegramObject], bool]:
+    """True for an update that gets the crisis reply: nothing may hold it up."""
+    return crisis.urgent_update(services.risk)
 
 
 def seen_updates(services: Services) -> SeenUpdates:

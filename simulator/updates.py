@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -50,7 +51,10 @@ class UpdateQueue:
 
     def __init__(self, on_reply: ReplyHandler) -> None:
         self.pending: OrderedDict[int, Json] = OrderedDict()
-        self.next_id = 100_000_001
+        # Telegram picks a random first id when a bot had no updates for a week; here every
+        # emulator does, so update-id claims a shared Redis kept from an earlier run (26 h)
+        # never match this run's updates.
+        self.next_id = random.randrange(100_000_001, 1_000_000_000)
         self.allowed: set[str] | None = None
         self.webhook: Webhook | None = None
         self.delivering = 0

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from bot.pipeline.intake import Claim, Intake, RedisIntake, TableIntake
+from bot.pipeline.turns import Pulse
 from bot.runtime.app import Application
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
@@ -193,3 +194,24 @@ async def _say(emu: BotApiEmulator, user: Any, text: str) -> str:
     waiting = emu.wait_for_bot_message(emu.private_chat(user), 5)
     emu.send_text(user, text)
     return (await waiting).text or ""
+
+
+async def test_a_claim_of_a_worker_without_a_pulse_is_taken_over_at_once() -> None:
+    redis = Redis.from_url(REDIS_TEST_URL)
+    base = uuid.uuid4().int % 10**9 * 10
+    alive, killed = Pulse(redis), Pulse(redis)
+    try:
+        for pulse in (alive, killed):
+            await pulse.beat()
+        mine, theirs = RedisIntake(redis, 1, pulse=alive), RedisIntake(redis, 1, pulse=killed)
+        assert await theirs.claim(base) is Claim.NEW
+        assert await mine.claim(base) is Claim.BUSY  # its worker is alive: it is on it
+        await redis.delete(killed.key)  # kill -9: the pulse runs out
+        assert await mine.claim(base) is Claim.AGAIN  # not after the 90 s lease: now
+        assert await theirs.claim(base) is Claim.BUSY
+        await mine.finish(base)
+        assert await theirs.claim(base) is Claim.DONE
+    finally:
+        await redis.delete(f"sokh:update:1:{base}")
+        await alive.stop()
+        await redis.aclose()

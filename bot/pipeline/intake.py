@@ -5,6 +5,8 @@ means a worker killed mid-update loses nothing: Telegram sends it again. Several
 behind one URL, and redeliveries after a timeout, make duplicates possible, so each update
 id is claimed first: in Redis (SET NX with expiry) when configured, else in the database.
 A claim is a lease: if its worker dies, the lease runs out and the next delivery is handled.
+In Redis a claim also names its worker's pulse (bot/pipeline/turns.py): a delivery finding the
+claim of a worker without a pulse (killed) takes it over at once rather than after the lease.
 A delivery that finds the update still being handled elsewhere is answered 503, so
 Telegram tries again later rather than the update being lost.
 """
@@ -20,6 +22,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.pipeline.turns import Pulse
 from bot.storage.seen_updates import SeenUpdates
 
 __all__ = ["KEEP", "LEASE", "Claim", "Intake", "RedisIntake", "TableIntake"]
@@ -35,6 +38,7 @@ class Claim(Enum):
     """What a worker may do with a delivered update."""
 
     NEW = "new"  # handle it
+    AGAIN = "again"  # handle it: its worker died on it (replay what that one sent)
     DONE = "done"  # already handled: acknowledge
     BUSY = "busy"  # another worker is on it: ask Telegram to retry
 
@@ -50,29 +54,42 @@ class Intake(Protocol):
         """Handling failed: let the next delivery try again."""
 
 
+# KEYS: the claim. ARGV: "busy:<token>", lease ms, pulse prefix. New, done, or busy; a busy
+# claim whose worker has no pulse left is taken over.
+_CLAIM = """
+local held = redis.call('GET', KEYS[1])
+if held == 'done' then return 'done' end
+if held then
+  local owner = string.sub(held, 6)
+  if owner == '' or redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 'busy' end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if held then return 'again' end
+return 'new'
+"""
+
+
 class RedisIntake:
     """Claims as Redis keys, shared by every worker; no key holds anything personal."""
 
     def __init__(self, redis: Redis, bot_id: int, lease: timedelta = LEASE,
-                 keep: timedelta = KEEP) -> None:
+                 keep: timedelta = KEEP, pulse: Pulse | None = None) -> None:
         self._redis, self._lease, self._keep = redis, lease, keep
         # Update ids are unique per bot only: one Redis may serve several bots.
         self._prefix = f"sokh:update:{bot_id}:"
+        self._busy = f"busy:{pulse.token if pulse else ''}".encode()
+        self._claim = redis.register_script(_CLAIM)
 
     async def claim(self, update_id: int) -> Claim:
-        """SET NX with the lease as expiry; an existing key says done or busy."""
-        key = self._key(update_id)
+        """One script: an existing key says done or busy, unless its worker is gone."""
         try:
-            if await self._redis.set(key, b"busy", nx=True, px=_ms(self._lease)):
-                return Claim.NEW
-            state = await self._redis.get(key)
+            state = await self._claim(keys=[self._key(update_id)],
+                                      args=[self._busy, _ms(self._lease), Pulse.PREFIX])
         except (RedisError, OSError):
             # Better twice than never: the outbox keeps proactive sends idempotent.
             log.warning("intake: Redis unreachable; handling without the duplicate check")
             return Claim.NEW
-        if state is None:  # expired just now
-            return await self.claim(update_id)
-        return Claim.DONE if state == b"done" else Claim.BUSY
+        return Claim(state.decode() if isinstance(state, bytes) else str(state))
 
     async def finish(self, update_id: int) -> None:
         """Keep the id as done for as long as Telegram might redeliver it."""

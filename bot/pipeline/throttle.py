@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict, defaultdict, deque
@@ -19,6 +20,8 @@ from bot.runtime.breaker import Breaker
 from bot.storage.vault import Vault
 
 log = logging.getLogger(__name__)
+# Past this a Redis count falls back to this process's memory.
+REDIS_TIMEOUT_S = 0.3
 
 
 class Limiter(Protocol):
@@ -67,8 +70,9 @@ class RedisLimiter:
         if self._breaker.open:  # failed a moment ago: do not wait on it again yet
             return await self._fallback.count(key)
         try:
-            return await self._count(key)
-        except (RedisError, OSError):
+            # Bounded: a hung Redis must not hold a message (a crisis one least of all).
+            return await asyncio.wait_for(self._count(key), REDIS_TIMEOUT_S)
+        except (RedisError, OSError, TimeoutError):
             # Redis down must not silence anyone: limit this process alone meanwhile.
             self._breaker.trip()
             log.warning("flood limiter: Redis unreachable, counting in memory")

@@ -23,6 +23,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, Teleg
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.proactive.limits import SendLimits
+from bot.proactive.rate_share import ChatShare, shared_chat_wait
 from bot.proactive.relay_queue import RelayQueue, RelayRow
 from bot.runtime.clock import Clock
 from bot.storage.vault import Vault
@@ -71,6 +72,7 @@ class RelaySender:
                  clock: Clock, limits: SendLimits, config: RelayConfig | None = None) -> None:
         self.bot, self.queue, self.vault, self.deliver = bot, queue, vault, deliver
         self.clock, self.limits = clock, limits
+        self.chats: ChatShare | None = None  # per-chat limits shared with other senders
         self.config = config or RelayConfig()
         self.sent_total = 0
         # Rows Telegram took whose 'sent' mark the database did not take (it went down just
@@ -128,6 +130,10 @@ class RelaySender:
         return self.vault.decrypt_chat_id(row.chat_id_enc, row.person_key)
 
     async def _batch(self, chat: int, head: RelayRow, now: datetime) -> None:
+        busy = await shared_chat_wait(self.chats, self.limits, chat)
+        if busy > 0:  # another sender wrote to this chat just now: wait, uncounted
+            await self.queue.again([head.id], busy, "chat busy", count=False)
+            return
         rows = [head, *await self._merged(head, now)]
         await self.config.sleep(max(0.0, self.limits.reserve_burst(chat)))
         await self._send(chat, rows)

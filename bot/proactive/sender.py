@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.proactive.limits import OVERALL_PER_S, PAID_PER_S, SendLimits
 from bot.proactive.outbox import Claimed, Outbox
 from bot.proactive.quiet import QuietHours
+from bot.proactive.rate_share import ChatShare, shared_chat_wait
 from bot.runtime.clock import Clock
 from bot.storage.people import People
 from bot.storage.vault import Vault
@@ -82,6 +83,7 @@ class Sender:
         self.config = config or SenderConfig()
         rate = PAID_PER_S if self.config.paid else OVERALL_PER_S
         self.limits = SendLimits(rate, self.config.monotonic)
+        self.chats: ChatShare | None = None  # per-chat limits shared with other senders
         self.batch = self.config.batch * (10 if self.config.paid else 1)
         self.sent_total = 0
 
@@ -133,6 +135,10 @@ class Sender:
         rendered = self.render(row)
         if rendered is None:
             out.failed.append((row, "nothing to send"))
+            return
+        busy = await shared_chat_wait(self.chats, self.limits, chat_id)
+        if busy > 0:  # another sender wrote to this chat just now
+            out.later.append((row, busy, "chat busy", False))
             return
         await self.config.sleep(max(0.0, self.limits.reserve(chat_id)))
         await self._send(chat_id, row, rendered, out)

@@ -13,7 +13,7 @@ from bot.runtime.health import HealthServer, TelegramMetrics
 from bot.runtime.reload import reload_on_sighup
 from bot.runtime.settings import Settings
 from bot.runtime.transport import create_bot, run_polling, run_webhook, stop_on_signals
-from bot.wiring import assemble, build_services, intake, sample_backlog
+from bot.wiring import assemble, build_services, intake, replies, sample_backlog, urgent_updates
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +55,18 @@ class Application:
     async def _serve(self, handle_signals: bool) -> None:
         if not self.config.runs("web"):
             await self._serve_without_updates(handle_signals)
-        elif self.config.webhook_url:
+        else:
             if handle_signals:
                 stop_on_signals(self._stopping)
-            await run_webhook(self.dispatcher, self.bot, self.config, self._stopping,
-                              self.services.flood_gate, intake(self.services, self.bot.id))
-        else:
-            await run_polling(self.dispatcher, self.bot, handle_signals=handle_signals,
-                              gate=self.services.flood_gate)
+            claims = intake(self.services, self.bot.id)
+            if self.config.webhook_url:
+                await run_webhook(self.dispatcher, self.bot, self.config, self._stopping,
+                                  self.services.flood_gate, claims,
+                                  replies(self.services, self.bot.id))
+            else:
+                await run_polling(self.dispatcher, self.bot, self._stopping,
+                                  gate=self.services.flood_gate, intake=claims,
+                                  urgent=urgent_updates(self.services))
 
     async def _serve_without_updates(self, handle_signals: bool) -> None:
         """A scheduler or sender process: the start-up hooks, then wait to be stopped."""
@@ -80,10 +84,7 @@ class Application:
 
     async def stop(self) -> None:
         """Stop taking updates; the shutdown hooks then drain updates and close storage."""
-        if self.config.webhook_url or not self.config.runs("web"):
-            self._stopping.set()
-        else:
-            await self.dispatcher.stop_polling()
+        self._stopping.set()
 
 
 def _freeze_startup_heap() -> None:

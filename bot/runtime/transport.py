@@ -6,6 +6,7 @@ import asyncio
 import hmac
 import logging
 import signal
+from contextlib import nullcontext
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +27,8 @@ from aiohttp import FormData, JsonPayload, web
 
 from bot.pipeline.flood_gate import FloodGate
 from bot.pipeline.intake import Claim, Intake
+from bot.pipeline.replies import ReplyLedger
+from bot.runtime.polling import Urgent, poll
 from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -109,16 +112,13 @@ def create_bot(config: Settings) -> Bot:
     )
 
 
-async def run_polling(dispatcher: Dispatcher, bot: Bot, *, handle_signals: bool = True,
-                      gate: FloodGate | None = None) -> None:
-    """Long polling until SIGINT/SIGTERM; aiogram then runs the shutdown hooks."""
+async def run_polling(dispatcher: Dispatcher, bot: Bot, stop: asyncio.Event, *,
+                      gate: FloodGate | None = None, intake: Intake | None = None,
+                      urgent: Urgent = lambda update: False) -> None:
+    """Long polling until `stop`, confirming only what was handled (bot/runtime/polling.py)."""
     if isinstance(bot.session, JsonSession):
         bot.session.gate = gate
-    await bot.delete_webhook(drop_pending_updates=False)
-    await dispatcher.start_polling(
-        bot, handle_signals=handle_signals, close_bot_session=True,
-        allowed_updates=dispatcher.resolve_used_update_types(),
-    )
+    await poll(dispatcher, bot, stop, intake, urgent)
 
 
 class SecretRequestHandler(SimpleRequestHandler):
@@ -131,6 +131,7 @@ class SecretRequestHandler(SimpleRequestHandler):
 
     gate: FloodGate | None = None
     intake: Intake | None = None
+    replies: ReplyLedger | None = None
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
         """Compare as bytes, so a header of any characters is refused, never a crash."""
@@ -153,13 +154,17 @@ class SecretRequestHandler(SimpleRequestHandler):
             return web.json_response({})
         if claim is Claim.BUSY:  # another worker is on it: Telegram tries again later
             return web.Response(body="Busy", status=503, headers={"Retry-After": "5"})
-        return await self._handle_claimed(bot, update)
+        return await self._handle_claimed(bot, update, again=claim is Claim.AGAIN)
 
-    async def _handle_claimed(self, bot: Bot, update: dict[str, Any]) -> web.Response:
+    async def _handle_claimed(self, bot: Bot, update: dict[str, Any],
+                              again: bool = False) -> web.Response:
         update_id = int(update["update_id"])
+        recording = (self.replies.handling(update_id, again) if self.replies is not None
+                     else nullcontext())
         try:
-            result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
-                bot, update, **self.data)
+            async with recording:
+                result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
+                    bot, update, **self.data)
         except BaseException:
             if self.intake is not None:
                 await self.intake.release(update_id)
@@ -172,6 +177,7 @@ class SecretRequestHandler(SimpleRequestHandler):
 async def run_webhook(
     dispatcher: Dispatcher, bot: Bot, config: Settings, stop: asyncio.Event,
     gate: FloodGate | None = None, intake: Intake | None = None,
+    replies: ReplyLedger | None = None,
 ) -> None:
     """Serve the webhook until `stop` is set; updates without the secret get 401."""
     if config.webhook_url is None or config.webhook_secret is None:
@@ -181,11 +187,13 @@ async def run_webhook(
     path = urlsplit(config.webhook_url).path or "/"
     handler = SecretRequestHandler(dispatcher, bot, secret_token=secret,
                                    handle_in_background=False)
-    handler.gate, handler.intake = gate, intake
+    handler.gate, handler.intake, handler.replies = gate, intake, replies
     handler.register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
-    runner = web.AppRunner(app)
-    await runner.setup()
+    runner = web.AppRunner(app, access_log=None)  # a line per update was a cost at scale
+    await runner.setup()  # the start-up hooks: the trail's middleware is registered
+    if replies is not None:  # after the trail's: a replayed answer still enters the trail
+        bot.session.middleware(replies)
     host, port = config.webhook_host_port
     await web.TCPSite(runner, host, port).start()
     await bot.set_webhook(config.webhook_url, secret_token=secret,

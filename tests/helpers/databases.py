@@ -44,3 +44,21 @@ async def database_url(kind: str, folder: Path) -> AsyncIterator[str]:
         return
     async with postgres_database() as url:
         yield url
+
+
+async def forget_redis_keys(*patterns: str) -> None:
+    """Delete this test Redis's keys matching `patterns` (earlier runs' claims and turns).
+
+    The emulator numbers updates from the same id every run, so a claim left by an earlier
+    run would make a fresh update look done.
+    """
+    from redis.asyncio import Redis  # here: most users of this module need no Redis
+
+    redis = Redis.from_url(REDIS_TEST_URL)
+    try:
+        for pattern in patterns:
+            keys = [key async for key in redis.scan_iter(pattern)]
+            if keys:
+                await redis.delete(*keys)
+    finally:
+        await redis.aclose()
