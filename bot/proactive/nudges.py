@@ -51,6 +51,7 @@ from bot.storage.schedules import (
     TRAVEL,
     Due,
     Schedules,
+    Shape,
     next_at_hour,
     not_blocked,
     still_due,
@@ -87,15 +88,16 @@ class Nudges:
                 due = await Schedules.due_shapes(session, now, COURSE_CHUNK, COURSE)
                 if due:
                     total += await self._course_chunk(session, due, now)
-            if len(due) < COURSE_CHUNK:
+            if sum(len(shape.ids) for shape in due) < COURSE_CHUNK:
                 return total
 
-    async def _course_chunk(self, session: AsyncSession, due: list[Any], now: datetime) -> int:
+    async def _course_chunk(self, session: AsyncSession, due: list[Shape],
+                            now: datetime) -> int:
         """Queue the chunk's tips, quizzes and celebrations; move its schedules on."""
-        picked = _among(session, [row.id for row in due])
-        ages = {row.age for row in due}
-        shapes = {(row.age, row.step) for row in due}
-        paces = {(row.hour, row.every_days) for row in due}
+        picked = _among(session, [i for shape in due for i in shape.ids])
+        ages = {shape.age for shape in due}
+        shapes = {(shape.age, shape.step) for shape in due}
+        paces = {(shape.hour, shape.every_days) for shape in due}
         rows = [r for age, step in shapes for r in self._course_rows(age, step)]
         await session.execute(_insert_course_messages(session, picked, rows, now))
         # Only what the pick saw moves on: on SQLite (no row locks) a schedule changed between
