@@ -1,8 +1,8 @@
 """The outbox's group key becomes a partial unique index (issue 17, item 7).
 
 Person rows, nearly all of the outbox, have no group id, yet each still put a
-(NULL, campaign, step) entry into the group key's index: a fifth of what enqueueing 100,000
-course tips costs on PostgreSQL. NULLs never collide, so indexing only group rows keeps the
+(NULL, campaign, step) entry into the group key's index: about 0.15 s of the 1.6 s that
+inserting 100,000 course tips took on PostgreSQL. NULLs never collide, so indexing only group rows keeps the
 same uniqueness; ON CONFLICT DO NOTHING (no target) still honours the partial index.
 
 Revision ID: 0017_outbox_group_key_partial
