@@ -2,8 +2,9 @@
 
 Person rows, nearly all of the outbox, have no group id, yet each still put a
 (NULL, campaign, step) entry into the group key's index: about 0.15 s of the 1.6 s that
-inserting 100,000 course tips took on PostgreSQL. NULLs never collide, so indexing only group rows keeps the
-same uniqueness; ON CONFLICT DO NOTHING (no target) still honours the partial index.
+inserting 100,000 course tips took on PostgreSQL. NULLs never collide, so indexing only
+group rows keeps the same uniqueness; ON CONFLICT DO NOTHING (no target) still honours the
+partial index.
 
 Revision ID: 0017_outbox_group_key_partial
 Revises: 0016_forum_retention
