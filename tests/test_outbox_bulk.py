@@ -65,7 +65,8 @@ async def _outbox(rig: Rig) -> dict[str, tuple[str | None, str | None, str, Any]
 
 async def test_due_courses_are_queued_set_based_once(
         db_url: str, vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(nudges_module, "COURSE_CHUNK", 7)  # several chunks, one partial
+    for name in ("COURSE_CHUNK", "COURSE_CHUNK_POSTGRES"):  # several chunks, one partial
+        monkeypatch.setattr(nudges_module, name, 7)
     async with rig_on(db_url, vault) as rig:
         made, blocked, later = await _crowd(rig, 30)
         nudges = _nudges(rig)

@@ -103,3 +103,33 @@ async def _seed_placeholders(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         for statement in statements:
             await conn.execute(text(statement))
+
+
+async def test_group_key_indexes_only_group_rows_and_still_dedupes(
+        db_url: str, vault: Vault) -> None:
+    # Migration 0017: person rows stay out of the group key's index (enqueue speed); a group
+    # row queued again in a later run is still dropped by ON CONFLICT DO NOTHING.
+    async with rig_on(db_url, vault) as rig:
+        chat = rig.emu.add_group("Parents", members=[rig.emu.add_user()])
+        group = await GroupStore(session_factory(rig.engine), rig.time).join(chat.id, "Parents")
+        message = NewMessage.to_group(group.id, "test", "a", "en", {}, rig.time())
+        await rig.outbox.enqueue([message])
+        await rig.outbox.enqueue([message])
+        _, key = await rig.person()
+        await rig.queue(key, ["a"])
+        await rig.queue(key, ["a"])
+        assert await rig.statuses() == {"pending": 2}
+
+        def group_key(conn: object) -> dict[str, object]:
+            found = [i for i in inspect(conn).get_indexes("outbox")
+                     if i["name"] == "uq_outbox_group_key"]
+            assert len(found) == 1, "an index, no longer a table constraint"
+            return dict(found[0])
+
+        async with rig.engine.connect() as conn:
+            index = await conn.run_sync(group_key)
+        assert index["unique"] and index["column_names"] == ["group_id", "campaign", "step"]
+        options = index.get("dialect_options", {})
+        assert isinstance(options, dict)
+        where = " ".join(str(value) for value in options.values())
+        assert "group_id IS NOT NULL" in where.replace("(", "").replace(")", "")

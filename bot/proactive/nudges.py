@@ -51,15 +51,20 @@ from bot.storage.schedules import (
     TRAVEL,
     Due,
     Schedules,
+    Shape,
     next_at_hour,
     not_blocked,
     still_due,
 )
 
 CHUNK = 5000  # travel schedules, planned one by one
-# Course schedules per transaction: each statement binds every id of the chunk, and both
-# SQLite (32,766) and asyncpg (32,767) cap the parameters of one statement.
+# Course schedules per transaction on SQLite: each statement binds every id of the chunk,
+# and SQLite caps the parameters of one statement at 32,766.
 COURSE_CHUNK = 20_000
+# PostgreSQL binds the ids as one array, so no cap: fewer, larger chunks. Each pick walks
+# the due index over the rows earlier chunks moved (dead until vacuum): 50,000 a chunk took
+# 100,000 due rows from 3.2 s to 2.5 s, and a crash still repeats at most one chunk.
+COURSE_CHUNK_POSTGRES = 50_000
 Change = dict[str, Any]
 PlanRow = tuple[str, int, str, str]  # age ("" for none), step, key suffix, JSON payload
 _OUTBOX_COLUMNS = ("person_key", "campaign", "step", "chat_id_enc", "language", "payload",
@@ -84,18 +89,21 @@ class Nudges:
             # One transaction per chunk: a crash repeats a chunk at most, and the outbox's
             # unique key makes the repeat a no-op.
             async with self._sessions.begin() as session:
-                due = await Schedules.due_shapes(session, now, COURSE_CHUNK, COURSE)
+                limit = (COURSE_CHUNK_POSTGRES if session.get_bind().dialect.name == "postgresql"
+                         else COURSE_CHUNK)
+                due = await Schedules.due_shapes(session, now, limit, COURSE)
                 if due:
                     total += await self._course_chunk(session, due, now)
-            if len(due) < COURSE_CHUNK:
+            if sum(len(shape.ids) for shape in due) < limit:
                 return total
 
-    async def _course_chunk(self, session: AsyncSession, due: list[Any], now: datetime) -> int:
+    async def _course_chunk(self, session: AsyncSession, due: list[Shape],
+                            now: datetime) -> int:
         """Queue the chunk's tips, quizzes and celebrations; move its schedules on."""
-        picked = _among(session, [row.id for row in due])
-        ages = {row.age for row in due}
-        shapes = {(row.age, row.step) for row in due}
-        paces = {(row.hour, row.every_days) for row in due}
+        picked = _among(session, [i for shape in due for i in shape.ids])
+        ages = {shape.age for shape in due}
+        shapes = {(shape.age, shape.step) for shape in due}
+        paces = {(shape.hour, shape.every_days) for shape in due}
         rows = [r for age, step in shapes for r in self._course_rows(age, step)]
         await session.execute(_insert_course_messages(session, picked, rows, now))
         # Only what the pick saw moves on: on SQLite (no row locks) a schedule changed between

@@ -21,6 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -117,8 +118,10 @@ class OutboxRow(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (UniqueConstraint("person_key", "campaign", "step", name="uq_outbox_key"),
-                      UniqueConstraint("group_id", "campaign", "step",
-                                       name="uq_outbox_group_key"),
+                      # Partial: person rows (group_id NULL) never collide, so they skip it.
+                      Index("uq_outbox_group_key", "group_id", "campaign", "step", unique=True,
+                            postgresql_where=text("group_id IS NOT NULL"),
+                            sqlite_where=text("group_id IS NOT NULL")),
                       CheckConstraint("(person_key IS NULL) <> (group_id IS NULL)",
                                       name="one_recipient"),
                       Index("ix_outbox_claim", "status", "due_at"))

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, exists, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.models import Person, Schedule
@@ -16,6 +16,17 @@ from bot.storage.models import Person, Schedule
 ACTIVE, PAUSED, DONE = "active", "paused", "done"
 COURSE, TRAVEL = "course", "travel"
 TABLE: Table = Schedule.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Due schedules that send the same thing at the same pace: one age, step, hour, pace."""
+
+    age: str | None
+    step: int
+    hour: int
+    every_days: int
+    ids: list[int]
 
 
 @dataclass(frozen=True)
@@ -101,18 +112,30 @@ class Schedules:
 
     @staticmethod
     async def due_shapes(session: AsyncSession, now: datetime, limit: int,
-                         kind: str) -> list[Any]:
-        """What `due` would return, locked the same way, as (id, age, step, hour, every_days).
+                         kind: str) -> list[Shape]:
+        """What `due` would return, locked the same way, grouped by shape with their ids.
 
         Only integers and short strings: no dates to convert, no chat ids to copy.
         """
-        query = (select(TABLE.c.id, TABLE.c.age, TABLE.c.step, TABLE.c.hour,
-                        TABLE.c.every_days)
-                 .join(Person, Person.key == TABLE.c.person_key)
-                 .where(*still_due(now, kind), Person.blocked_at.is_(None))
-                 .order_by(TABLE.c.next_due_at, TABLE.c.id).limit(limit)
-                 .with_for_update(skip_locked=True, of=TABLE))
-        return list((await session.execute(query)).all())
+        picked = (select(TABLE.c.id, TABLE.c.age, TABLE.c.step, TABLE.c.hour,
+                         TABLE.c.every_days)
+                  .join(Person, Person.key == TABLE.c.person_key)
+                  .where(*still_due(now, kind), Person.blocked_at.is_(None))
+                  .order_by(TABLE.c.next_due_at, TABLE.c.id).limit(limit)
+                  .with_for_update(skip_locked=True, of=TABLE))
+        if session.get_bind().dialect.name == "postgresql":
+            # A few rows of id arrays, not 20,000 rows: reading rows was a tenth of the job.
+            shapes = picked.cte("picked")
+            grouped = (select(shapes.c.age, shapes.c.step, shapes.c.hour, shapes.c.every_days,
+                              func.array_agg(shapes.c.id))
+                       .group_by(shapes.c.age, shapes.c.step, shapes.c.hour,
+                                 shapes.c.every_days))
+            return [Shape(*row) for row in await session.execute(grouped)]
+        found: dict[tuple[str | None, int, int, int], list[int]] = {}
+        for row in await session.execute(picked):
+            found.setdefault((row.age, row.step, row.hour, row.every_days), []).append(row.id)
+        return [Shape(age, step, hour, every, ids)
+                for (age, step, hour, every), ids in found.items()]
 
     @staticmethod
     async def advance(session: AsyncSession, changes: Sequence[dict[str, Any]]) -> None:
