@@ -7,28 +7,25 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from bot.pipeline.intake import Claim, Intake, RedisIntake, TableIntake
 from bot.pipeline.turns import Pulse
-from bot.runtime.app import Application
 from bot.storage import migrate
 from bot.storage.database import create_engine, session_factory
 from bot.storage.seen_updates import SeenUpdates
 from simulator.emulator import BotApiEmulator
 from tests.helpers.databases import REDIS_TEST_URL, postgres_database
-from tests.helpers.harness import TOKEN, settings_for
+from tests.helpers.harness import TOKEN
+from tests.helpers.webhook import post_update, webhook_worker
 
-SECRET = "webhook-secret-of-the-test-0123456789_-"
 LEASE = timedelta(seconds=90)
 
 
@@ -83,31 +80,9 @@ async def test_redis_claims_expire_and_done_is_kept() -> None:
         await redis.aclose()
 
 
-@asynccontextmanager
-async def _worker(emu: BotApiEmulator, url: str, port: int, **overrides: Any
-                  ) -> AsyncIterator[str]:
-    hook = f"http://127.0.0.1:{port}/hook"
-    app = Application(settings_for(emu, url, webhook_url=hook, webhook_secret=SecretStr(SECRET),
-                                   webhook_listen=f"127.0.0.1:{port}", **overrides))
-    await app.prepare()
-    serving = asyncio.create_task(app.serve(handle_signals=False))
-    await asyncio.wait_for(app.serving.wait(), 10)
-    try:
-        yield hook
-    finally:
-        await app.stop()
-        await asyncio.wait_for(serving, 30)
-
-
-async def _post(http: aiohttp.ClientSession, hook: str, update: dict[str, Any]) -> int:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-    async with http.post(hook, json=update, headers=headers) as response:
-        return response.status
-
-
 async def _two_workers_answer_once(url: str, ports: list[int], **overrides: Any) -> None:
     async with BotApiEmulator(token=TOKEN) as emu, AsyncExitStack() as stack:
-        hooks = [await stack.enter_async_context(_worker(emu, url, port, **overrides))
+        hooks = [await stack.enter_async_context(webhook_worker(emu, url, port, **overrides))
                  for port in ports]
         user = emu.add_user(language_code="en")
         chat = emu.private_chat(user)
@@ -116,10 +91,11 @@ async def _two_workers_answer_once(url: str, ports: list[int], **overrides: Any)
         await emu.wait_idle()
         async with aiohttp.ClientSession() as http:
             # Telegram redelivers it, to each worker, at once and again later.
-            statuses = await asyncio.gather(*(_post(http, hook, update) for hook in hooks * 2))
-            statuses += [await _post(http, hook, update) for hook in hooks]
+            statuses = await asyncio.gather(
+                *(post_update(http, hook, update) for hook in hooks * 2))
+            statuses += [await post_update(http, hook, update) for hook in hooks]
             fresh = {**update, "update_id": update["update_id"] + 1000}
-            both = await asyncio.gather(*(_post(http, hook, fresh) for hook in hooks))
+            both = await asyncio.gather(*(post_update(http, hook, fresh) for hook in hooks))
         await emu.wait_idle()
         replies = [m for m in emu.chat_messages(chat) if m.from_bot]
         assert set(statuses) == {200}
@@ -158,13 +134,14 @@ async def _forget_claims() -> None:
 
 async def test_the_answer_waits_for_the_handling(tmp_path: Path, unused_tcp_port: int) -> None:
     async with BotApiEmulator(token=TOKEN) as emu, \
-            _worker(emu, f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", unused_tcp_port) as hook:
+            webhook_worker(emu, f"sqlite+aiosqlite:///{tmp_path / 'w.db'}",
+                           unused_tcp_port) as hook:
         user = emu.add_user(language_code="en")
         update = emu.send_text(user, "/help")
         await emu.wait_idle()
         fresh = {**update, "update_id": update["update_id"] + 1}
         async with aiohttp.ClientSession() as http:
-            assert await _post(http, hook, fresh) == 200
+            assert await post_update(http, hook, fresh) == 200
         # The reply was sent before the webhook answered: acknowledged means handled.
         replies = [m for m in emu.chat_messages(emu.private_chat(user)) if m.from_bot]
         assert len(replies) == 2
@@ -174,14 +151,14 @@ async def test_a_webhook_flood_is_dropped_unparsed_and_others_answered(
     tmp_path: Path, unused_tcp_port: int
 ) -> None:
     async with BotApiEmulator(token=TOKEN) as emu, \
-            _worker(emu, f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", unused_tcp_port,
+            webhook_worker(emu, f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", unused_tcp_port,
                     flood_limit=6) as hook:
         flooder, other = emu.add_user(language_code="en"), emu.add_user(language_code="en")
         update = emu.send_text(flooder, "/help")
         await emu.wait_idle()
         async with aiohttp.ClientSession() as http:
             # Ids far from the emulator's own, which the next real update will take.
-            statuses = [await _post(http, hook, {**update, "update_id": 10**6 + n})
+            statuses = [await post_update(http, hook, {**update, "update_id": 10**6 + n})
                         for n in range(1, 200)]
         assert set(statuses) == {200}
         answer = await asyncio.wait_for(_say(emu, other, "/help"), 5)

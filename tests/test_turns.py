@@ -9,27 +9,24 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 from aiogram.fsm.storage.base import StorageKey
-from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from bot.pipeline.turns import PersonTurns, Pulse
-from bot.runtime.app import Application
 from bot.storage.vault import Vault
 from simulator.emulator import BotApiEmulator
 from simulator.faults import Fault
 from tests.helpers.databases import REDIS_TEST_URL, forget_redis_keys, postgres_database
-from tests.helpers.harness import TOKEN, running_bot, settings_for
-from tests.helpers.tcp_proxy import FreezableProxy
+from tests.helpers.faulty_proxy import faulty_proxy
+from tests.helpers.harness import TOKEN, running_bot
+from tests.helpers.webhook import post_update, webhook_worker
 
-SECRET = "webhook-secret-of-the-test-0123456789_-"
 BOT_ID = int(TOKEN.split(":")[0])
 CLAIMS = (f"sokh:update:{BOT_ID}:*", "sokh:turn*")
 
@@ -76,28 +73,6 @@ async def test_turns_follow_update_ids_across_workers_and_skip_a_dead_one(vault:
         await redis.aclose()
 
 
-@asynccontextmanager
-async def _worker(emu: BotApiEmulator, url: str, port: int) -> AsyncIterator[str]:
-    hook = f"http://127.0.0.1:{port}/hook"
-    app = Application(settings_for(emu, url, webhook_url=hook, webhook_secret=SecretStr(SECRET),
-                                   webhook_listen=f"127.0.0.1:{port}",
-                                   redis_url=REDIS_TEST_URL))
-    await app.prepare()
-    serving = asyncio.create_task(app.serve(handle_signals=False))
-    await asyncio.wait_for(app.serving.wait(), 10)
-    try:
-        yield hook
-    finally:
-        await app.stop()
-        await asyncio.wait_for(serving, 30)
-
-
-async def _post(http: aiohttp.ClientSession, hook: str, update: dict[str, Any]) -> int:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-    async with http.post(hook, json=update, headers=headers) as response:
-        return response.status
-
-
 async def test_a_persons_steps_at_two_webhook_workers_are_answered_in_order(
     unused_tcp_port_factory: Any
 ) -> None:
@@ -105,7 +80,8 @@ async def test_a_persons_steps_at_two_webhook_workers_are_answered_in_order(
     await forget_redis_keys(*CLAIMS)
     async with postgres_database() as url, BotApiEmulator(token=TOKEN) as emu, \
             AsyncExitStack() as stack:
-        hooks = [await stack.enter_async_context(_worker(emu, url, port)) for port in ports]
+        hooks = [await stack.enter_async_context(
+            webhook_worker(emu, url, port, redis_url=REDIS_TEST_URL)) for port in ports]
         user = emu.add_user(language_code="en")
         chat = emu.private_chat(user)
         waiting = emu.wait_for_bot_message(chat, 10)
@@ -119,9 +95,9 @@ async def test_a_persons_steps_at_two_webhook_workers_are_answered_in_order(
         before = len(emu.chat_messages(chat))
         async with aiohttp.ClientSession() as http:
             # As a second connection of Telegram's, or a redelivery through another worker.
-            posts = [asyncio.create_task(_post(http, hooks[0], first))]
+            posts = [asyncio.create_task(post_update(http, hooks[0], first))]
             await asyncio.sleep(0.3)
-            posts.append(asyncio.create_task(_post(http, hooks[1], second)))
+            posts.append(asyncio.create_task(post_update(http, hooks[1], second)))
             await asyncio.sleep(0.7)
             release.set()
             assert await asyncio.gather(*posts) == [200, 200]
@@ -137,7 +113,7 @@ async def test_the_crisis_reply_waits_neither_for_a_turn_nor_for_a_hung_redis(
 ) -> None:
     await forget_redis_keys(*CLAIMS)
     target = urlsplit(REDIS_TEST_URL)
-    async with FreezableProxy(target.hostname or "127.0.0.1", target.port or 6379) as proxy:
+    async with faulty_proxy(target.hostname or "127.0.0.1", target.port or 6379) as proxy:
         redis_url = f"redis://127.0.0.1:{proxy.port}{target.path}"
         async with running_bot(f"sqlite+aiosqlite:///{tmp_path / 't.db'}",
                                redis_url=redis_url) as sokh:
@@ -155,13 +131,13 @@ async def test_the_crisis_reply_waits_neither_for_a_turn_nor_for_a_hung_redis(
             release.set()
             await sokh.emu.wait_idle()
             # Redis stops answering: the crisis reply still comes at once.
-            proxy.freeze()
+            await proxy.blackhole()
             started = time.monotonic()
             crisis = await sokh.say(dara, "my stepfather hurts me every night")
             waited = time.monotonic() - started
             assert "1280" in (crisis.text or "") and "117" in (crisis.text or "")
             assert waited < 1.0, waited
-            proxy.thaw()
+            await proxy.restore()
             assert chat is not None
         assert not sokh.emu.errors
     await forget_redis_keys(*CLAIMS)
