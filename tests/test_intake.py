@@ -65,6 +65,35 @@ async def test_table_claims_are_leases_a_dead_worker_gives_up(db_url: str) -> No
     await engine.dispose()
 
 
+async def _batch_record(intake: Intake, base: int) -> None:
+    """Long polling records a batch at once and asks about a batch at once."""
+    assert await intake.done_among([base, base + 1, base + 2]) == set()
+    assert await intake.claim(base + 1) is Claim.NEW  # claimed, not finished: not done
+    await intake.finish_all([base, base + 1])
+    await intake.finish_all([base])  # recording twice is harmless
+    assert await intake.done_among([base, base + 1, base + 2]) == {base, base + 1}
+    assert await intake.claim(base + 1) is Claim.DONE
+
+
+async def test_table_records_a_polled_batch_in_one_go(db_url: str) -> None:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine)
+    intake = TableIntake(SeenUpdates(session_factory(engine), FakeClock(), LEASE))
+    await _batch_record(intake, 700)
+    await engine.dispose()
+
+
+async def test_redis_records_a_polled_batch_in_one_go() -> None:
+    redis = Redis.from_url(REDIS_TEST_URL)
+    base = uuid.uuid4().int % 10**9 * 10
+    try:
+        await _batch_record(RedisIntake(redis, 1), base)
+        assert await redis.ttl(f"sokh:update:1:{base}") > 3600
+    finally:
+        await redis.delete(*[f"sokh:update:1:{base + n}" for n in range(3)])
+        await redis.aclose()
+
+
 async def test_redis_claims_expire_and_done_is_kept() -> None:
     redis = Redis.from_url(REDIS_TEST_URL)
     base = uuid.uuid4().int % 10**9 * 10

@@ -14,6 +14,7 @@ Telegram tries again later rather than the update being lost.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import timedelta
 from enum import Enum
 from typing import Protocol
@@ -52,6 +53,12 @@ class Intake(Protocol):
 
     async def release(self, update_id: int) -> None:
         """Handling failed: let the next delivery try again."""
+
+    async def done_among(self, update_ids: Collection[int]) -> set[int]:
+        """Which of these a previous run handled (long polling: one process, no claims)."""
+
+    async def finish_all(self, update_ids: Collection[int]) -> None:
+        """These updates were handled (long polling records a batch at a time)."""
 
 
 # KEYS: the claim. ARGV: "busy:<token>", lease ms, pulse prefix. New, done, or busy; a busy
@@ -98,6 +105,27 @@ class RedisIntake:
         except (RedisError, OSError):
             log.warning("intake: Redis unreachable; could not mark an update done")
 
+    async def done_among(self, update_ids: Collection[int]) -> set[int]:
+        """One MGET for a polled batch; unreachable Redis answers none (better twice)."""
+        ids = sorted(set(update_ids))
+        try:
+            states = await self._redis.mget([self._key(update_id) for update_id in ids])
+        except (RedisError, OSError):
+            log.warning("intake: Redis unreachable; handling without the duplicate check")
+            return set()
+        return {update_id for update_id, state in zip(ids, states, strict=True)
+                if state == b"done"}
+
+    async def finish_all(self, update_ids: Collection[int]) -> None:
+        """One pipeline of SETs for a polled batch."""
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for update_id in update_ids:
+                    pipe.set(self._key(update_id), b"done", px=_ms(self._keep))
+                await pipe.execute()
+        except (RedisError, OSError):
+            log.warning("intake: Redis unreachable; could not mark updates done")
+
     def _key(self, update_id: int) -> str:
         return f"{self._prefix}{update_id}"
 
@@ -136,6 +164,21 @@ class TableIntake:
             await self._store.release(update_id)
         except (SQLAlchemyError, OSError):
             log.warning("intake: database unreachable; the claim runs out by itself")
+
+    async def done_among(self, update_ids: Collection[int]) -> set[int]:
+        """One query for a polled batch; an unreachable database answers none (better twice)."""
+        try:
+            return await self._store.done_among(update_ids)
+        except (SQLAlchemyError, OSError):
+            log.warning("intake: database unreachable; handling without the duplicate check")
+            return set()
+
+    async def finish_all(self, update_ids: Collection[int]) -> None:
+        """One statement for a polled batch."""
+        try:
+            await self._store.finish_all(update_ids)
+        except (SQLAlchemyError, OSError):
+            log.warning("intake: database unreachable; could not mark updates done")
 
 
 def _ms(span: timedelta) -> int:

@@ -1,10 +1,12 @@
-"""The seen_updates table: which webhook updates are being or have been handled."""
+"""The seen_updates table: which updates are being or have been handled."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -52,6 +54,24 @@ class SeenUpdates:
         async with self._sessions.begin() as session:
             await session.execute(update(SeenUpdate).where(SeenUpdate.update_id == update_id)
                                   .values(done=True))
+
+    async def done_among(self, update_ids: Collection[int]) -> set[int]:
+        """Which of these updates were handled already (one query for a polled batch)."""
+        query = select(SeenUpdate.update_id).where(SeenUpdate.update_id.in_(set(update_ids)),
+                                                   SeenUpdate.done.is_(True))
+        async with self._sessions() as session:
+            return set((await session.scalars(query)).all())
+
+    async def finish_all(self, update_ids: Collection[int]) -> None:
+        """Record these updates handled, claimed or not (one statement for a polled batch)."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+            query = dialect.insert(SeenUpdate).values(
+                [{"update_id": update_id, "claimed_at": now, "done": True}
+                 for update_id in sorted(set(update_ids))])
+            await session.execute(query.on_conflict_do_update(
+                index_elements=["update_id"], set_={"done": True}))
 
     async def release(self, update_id: int) -> None:
         """Give the claim back, so Telegram's next delivery is handled."""
