@@ -65,6 +65,23 @@ async def test_table_claims_are_leases_a_dead_worker_gives_up(db_url: str) -> No
     await engine.dispose()
 
 
+async def test_table_claims_arriving_together_share_a_transaction_not_an_answer(
+    db_url: str
+) -> None:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine)
+    intake = TableIntake(SeenUpdates(session_factory(engine), FakeClock(), LEASE))
+    assert await intake.claim(799) is Claim.NEW
+    await intake.finish(799)  # handled already: its redelivery in the batch is acknowledged
+    answers = await asyncio.gather(*(intake.claim(update_id)
+                                     for update_id in (800, 801, 800, 799, 802, 800)))
+    assert answers == [Claim.NEW, Claim.NEW, Claim.BUSY, Claim.DONE, Claim.NEW, Claim.BUSY]
+    await asyncio.gather(intake.finish(800), intake.finish(801))
+    answers = await asyncio.gather(*(intake.claim(update_id) for update_id in (800, 801, 802)))
+    assert answers == [Claim.DONE, Claim.DONE, Claim.BUSY]
+    await engine.dispose()
+
+
 async def _batch_record(intake: Intake, base: int) -> None:
     """Long polling records a batch at once and asks about a batch at once."""
     assert await intake.done_among([base, base + 1, base + 2]) == set()

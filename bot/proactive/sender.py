@@ -86,6 +86,10 @@ class Sender:
         self.chats: ChatShare | None = None  # per-chat limits shared with other senders
         self.batch = self.config.batch * (10 if self.config.paid else 1)
         self.sent_total = 0
+        # Sends Telegram took whose bookkeeping the database did not (it went down just
+        # then): settled first thing once it answers, so those rows neither wait out their
+        # lease nor go out twice, as the relay's (docs/deploy.md, "Degraded, not down").
+        self._unsettled: Outcomes | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Send until `stop` is set; a sole sender first takes back rows a crash left claimed."""
@@ -105,14 +109,21 @@ class Sender:
 
     async def run_once(self) -> int:
         """Claim one batch, send it, settle it; return how many rows were handled."""
+        if self._unsettled is not None:
+            await self._settle(self._unsettled)
+            self._unsettled = None
         now = self.clock()
         if self.quiet.contains(now):
             return 0
         rows = await self.outbox.claim(now, self.batch)
         outcomes = Outcomes()
         await asyncio.gather(*(self._guarded(row, outcomes) for row in rows))
-        await self._settle(outcomes)
         self.sent_total += len(outcomes.sent)
+        try:
+            await self._settle(outcomes)
+        except (SQLAlchemyError, OSError):
+            self._unsettled = outcomes
+            raise
         return len(rows)
 
     async def _guarded(self, row: Claimed, out: Outcomes) -> None:
@@ -182,19 +193,28 @@ class Sender:
                                     allow_paid_broadcast=paid, message_thread_id=rendered.thread)
 
     async def _settle(self, out: Outcomes) -> None:
+        """Record each outcome; what is recorded leaves `out`, so a retry after an outage
+        records only the rest."""
         now = self.clock()
-        await self.outbox.mark_sent([r.id for r in out.sent], now, out.items)
-        for row, seconds, error, counts in out.later:
+        if out.sent:
+            await self.outbox.mark_sent([r.id for r in out.sent], now, out.items)
+            out.sent, out.items = [], []
+        while out.later:
+            row, seconds, error, counts = out.later[0]
             if counts and row.attempts + 1 >= MAX_ATTEMPTS:
                 out.failed.append((row, error))
-                continue
-            due = self.quiet.next_allowed(now + timedelta(seconds=seconds))
-            await self.outbox.retry([row.id], due, error, count=counts)
-        for row, error in out.failed:
+            else:
+                due = self.quiet.next_allowed(now + timedelta(seconds=seconds))
+                await self.outbox.retry([row.id], due, error, count=counts)
+            out.later.pop(0)
+        while out.failed:
+            row, error = out.failed[0]
             log.warning("outbox row %d failed: %s", row.id, error)
             await self.outbox.fail([row.id], error)
-        for row in out.blocked:
-            await self._blocked(row)
+            out.failed.pop(0)
+        while out.blocked:
+            await self._blocked(out.blocked[0])
+            out.blocked.pop(0)
 
     async def _blocked(self, row: Claimed) -> None:
         """403: a group removed the bot (pause it), or a person blocked it (inactive)."""
