@@ -57,6 +57,11 @@ class _Handling:
 _CURRENT: ContextVar[_Handling | None] = ContextVar("sokh_replies", default=None)
 
 
+# Built once: pydantic keeps parametrised generics only weakly, and building Response[Any]
+# for every recorded call was a seventh of a webhook worker's CPU.
+_ANY_RESPONSE = Response[Any]
+
+
 class ReplyLedger(BaseRequestMiddleware):
     """A session middleware plus the context a webhook update is handled in."""
 
@@ -111,7 +116,7 @@ class ReplyLedger(BaseRequestMiddleware):
         # What the chain below hands back is the call's result, not the Response.
         payload = result.model_dump(mode="json", by_alias=True, exclude_none=True) \
             if isinstance(result, BaseModel) else result
-        body = Response[Any](ok=True, result=payload).model_dump_json(exclude_none=True)
+        body = _ANY_RESPONSE(ok=True, result=payload).model_dump_json(exclude_none=True)
         sealed = self._vault.encrypt(body.encode(), state.context)
         with suppress(RedisError, OSError, TimeoutError):
             async with self._redis.pipeline(transaction=False) as pipe:
