@@ -99,3 +99,22 @@ async def test_a_replayed_batch_is_skipped_and_new_updates_are_answered(tmp_path
         assert [_help_replies(emu, person) for person in people] == [1] * len(people)
         # The stopped process's long poll, cut off by the next one's (409), is no one's error.
         assert not [e for e in emu.errors if e.error_code != 409]
+
+
+async def test_a_second_poller_is_named_as_the_mistake_it_is(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with BotApiEmulator(token=TOKEN) as emu:
+        dara = emu.add_user(language_code="en")
+        async with _polling(emu, f"sqlite+aiosqlite:///{tmp_path / 'a.db'}"), \
+                _polling(emu, f"sqlite+aiosqlite:///{tmp_path / 'b.db'}"):
+            waiting = emu.wait_for_bot_message(emu.private_chat(dara), 10)
+            emu.send_text(dara, "/help")
+            await waiting  # someone still answers
+            for _ in range(100):
+                if any("another process is polling" in r.message for r in caplog.records):
+                    break
+                await asyncio.sleep(0.1)
+    said = [r for r in caplog.records if "another process is polling" in r.message]
+    assert said and said[0].levelname == "ERROR"
+    assert len(said) <= 2, "once per process, not once per poll"

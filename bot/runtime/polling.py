@@ -23,7 +23,7 @@ from contextlib import suppress
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
+from aiogram.exceptions import TelegramAPIError, TelegramConflictError, TelegramNetworkError
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
@@ -59,6 +59,7 @@ class Poller:
         self._data: dict[str, Any] = {"dispatcher": dispatcher, "bots": [bot]}
         self._marking: set[asyncio.Future[Any]] = set()
         self._finished: list[int] = []  # handled since the last record
+        self._conflict_said = False
 
     @property
     def offset(self) -> int | None:
@@ -76,8 +77,7 @@ class Poller:
             try:
                 updates = await self._until_stopped(self._get(allowed))
             except (TelegramNetworkError, TelegramAPIError) as error:
-                log.warning("polling: getUpdates failed (%s); again in %.1fs",
-                            type(error).__name__, pause)
+                self._failed(error, pause)
                 await self._until_stopped(asyncio.sleep(pause))
                 pause = min(pause * 2, BACKOFF_S[1])
                 continue
@@ -86,6 +86,18 @@ class Poller:
                 break
             await self._take(updates)
         await self._wind_down()
+
+    def _failed(self, error: Exception, pause: float) -> None:
+        """Log a failed poll; a second poller is a deployment mistake, said plainly once."""
+        if isinstance(error, TelegramConflictError):
+            if not self._conflict_said:
+                log.error("polling: another process is polling this bot (409 Conflict); only "
+                          "one may. Stop the other, or run several workers with a webhook "
+                          "(docs/deploy.md)")
+            self._conflict_said = True
+            return
+        log.warning("polling: getUpdates failed (%s); again in %.1fs", type(error).__name__,
+                    pause)
 
     async def _get(self, allowed: list[str]) -> list[Update]:
         method = GetUpdates(offset=self.offset, timeout=POLL_TIMEOUT_S, allowed_updates=allowed)
