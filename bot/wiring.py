@@ -56,7 +56,7 @@ from bot.proactive.relay import RelayConfig, RelaySender
 from bot.proactive.relay_queue import RelayQueue
 from bot.proactive.render import Renderers
 from bot.proactive.sender import Sender, SenderConfig
-from bot.runtime.breaker import Breaker
+from bot.runtime.breaker import REDIS_TIMEOUT_S, Breaker
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.health import Metrics, UpdateMetrics
 from bot.runtime.settings import Settings
@@ -107,9 +107,6 @@ from dialogs.travel import nudges as travel_nudges
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_S = 20.0
-# A Redis that hangs costs an update at most this much, once per breaker cool-down: the crisis
-# reply is due within a second (docs/deploy.md, "Degraded, not down").
-REDIS_TIMEOUT_S = 0.5
 REFUSED = "common-button-refused"
 
 

@@ -35,13 +35,13 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.runtime.breaker import REDIS_TIMEOUT_S
 from bot.storage.vault import Vault
 
 __all__ = ["ReplyLedger"]
 
 log = logging.getLogger(__name__)
 REPLIES_KEEP_MS = 10 * 60 * 1000  # longer than any redelivery takes to come
-REDIS_TIMEOUT_S = 0.5
 
 
 @dataclass

@@ -16,12 +16,10 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.pipeline.middlewares import Handler
-from bot.runtime.breaker import Breaker
+from bot.runtime.breaker import IN_LINE_TIMEOUT_S, Breaker
 from bot.storage.vault import Vault
 
 log = logging.getLogger(__name__)
-# Past this a Redis count falls back to this process's memory.
-REDIS_TIMEOUT_S = 0.3
 
 
 class Limiter(Protocol):
@@ -71,7 +69,7 @@ class RedisLimiter:
             return await self._fallback.count(key)
         try:
             # Bounded: a hung Redis must not hold a message (a crisis one least of all).
-            return await asyncio.wait_for(self._count(key), REDIS_TIMEOUT_S)
+            return await asyncio.wait_for(self._count(key), IN_LINE_TIMEOUT_S)
         except (RedisError, OSError, TimeoutError):
             # Redis down must not silence anyone: limit this process alone meanwhile.
             self._breaker.trip()

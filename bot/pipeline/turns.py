@@ -29,13 +29,12 @@ from aiogram.types import TelegramObject, Update
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.runtime.breaker import IN_LINE_TIMEOUT_S, REDIS_TIMEOUT_S
 from bot.storage.vault import Vault
 
 __all__ = ["OrderedFSMMiddleware", "PersonTurns", "Pulse"]
 
 log = logging.getLogger(__name__)
-# Each Redis step of a turn: past this the update goes without the cross-worker turn.
-REDIS_TIMEOUT_S = 0.5
 # The longest an update waits for a person's earlier one elsewhere (a slow handler).
 MAX_WAIT_S = 10.0
 POLL_S = (0.005, 0.1)  # first and longest pause between looks at the Redis queue
@@ -201,9 +200,6 @@ class PersonTurns:
 
 Urgent = Callable[[TelegramObject], bool]
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
-# The crisis reply reads the conversation state (a counsellor case sends risk words to the
-# relay instead); a hung Redis must not hold it longer than this.
-URGENT_STATE_TIMEOUT_S = 0.3
 
 
 class OrderedFSMMiddleware(FSMContextMiddleware):
@@ -226,7 +222,7 @@ class OrderedFSMMiddleware(FSMContextMiddleware):
         if self._urgent(event):
             # From memory, at once: no turn, and the state only if Redis answers quickly.
             try:
-                state = await asyncio.wait_for(context.get_state(), URGENT_STATE_TIMEOUT_S)
+                state = await asyncio.wait_for(context.get_state(), IN_LINE_TIMEOUT_S)
             except (RedisError, OSError, TimeoutError):
                 state = None
             data.update(state=context, raw_state=state)

@@ -24,6 +24,7 @@ from bot.proactive.limits import (
     PRIVATE_INTERVAL_S,
     SendLimits,
 )
+from bot.runtime.breaker import IN_LINE_TIMEOUT_S
 from bot.storage.vault import Vault
 
 __all__ = ["ChatShare", "RateShare", "shared_chat_wait"]
@@ -91,8 +92,6 @@ redis.call('ZADD', KEYS[1], slot, ARGV[5])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) + span)
 return 0
 """
-# Past this a chat's shared slot is not waited for: this sender's own limits still hold.
-CHAT_TIMEOUT_S = 0.3
 
 
 class ChatShare:
@@ -116,7 +115,7 @@ class ChatShare:
             int(planned_s * 1000), int(PRIVATE_INTERVAL_S * 1000) if private else 0,
             int(GROUP_SPAN_S * 1000), 0 if private else GROUP_BURST, uuid.uuid4().hex]
         try:
-            wait = await asyncio.wait_for(self._take(keys=[key], args=args), CHAT_TIMEOUT_S)
+            wait = await asyncio.wait_for(self._take(keys=[key], args=args), IN_LINE_TIMEOUT_S)
         except (RedisError, OSError, TimeoutError):
             log.warning("chat limits: Redis slow or unreachable; this sender's own limits only")
             return 0.0

@@ -11,6 +11,13 @@ import time
 from collections.abc import Callable
 
 COOL_S = 5.0
+# The budgets of a Redis call, in one place. Any call: also the client's socket timeouts, so a
+# hanging Redis costs an update at most this, once per cool-down (the crisis reply is due
+# within a second: docs/deploy.md, "Degraded, not down").
+REDIS_TIMEOUT_S = 0.5
+# A look every message waits for (its flood count, a risk-word reply's conversation state, a
+# chat's shared send slot): past this, the process's own memory answers.
+IN_LINE_TIMEOUT_S = 0.3
 
 
 class Breaker:
