@@ -142,7 +142,7 @@ class Nudges:
         total = 0
         while True:
             async with self._sessions.begin() as session:
-                due = await Schedules(self._sessions).due(session, now, CHUNK, TRAVEL)
+                due = await Schedules.due(session, now, CHUNK, TRAVEL)
                 modes = await notify_modes(session, [d.row.person_key for d in due])
                 planned = [self._plan_travel(d, now, modes.get(d.row.person_key,
                                                                DEFAULT_NOTIFY)) for d in due]

@@ -94,8 +94,8 @@ class Schedules:
         async with self._sessions.begin() as session:
             await session.execute(query)
 
-    async def due(self, session: AsyncSession, now: datetime, limit: int,
-                  kind: str) -> list[Due]:
+    @staticmethod
+    async def due(session: AsyncSession, now: datetime, limit: int, kind: str) -> list[Due]:
         """Active schedules of one kind due by `now`, of people who have not blocked the bot."""
         # Plain rows, not ORM objects: the job reads thousands at a time.
         query = (
