@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from redis.asyncio import Redis
+from sqlalchemy import text
 
 from bot.runtime.breaker import Breaker
+from bot.storage import database
 from simulator.state import SimMessage, SimUser
 from tests.helpers.databases import REDIS_TEST_URL, postgres_database
 from tests.helpers.desk import Desk, desk
@@ -103,9 +105,9 @@ def _soon(sokh: Harness, language: str) -> str:
 async def assert_crisis_in_time(sokh: Harness) -> list[float]:
     """New people writing risk words, in English and Khmer: hotlines within the budget."""
     took = []
-    for language, text in CRISIS.items():
+    for language, words in CRISIS.items():
         for _ in range(2):  # the first one after the fault pays any timeout; so may a second
-            answer, seconds = await timed(sokh, sokh.emu.add_user(language_code=language), text)
+            answer, seconds = await timed(sokh, sokh.emu.add_user(language_code=language), words)
             assert "1280" in answer.text and "117" in answer.text, answer.text
             assert "💬" in "".join(sokh.emu.buttons(answer))
             assert seconds < CRISIS_BUDGET_S, (language, seconds)
@@ -186,3 +188,21 @@ def test_the_breaker_skips_a_failed_dependency_for_its_cool_down_only() -> None:
     assert breaker.open
     now[0] += 0.2
     assert not breaker.open and breaker.trips == 1
+
+
+async def test_a_pooled_connection_that_died_while_idle_is_replaced_unseen(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "PG_PING_IDLE_S", 0.2)  # the 5 s of production, shortened
+    async with postgres_database() as url, faulty_proxy("127.0.0.1", 5432) as pg:
+        engine = database.create_engine(url.replace("@127.0.0.1:5432/", f"@127.0.0.1:{pg.port}/"))
+        try:
+            async with engine.connect() as connection:
+                assert await connection.scalar(text("SELECT 1")) == 1
+            await pg.refuse()  # PostgreSQL restarts: the pooled connection dies
+            await pg.restore()
+            await asyncio.sleep(0.3)
+            async with engine.connect() as connection:  # pinged, found dead, connected anew
+                assert await connection.scalar(text("SELECT 2")) == 2
+        finally:
+            await engine.dispose()
