@@ -108,11 +108,13 @@ class Poller:
         fresh = [u for u in updates if self.high is None or u.update_id > self.high]
         if fresh:
             self.high = fresh[-1].update_id
-        # Risk words never wait for the replay check.
-        started = [self._start(update) for update in fresh if self.urgent(update)]
-        replayed = await self._handled_before([u for u in fresh if not self.urgent(u)])
-        started += [self._start(update) for update in fresh
-                    if not self.urgent(update) and update.update_id not in replayed]
+        # Risk words never wait for the replay check (detection runs once per update).
+        urgent = [self.urgent(update) for update in fresh]
+        started = [self._start(update) for update, now in zip(fresh, urgent, strict=True) if now]
+        others = [update for update, now in zip(fresh, urgent, strict=True) if not now]
+        replayed = await self._handled_before(others)
+        started += [self._start(update) for update in others
+                    if update.update_id not in replayed]
         if started:
             await self._until_stopped(asyncio.wait(started, timeout=self.batch_wait_s))
         elif self.in_flight:  # only stragglers came back: do not spin on them
@@ -180,7 +182,7 @@ class Poller:
         return None
 
     async def _wind_down(self) -> None:
-        """Give what is in hand STOP_GRACE_S, then cancel the rest (unconfirmed, released).
+        """Give what is in hand STOP_GRACE_S, then cancel the rest (unconfirmed).
 
         Nothing more is confirmed: the next start gets the last batch again, and the claims
         skip what was finished (a getUpdates now would cut off the long poll just cancelled).
