@@ -68,7 +68,8 @@ COURSE_CHUNK = 20_000
 COURSE_CHUNK_POSTGRES = 50_000
 # PostgreSQL does a chunk's work in its own backend process, one core each: two chunks at a
 # time on two connections (the pick's SKIP LOCKED keeps them apart) took 100,000 due rows
-# from 2.9 s to 2.0-2.3 s on two cores. SQLite writes one transaction at a time: one there.
+# from 3.0-4.3 s to 2.0-2.6 s on two cores (four runs each, alternating). SQLite writes one
+# transaction at a time: one there.
 COURSE_WORKERS_POSTGRES = 2
 Change = dict[str, Any]
 PlanRow = tuple[str, int, str, str]  # age ("" for none), step, key suffix, JSON payload
