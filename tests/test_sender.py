@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -168,6 +169,27 @@ async def test_rows_claimed_by_a_crashed_sender_are_sent_after_restart(
         rig.time.advance(120)
         assert await rig.sender(exclusive=False).run_once() == 1, "lease over: claimed again"
         assert sent_to(rig, dara) == ["nudge a"]
+
+
+async def test_a_batch_records_its_sends_as_they_go(db_url: str, vault: Vault) -> None:
+    """Killed mid-batch, a sender would repeat only the last moment's sends (Telegram has no
+    idempotency key), not everything the batch had sent so far."""
+    async with rig_on(db_url, vault) as rig:
+        for _ in range(80):
+            _, key = await rig.person()
+            await rig.queue(key, ["a"])
+        # Real pacing: 80 sends at 30 a second take over 2.5 s.
+        sender = rig.sender(batch=80, sleep=asyncio.sleep, monotonic=time.monotonic)
+        batch = asyncio.create_task(sender.run_once())
+        while len(rig.emu.calls("sendMessage")) < 20:
+            await asyncio.sleep(0.01)
+        while (await rig.statuses()).get("sent", 0) < 15:
+            assert not batch.done(), "nothing was recorded before the batch ended"
+            await asyncio.sleep(0.01)
+        assert not batch.done(), "recorded while the batch was still going out"
+        assert await batch == 80
+        assert await rig.statuses() == {"sent": 80}
+        assert len(rig.emu.calls("sendMessage")) == 80
 
 
 async def test_sole_sender_recovers_claimed_rows_at_start(vault: Vault, tmp_path: Any) -> None:
