@@ -50,3 +50,13 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path, monkeypatch: pytest.Monke
 def test_content_validate_passes_on_shipped_content(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["content", "validate"]) == 0
     assert "OK" in capsys.readouterr().out
+
+
+def test_ctrl_c_while_starting_stops_quietly(monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(_: object) -> int:
+        raise KeyboardInterrupt  # what Ctrl-C raises mid-start, before signals are handled
+
+    monkeypatch.setattr(cli, "_run", interrupted)
+    assert cli.main([]) == 130
+    assert capsys.readouterr().err == "Stopped.\n", "no traceback"
