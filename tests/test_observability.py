@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.runtime.logs import JsonFormatter
+from bot.runtime.logs import JsonFormatter, setup_logging
 from simulator.faults import Fault
 from tests.helpers.databases import postgres_database
 from tests.helpers.desk import desk
@@ -96,6 +96,27 @@ def test_a_json_line_is_one_object_with_the_failure() -> None:
     assert line["message"] == "failed here" and line["level"] == "ERROR"
     assert line["error"] == "ValueError" and "boom" in line["traceback"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", line["time"])
+
+
+def test_job_runs_are_not_logged_but_their_failures_are() -> None:
+    jobs = logging.getLogger("apscheduler.executors.default")
+    quieted = [logging.getLogger(n) for n in ("aiogram.event", "apscheduler.executors")]
+    levels = [logger.level for logger in quieted]
+    root = logging.getLogger()
+    seen, level = io.StringIO(), root.level
+    handler = logging.StreamHandler(seen)
+    root.addHandler(handler)
+    try:
+        setup_logging()
+        root.setLevel(logging.INFO)  # LOG_LEVEL's default (pytest's handlers kept basicConfig out)
+        jobs.info('Running job "nudges" (scheduled at noon)')
+        jobs.error('Job "nudges" raised an exception')
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        for logger, level in zip(quieted, levels, strict=True):
+            logger.setLevel(level)
+    assert seen.getvalue() == 'Job "nudges" raised an exception\n'
 
 
 async def test_metrics_follow_the_outbox_the_relay_and_telegram(unused_tcp_port: int) -> None:

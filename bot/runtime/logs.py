@@ -36,3 +36,5 @@ def setup_logging(json_lines: bool = False) -> None:
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(), handlers=[handler])
     # aiogram's per-update INFO line is noise at scale; keep its warnings.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # APScheduler says INFO twice for every job run (several a minute); failures stay visible.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
