@@ -103,7 +103,7 @@ def test_job_runs_are_not_logged_but_their_failures_are() -> None:
     quieted = [logging.getLogger(n) for n in ("aiogram.event", "apscheduler.executors")]
     levels = [logger.level for logger in quieted]
     root = logging.getLogger()
-    seen, level = io.StringIO(), root.level
+    seen, root_level = io.StringIO(), root.level
     handler = logging.StreamHandler(seen)
     root.addHandler(handler)
     try:
@@ -113,7 +113,7 @@ def test_job_runs_are_not_logged_but_their_failures_are() -> None:
         jobs.error('Job "nudges" raised an exception')
     finally:
         root.removeHandler(handler)
-        root.setLevel(level)
+        root.setLevel(root_level)
         for logger, level in zip(quieted, levels, strict=True):
             logger.setLevel(level)
     assert seen.getvalue() == 'Job "nudges" raised an exception\n'
