@@ -12,6 +12,7 @@ import pytest
 from bot.content.i18n import Locales
 from bot.runtime.settings import REPO_ROOT
 from bot.storage.vault import Vault
+from simulator.spec import default_spec_path
 from tests.helpers.course import DialogCourse, course_dialog
 from tests.helpers.databases import database_url
 from tests.helpers.dialog_client import DialogClient, dialog_client
@@ -20,6 +21,16 @@ from tests.helpers.harness import TEST_SALT, TEST_SECRET
 # Every this many tests the collector gets a full look at what earlier tests left.
 FULL_COLLECTION_EVERY = 25
 _tests_run = itertools.count(1)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Most tests talk to the emulator, which needs the Bot API spec kept outside the repo:
+    without it, say so once instead of failing hundreds of tests one by one."""
+    spec = default_spec_path()
+    if not spec.is_file():
+        pytest.exit(f"Bot API spec not found at {spec}: clone beside ../shared/, or set "
+                    "SOKH_BOTAPI_SPEC to the path of api.min.json (README, 'The local "
+                    "simulator')", returncode=4)
 
 
 @pytest.fixture(autouse=True)
