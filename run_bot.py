@@ -2,7 +2,11 @@
 
 import sys
 
-from bot.runtime.cli import main
-
 if __name__ == "__main__":
+    try:
+        # Loading the modules takes a second or two; Ctrl-C then stops without a traceback.
+        from bot.runtime.cli import main
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        sys.exit(130)
     sys.exit(main())

@@ -60,3 +60,26 @@ def test_ctrl_c_while_starting_stops_quietly(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(cli, "_run", interrupted)
     assert cli.main([]) == 130
     assert capsys.readouterr().err == "Stopped.\n", "no traceback"
+
+
+# Ctrl-C lands while Python loads the bot's modules: the process signals itself at the
+# moment run_bot.py imports the command line, as a person's Ctrl-C would.
+_INTERRUPTED_IMPORT = """
+import builtins, os, runpy, signal, sys
+load = builtins.__import__
+def interrupting(name, *args, **kwargs):
+    if name == "bot.runtime.cli":
+        os.kill(os.getpid(), signal.SIGINT)
+    return load(name, *args, **kwargs)
+builtins.__import__ = interrupting
+sys.argv = ["run_bot.py"]
+runpy.run_path("run_bot.py", run_name="__main__")
+"""
+
+
+def test_ctrl_c_while_loading_modules_stops_quietly(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT], cwd=ROOT,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 130
+    assert result.stderr == "Stopped.\n", "no traceback"
