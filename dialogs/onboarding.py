@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
@@ -18,6 +19,7 @@ from dialogs.screen import View, reply, show
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=8)  # the first screen of every newcomer: packed once per language
 def language_choice(t: Translator) -> View:
     """Both language buttons, each labelled in its own language."""
     buttons = [(t(f"common-language-name-{code}"), LanguageCb(code=code)) for code in LANGUAGES]

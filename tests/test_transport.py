@@ -56,3 +56,27 @@ async def test_unset_fields_stay_out_and_set_ones_keep_their_value(
     assert poll["options"] == [{"text": "a", "text_parse_mode": "HTML"},
                                {"text": "b", "text_parse_mode": "HTML"}]
     assert "explanation" not in poll
+
+
+async def test_a_keyboard_sent_again_or_changed_shows_what_it_holds(
+    sokh_bot: tuple[BotApiEmulator, Bot],
+) -> None:
+    # The session keeps each keyboard's JSON form by object: a repeat must match, and a new
+    # keyboard (even one made from the last, or in a freed object's place) must not.
+    emu, bot = sokh_bot
+    user = emu.add_user("Dara", None, "en")
+    chat = emu.private_chat(user)
+    emu.send_text(user, "/start")
+    menu = InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text="Menu", callback_data="m:menu")]])
+    await bot.send_message(chat.id, "one", reply_markup=menu)
+    await bot.send_message(chat.id, "two", reply_markup=menu)
+    for n in range(3):
+        changed = InlineKeyboardMarkup(inline_keyboard=[[
+            InlineKeyboardButton(text=f"Rated {n}", callback_data=f"r:{n}")]])
+        await bot.send_message(chat.id, f"rated {n}", reply_markup=changed)
+        del changed
+
+    sent = [call.params["reply_markup"]["inline_keyboard"] for call in emu.calls("sendMessage")]
+    assert sent[:2] == [[[{"text": "Menu", "callback_data": "m:menu"}]]] * 2
+    assert sent[2:] == [[[{"text": f"Rated {n}", "callback_data": f"r:{n}"}]] for n in range(3)]

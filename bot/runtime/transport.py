@@ -21,7 +21,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import InputFile
+from aiogram.types import InlineKeyboardMarkup, InputFile
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import FormData, JsonPayload, web
 
@@ -32,6 +32,8 @@ from bot.runtime.polling import Urgent, poll
 from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
+# Keyboards whose JSON form is kept: menus and first screens repeat the same markup object.
+MARKUPS_KEPT = 1024
 
 
 class PinResponseTypes(BaseRequestMiddleware):
@@ -63,6 +65,12 @@ class JsonSession(AiohttpSession):
 
     gate: FloodGate | None = None
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # By identity, holding the markup so its id cannot be reused; markups are never
+        # changed once built (dialogs/screen.py), so the JSON form stays right.
+        self._markups: dict[int, tuple[InlineKeyboardMarkup, Any]] = {}
+
     def check_response(
         self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
     ) -> Response[TelegramType]:
@@ -88,16 +96,35 @@ class JsonSession(AiohttpSession):
     ) -> FormData | JsonPayload:
         files: dict[str, InputFile] = {}
         payload = {}
+        markup = getattr(method, "reply_markup", None)
+        kept = markup if isinstance(markup, InlineKeyboardMarkup) else None
         # Unset fields would be dropped below anyway; leaving them out of the dump spares
         # prepare_value a walk over every empty field of every button.
-        for key, raw in method.model_dump(exclude_none=True, warnings=False).items():
+        dumped = method.model_dump(exclude_none=True, warnings=False,
+                                   exclude={"reply_markup"} if kept is not None else None)
+        for key, raw in dumped.items():
             value = self.prepare_value(raw, bot=bot, files=files, _dumps_json=False)
             # Like aiogram's form builder: leave out unset and empty-string fields only.
             if value is not None and value != "":
                 payload[key] = value
+        if kept is not None:
+            payload["reply_markup"] = self._prepared_markup(kept, bot)
         if files:
             return super().build_form_data(bot, method)
         return JsonPayload(payload, dumps=self.json_dumps)
+
+    def _prepared_markup(self, markup: InlineKeyboardMarkup, bot: Bot) -> Any:
+        """An inline keyboard's JSON form, made once per markup object."""
+        held = self._markups.get(id(markup))
+        if held is not None and held[0] is markup:
+            return held[1]
+        # Buttons carry no files: the walk only resolves and drops empty fields.
+        prepared = self.prepare_value(markup.model_dump(exclude_none=True, warnings=False),
+                                      bot=bot, files={}, _dumps_json=False)
+        if len(self._markups) >= MARKUPS_KEPT:
+            self._markups.clear()
+        self._markups[id(markup)] = (markup, prepared)
+        return prepared
 
 
 def create_bot(config: Settings) -> Bot:

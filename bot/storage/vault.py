@@ -41,6 +41,9 @@ _DIGEST_CHARS = 40 - _KID_CHARS - len(SEP)
 # Pseudonym contexts: the same person gets unrelated keys in each, so a database reader
 # cannot join a person's private rows (cases, travel) to the groups where they hold a role.
 PERSON, ROLE, CASE, TOKEN = "person", "group-role", "case", "token"
+# Person keys remembered in memory (never stored): each update needs its sender's key several
+# times, and a first contact on campaign day is a thousand new ones.
+PERSON_KEYS_KEPT = 50_000
 CONTEXTS = (PERSON, ROLE, CASE, TOKEN)
 
 
@@ -113,6 +116,7 @@ class Vault:
         if len(self._by_kid) != len(self._chain):
             raise ValueError("two secrets share a key id; generate another SOKH_SECRET_KEY")
         self._current = self._chain[-1]
+        self._person_keys: dict[int, str] = {}
 
     @property
     def key_id(self) -> str:
@@ -126,7 +130,13 @@ class Vault:
 
     def person_key(self, telegram_id: int) -> str:
         """The stable pseudonymous key of a person (profile, cases, schedules, trail)."""
-        return self._chained(PERSON, str(telegram_id), self._chain)
+        key = self._person_keys.get(telegram_id)
+        if key is None:
+            if len(self._person_keys) >= PERSON_KEYS_KEPT:
+                self._person_keys.clear()  # simpler than an LRU, and as cheap on average
+            key = self._person_keys[telegram_id] = self._chained(PERSON, str(telegram_id),
+                                                                 self._chain)
+        return key
 
     def role_key(self, telegram_id: int) -> str:
         """The key of the same person in group tables: unrelated to person_key()."""
