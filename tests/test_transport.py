@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputPollOption
 
 from bot.runtime.transport import create_bot
-from simulator import BotApiEmulator
+from simulator import BotApiEmulator, SimChat
 from tests.helpers.harness import TOKEN, settings_for
 
 
@@ -24,13 +24,18 @@ async def sokh_bot() -> AsyncIterator[tuple[BotApiEmulator, Bot]]:
             await bot.session.close()
 
 
+def _person_wrote_first(emu: BotApiEmulator) -> SimChat:
+    """A private chat the bot may send into: a person writes first, bots cannot."""
+    user = emu.add_user("Dara", None, "en")
+    emu.send_text(user, "/start")
+    return emu.private_chat(user)
+
+
 async def test_unset_fields_stay_out_and_set_ones_keep_their_value(
     sokh_bot: tuple[BotApiEmulator, Bot],
 ) -> None:
     emu, bot = sokh_bot
-    user = emu.add_user("Dara", None, "en")
-    chat = emu.private_chat(user)
-    emu.send_text(user, "/start")  # a person writes first: bots cannot
+    chat = _person_wrote_first(emu)
     markup = InlineKeyboardMarkup(inline_keyboard=[[
         InlineKeyboardButton(text="Menu", callback_data="m:menu"),
         InlineKeyboardButton(text="Site", url="https://example.org"),
@@ -64,9 +69,7 @@ async def test_a_keyboard_sent_again_or_changed_shows_what_it_holds(
     # The session keeps each keyboard's JSON form by object: a repeat must match, and a new
     # keyboard (even one made from the last, or in a freed object's place) must not.
     emu, bot = sokh_bot
-    user = emu.add_user("Dara", None, "en")
-    chat = emu.private_chat(user)
-    emu.send_text(user, "/start")
+    chat = _person_wrote_first(emu)
     menu = InlineKeyboardMarkup(inline_keyboard=[[
         InlineKeyboardButton(text="Menu", callback_data="m:menu")]])
     await bot.send_message(chat.id, "one", reply_markup=menu)
