@@ -4,9 +4,11 @@ import sys
 
 if __name__ == "__main__":
     try:
-        # Loading the modules takes a second or two; Ctrl-C then stops without a traceback.
+        # Ctrl-C before the bot handles signals itself (loading modules, content, migrations)
+        # stops without a traceback; once serving, it stops cleanly anyway.
         from bot.runtime.cli import main
+
+        sys.exit(main())
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         sys.exit(130)
-    sys.exit(main())

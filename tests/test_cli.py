@@ -52,33 +52,24 @@ def test_content_validate_passes_on_shipped_content(capsys: pytest.CaptureFixtur
     assert "OK" in capsys.readouterr().out
 
 
-def test_ctrl_c_while_starting_stops_quietly(monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
-    def interrupted(_: object) -> int:
-        raise KeyboardInterrupt  # what Ctrl-C raises mid-start, before signals are handled
-
-    monkeypatch.setattr(cli, "_run", interrupted)
-    assert cli.main([]) == 130
-    assert capsys.readouterr().err == "Stopped.\n", "no traceback"
-
-
-# Ctrl-C lands while Python loads the bot's modules: the process signals itself at the
-# moment run_bot.py imports the command line, as a person's Ctrl-C would.
+# Ctrl-C lands while Python loads the bot's modules, or while it starts (without BOT_TOKEN the
+# simulator's modules load then): the process signals itself at that import, as a person's
+# Ctrl-C would.
 _INTERRUPTED_IMPORT = """
 import builtins, os, runpy, signal, sys
-load = builtins.__import__
+load, target, sys.argv = builtins.__import__, sys.argv[1], ["run_bot.py"]
 def interrupting(name, *args, **kwargs):
-    if name == "bot.runtime.cli":
+    if name == target:
         os.kill(os.getpid(), signal.SIGINT)
     return load(name, *args, **kwargs)
 builtins.__import__ = interrupting
-sys.argv = ["run_bot.py"]
 runpy.run_path("run_bot.py", run_name="__main__")
 """
 
 
-def test_ctrl_c_while_loading_modules_stops_quietly(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT], cwd=ROOT,
+@pytest.mark.parametrize("module", ["bot.runtime.cli", "simulator.run"])
+def test_ctrl_c_while_loading_or_starting_stops_quietly(tmp_path: Path, module: str) -> None:
+    result = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT, module], cwd=ROOT,
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 130

@@ -42,10 +42,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TelegramNetworkError as error:
         print(f"Cannot reach the Bot API server (TELEGRAM_API_URL): {error}", file=sys.stderr)
         return 3
-    except KeyboardInterrupt:
-        # Ctrl-C while starting (content, migrations): once serving, it stops cleanly anyway.
-        print("Stopped.", file=sys.stderr)
-        return 130
 
 
 def _json_logs() -> bool:
