@@ -54,23 +54,25 @@ def test_content_validate_passes_on_shipped_content(capsys: pytest.CaptureFixtur
 
 # Ctrl-C lands while Python loads the bot's modules, or while it starts (without BOT_TOKEN the
 # simulator's modules load then): the process signals itself at that import, as a person's
-# Ctrl-C would.
+# Ctrl-C would. It runs in an empty folder, so a developer's .env (a real BOT_TOKEN) is not read.
 _INTERRUPTED_IMPORT = """
 import builtins, os, runpy, signal, sys
-load, target, sys.argv = builtins.__import__, sys.argv[1], ["run_bot.py"]
+load, (target, script), sys.argv = builtins.__import__, sys.argv[1:3], ["run_bot.py"]
 def interrupting(name, *args, **kwargs):
     if name == target:
         os.kill(os.getpid(), signal.SIGINT)
     return load(name, *args, **kwargs)
 builtins.__import__ = interrupting
-runpy.run_path("run_bot.py", run_name="__main__")
+runpy.run_path(script, run_name="__main__")
 """
 
 
 @pytest.mark.parametrize("module", ["bot.runtime.cli", "simulator.run"])
 def test_ctrl_c_while_loading_or_starting_stops_quietly(tmp_path: Path, module: str) -> None:
-    result = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT, module], cwd=ROOT,
-                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    script = str(ROOT / "run_bot.py")
+    result = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT, module, script],
+                            cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+                                               "PYTHONPATH": str(ROOT)},
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 130
     assert result.stderr == "Stopped.\n", "no traceback"
